@@ -1,0 +1,155 @@
+//! The headless front end: the same core as the window, for scripts and tests.
+//! Links go to stdout alone; expiry, warnings and errors go to stderr.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::s3::{ErrorKind, ProfileFilesSource, S3Error, Session, ShareOptions, parse_s3_uri};
+use crate::share::{Expiry, countdown_text, format_local_time};
+
+#[derive(Debug, Parser)]
+#[command(name = "s3share", version, about = "Share files from S3 as presigned links")]
+pub struct Args {
+    /// AWS profile to use (default: AWS_PROFILE, else "default").
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Region to use when the profile names none.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Start the window on the built-in demo bucket (no AWS account needed).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a download link for an object.
+    Link {
+        /// s3://bucket/key
+        uri: String,
+        /// How long the link lives: 90s, 15m, 2h30m, 3d, 7d or max (7 days).
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+        /// File name the browser saves the download as.
+        #[arg(long)]
+        filename: Option<String>,
+    },
+    /// Print an upload link: whoever has it can PUT one file at that key.
+    UploadLink {
+        /// s3://bucket/key
+        uri: String,
+        /// Content-Type the uploader must send (it is signed).
+        #[arg(long)]
+        content_type: Option<String>,
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+    },
+    /// List buckets, or folders and objects under s3://bucket/prefix/.
+    Ls {
+        uri: Option<String>,
+    },
+}
+
+/// Runs one subcommand and turns its outcome into an exit code.
+pub async fn run(args: &Args, command: &Command) -> ExitCode {
+    match run_command(args, command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            if !err.detail.is_empty() {
+                tracing::debug!(detail = %err.detail, "error detail");
+            }
+            match err.kind {
+                ErrorKind::BadInput => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
+    let session = Session::connect(
+        &ProfileFilesSource::default(),
+        args.profile.as_deref(),
+        args.region.as_deref(),
+    )
+    .await?;
+    let mut stdout = std::io::stdout().lock();
+    match command {
+        Command::Link {
+            uri,
+            expires,
+            filename,
+        } => {
+            let (bucket, key) = parse_s3_uri(uri)?;
+            let options = ShareOptions {
+                expiry: *expires,
+                download_filename: filename.clone(),
+            };
+            let link = session.share_link(&bucket, &key, &options).await?;
+            write_line(&mut stdout, &link.url)?;
+            let (left, _) = countdown_text(std::time::SystemTime::now(), link.effective_expires_at);
+            eprintln!(
+                "expires {} (in {left})",
+                format_local_time(link.effective_expires_at)
+            );
+            for warning in &link.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        Command::UploadLink {
+            uri,
+            content_type,
+            expires,
+        } => {
+            let (bucket, key) = parse_s3_uri(uri)?;
+            let link = session
+                .upload_link(&bucket, &key, content_type.as_deref(), *expires)
+                .await?;
+            write_line(&mut stdout, &link.url)?;
+            eprintln!(
+                "expires {}; upload with: {}",
+                format_local_time(link.effective_expires_at),
+                link.curl_command().replace(&link.url, "URL")
+            );
+            for warning in &link.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        Command::Ls { uri: None } => {
+            for bucket in session.list_buckets().await? {
+                write_line(&mut stdout, &bucket.name)?;
+            }
+        }
+        Command::Ls { uri: Some(uri) } => {
+            let (bucket, prefix) = parse_s3_uri(uri)?;
+            let mut lines = Vec::new();
+            session
+                .list_all(&bucket, &prefix, |page| {
+                    for folder in page.folders {
+                        lines.push(format!("{:>19} {:>12} {folder}", "", "PRE"));
+                    }
+                    for object in page.objects {
+                        let modified = object
+                            .last_modified
+                            .map(format_local_time)
+                            .unwrap_or_default();
+                        lines.push(format!("{modified:>19} {:>12} {}", object.size, object.key));
+                    }
+                })
+                .await?;
+            for line in lines {
+                write_line(&mut stdout, &line)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_line(out: &mut impl Write, line: &str) -> Result<(), S3Error> {
+    writeln!(out, "{line}").map_err(|e| S3Error::bad_input(format!("could not write output: {e}")))
+}

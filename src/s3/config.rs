@@ -1,0 +1,165 @@
+//! AWS profiles as the AWS CLI reads them: `~/.aws/config` and `~/.aws/credentials`,
+//! honouring AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE. Parsing is
+//! aws-config's own, so the list matches what the SDK will load.
+
+use std::path::PathBuf;
+
+use aws_runtime::env_config::file::{EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles};
+use aws_types::os_shim_internal::{Env, Fs};
+
+/// Which profile files to read: the CLI's defaults, or explicit paths (tests, `--config`).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFilesSource {
+    pub config_file: Option<PathBuf>,
+    pub credentials_file: Option<PathBuf>,
+}
+
+impl ProfileFilesSource {
+    pub(crate) fn profile_files(&self) -> Option<ProfileFiles> {
+        if self.config_file.is_none() && self.credentials_file.is_none() {
+            return None;
+        }
+        let mut builder = ProfileFiles::builder();
+        match &self.config_file {
+            Some(path) => builder = builder.with_file(ProfileFileKind::Config, path),
+            None => builder = builder.include_default_config_file(true),
+        }
+        match &self.credentials_file {
+            Some(path) => builder = builder.with_file(ProfileFileKind::Credentials, path),
+            None => builder = builder.include_default_credentials_file(true),
+        }
+        Some(builder.build())
+    }
+}
+
+/// How a profile gets its credentials; decides how expiry and errors are explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    StaticKeys,
+    Sso,
+    AssumeRole,
+    CredentialProcess,
+    /// Environment variables, instance metadata or anything else the default chain finds.
+    Other,
+}
+
+impl ProfileKind {
+    /// Credentials of this kind are temporary: links die with them.
+    pub fn is_temporary(self) -> bool {
+        match self {
+            ProfileKind::Sso | ProfileKind::AssumeRole => true,
+            ProfileKind::StaticKeys | ProfileKind::CredentialProcess | ProfileKind::Other => false,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProfileKind::StaticKeys => "access keys",
+            ProfileKind::Sso => "an SSO session",
+            ProfileKind::AssumeRole => "an assumed role",
+            ProfileKind::CredentialProcess => "a credential process",
+            ProfileKind::Other => "temporary credentials",
+        }
+    }
+}
+
+/// One profile as listed for the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub kind: ProfileKind,
+}
+
+/// Lists every profile in the config and credentials files, the selected one
+/// (AWS_PROFILE, else `default`) first, the rest by name. Missing files give an empty list.
+pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {
+    let files = source.profile_files().unwrap_or_default();
+    let Ok(set) = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await else {
+        return Vec::new();
+    };
+    let selected = set.selected_profile().to_owned();
+    let mut profiles: Vec<ProfileInfo> = set
+        .profiles()
+        .filter_map(|name| set.get_profile(name))
+        .map(|profile| {
+            let get = |k: &str| profile.get(k).map(str::to_owned);
+            let kind = if profile.get("sso_session").is_some()
+                || profile.get("sso_start_url").is_some()
+            {
+                ProfileKind::Sso
+            } else if profile.get("role_arn").is_some() {
+                ProfileKind::AssumeRole
+            } else if profile.get("credential_process").is_some() {
+                ProfileKind::CredentialProcess
+            } else if profile.get("aws_access_key_id").is_some() {
+                ProfileKind::StaticKeys
+            } else {
+                ProfileKind::Other
+            };
+            ProfileInfo {
+                name: profile.name().to_owned(),
+                region: get("region"),
+                endpoint_url: get("endpoint_url"),
+                kind,
+            }
+        })
+        .collect();
+    profiles.sort_by(|a, b| {
+        (a.name != selected, &a.name).cmp(&(b.name != selected, &b.name))
+    });
+    profiles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn lists_profiles_of_both_files_with_the_selected_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let credentials = dir.path().join("credentials");
+        std::fs::write(
+            &config,
+            "[default]\nregion = eu-west-1\n\n[profile minio]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9000\n\n[profile work]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n\n[profile admin]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = default\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &credentials,
+            "[default]\naws_access_key_id = AK\naws_secret_access_key = SK\n\n[minio]\naws_access_key_id = m\naws_secret_access_key = n\n\n[tool]\ncredential_process = /bin/true\n",
+        )
+        .unwrap();
+        let source = ProfileFilesSource {
+            config_file: Some(config),
+            credentials_file: Some(credentials),
+        };
+        let profiles = list_profiles(&source).await;
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        // AWS_PROFILE may be set on a developer machine; only assert when it is not.
+        if std::env::var_os("AWS_PROFILE").is_none() {
+            assert_eq!(names, ["default", "admin", "minio", "tool", "work"]);
+        }
+        let by_name = |n: &str| profiles.iter().find(|p| p.name == n).unwrap().clone();
+        assert_eq!(by_name("default").kind, ProfileKind::StaticKeys);
+        assert_eq!(by_name("default").region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            by_name("minio").endpoint_url.as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(by_name("work").kind, ProfileKind::Sso);
+        assert_eq!(by_name("admin").kind, ProfileKind::AssumeRole);
+        assert_eq!(by_name("tool").kind, ProfileKind::CredentialProcess);
+    }
+
+    #[tokio::test]
+    async fn missing_files_give_no_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = ProfileFilesSource {
+            config_file: Some(dir.path().join("nope")),
+            credentials_file: Some(dir.path().join("nope2")),
+        };
+        assert!(list_profiles(&source).await.is_empty());
+    }
+}

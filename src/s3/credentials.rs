@@ -1,0 +1,127 @@
+//! One cache of the credentials that sign everything, so the expiry we report is the
+//! expiry of the very credentials in the link. SDK clients use it with their own identity
+//! cache turned off, so there is exactly one copy.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
+use tokio::sync::Mutex;
+
+/// Credentials this close to their end are refreshed before use, so a fresh link does
+/// not die a few seconds after it is made.
+const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+#[derive(Debug, Clone)]
+pub struct CredentialsCache {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    provider: SharedCredentialsProvider,
+    cached: Mutex<Option<Credentials>>,
+}
+
+impl CredentialsCache {
+    pub fn new(provider: SharedCredentialsProvider) -> Self {
+        CredentialsCache {
+            inner: Arc::new(Inner {
+                provider,
+                cached: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// Fixed keys, for tests and the demo server.
+    pub fn from_static(access_key: &str, secret_key: &str) -> Self {
+        Self::new(SharedCredentialsProvider::new(Credentials::new(access_key, secret_key, None, None, "static")))
+    }
+
+    /// The credentials to sign with now; refreshed when missing or near their end.
+    pub async fn current(&self) -> Result<Credentials, CredentialsError> {
+        let mut cached = self.inner.cached.lock().await;
+        if let Some(creds) = cached.as_ref() {
+            let fresh = match creds.expiry() {
+                None => true,
+                Some(end) => end > SystemTime::now() + REFRESH_MARGIN,
+            };
+            if fresh {
+                return Ok(creds.clone());
+            }
+        }
+        let creds = self.inner.provider.provide_credentials().await?;
+        *cached = Some(creds.clone());
+        Ok(creds)
+    }
+
+    /// Drops the cached credentials (after `aws sso login`, Retry picks up the new ones).
+    pub async fn invalidate(&self) {
+        *self.inner.cached.lock().await = None;
+    }
+}
+
+impl ProvideCredentials for CredentialsCache {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.current())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Debug)]
+    struct Counting {
+        calls: Arc<AtomicUsize>,
+        lifetime: Duration,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            future::ProvideCredentials::ready(Ok(Credentials::new(
+                format!("AK{n}"),
+                "SK",
+                Some("token".into()),
+                Some(SystemTime::now() + self.lifetime),
+                "test",
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn long_lived_credentials_are_fetched_once() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
+            calls: calls.clone(),
+            lifetime: Duration::from_secs(3600),
+        }));
+        let a = cache.current().await.unwrap();
+        let b = cache.current().await.unwrap();
+        assert_eq!(a.access_key_id(), b.access_key_id());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn credentials_near_their_end_are_refreshed() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
+            calls: calls.clone(),
+            lifetime: Duration::from_secs(60),
+        }));
+        let a = cache.current().await.unwrap();
+        let b = cache.current().await.unwrap();
+        assert_ne!(a.access_key_id(), b.access_key_id());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+}

@@ -1,0 +1,328 @@
+//! One small set of error kinds, each with a plain sentence that says what went wrong
+//! while doing what, and what to do next. SDK details stay in `detail` for logs.
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
+/// What kind of failure, so callers can react (Retry, sign in again, pick another region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// No profile, keys, SSO session or role could be found.
+    NoCredentials,
+    /// The SSO session or temporary credentials have ended.
+    ExpiredSession,
+    /// The server refused the keys themselves (unknown key id, wrong secret).
+    CredentialsRejected,
+    /// The keys are valid but not allowed to do this.
+    AccessDenied,
+    NoSuchBucket,
+    NoSuchKey,
+    /// The request was signed for another region than the bucket's.
+    WrongRegion,
+    /// The server could not be reached or the connection broke.
+    Network,
+    /// What the user typed cannot work (expiry, filename, key).
+    BadInput,
+    /// The server answered with an error that fits none of the above.
+    Server,
+}
+
+/// An error with a message meant for the person using the app.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct S3Error {
+    pub kind: ErrorKind,
+    /// One or two plain sentences: what failed and what to do.
+    pub message: String,
+    /// Technical detail (error code, status) for logs and a "details" fold-out.
+    pub detail: String,
+}
+
+/// What the user was doing, so a message can name it.
+#[derive(Debug, Clone, Default)]
+pub struct Doing<'a> {
+    pub profile: &'a str,
+    pub sso: bool,
+    pub bucket: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub what: &'a str,
+}
+
+impl S3Error {
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        S3Error {
+            kind: ErrorKind::BadInput,
+            message: message.into(),
+            detail: String::new(),
+        }
+    }
+
+    pub fn new(kind: ErrorKind, doing: &Doing<'_>, detail: impl Into<String>) -> Self {
+        S3Error {
+            kind,
+            message: message_for(kind, doing),
+            detail: detail.into(),
+        }
+    }
+
+    /// Retrying the same request can help (the window shows Retry for these).
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Network | ErrorKind::Server | ErrorKind::ExpiredSession => true,
+            ErrorKind::NoCredentials
+            | ErrorKind::CredentialsRejected
+            | ErrorKind::AccessDenied
+            | ErrorKind::NoSuchBucket
+            | ErrorKind::NoSuchKey
+            | ErrorKind::WrongRegion
+            | ErrorKind::BadInput => false,
+        }
+    }
+
+    /// Classifies an SDK error from an operation.
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>, doing: &Doing<'_>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let (kind, detail) = classify(err, doing);
+        S3Error::new(kind, doing, detail)
+    }
+}
+
+fn classify<E>(err: &SdkError<E, HttpResponse>, doing: &Doing<'_>) -> (ErrorKind, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::ConstructionFailure(_) => (ErrorKind::BadInput, chain(err)),
+        SdkError::TimeoutError(_) => (ErrorKind::Network, chain(err)),
+        SdkError::DispatchFailure(_) => {
+            let text = chain(err);
+            (credential_kind(&text).unwrap_or(ErrorKind::Network), text)
+        }
+        SdkError::ResponseError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            (kind_from_status(status, None, doing), chain(err))
+        }
+        SdkError::ServiceError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            let code = ctx.err().code();
+            let detail = format!(
+                "HTTP {status}{}{}",
+                code.map(|c| format!(", {c}")).unwrap_or_default(),
+                ctx.err()
+                    .message()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            );
+            (kind_from_status(status, code, doing), detail)
+        }
+        _ => {
+            let text = chain(err);
+            (credential_kind(&text).unwrap_or(ErrorKind::Server), text)
+        }
+    }
+}
+
+/// Maps an S3 error code and HTTP status onto a kind.
+pub fn kind_from_status(status: u16, code: Option<&str>, doing: &Doing<'_>) -> ErrorKind {
+    match code {
+        Some("NoSuchBucket") => return ErrorKind::NoSuchBucket,
+        Some("NoSuchKey") => return ErrorKind::NoSuchKey,
+        Some("ExpiredToken" | "TokenRefreshRequired" | "RequestExpired") => {
+            return ErrorKind::ExpiredSession;
+        }
+        Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken") => {
+            return ErrorKind::CredentialsRejected;
+        }
+        Some("AccessDenied" | "AllAccessDisabled" | "AccountProblem") => {
+            return ErrorKind::AccessDenied;
+        }
+        Some(
+            "PermanentRedirect"
+            | "AuthorizationHeaderMalformed"
+            | "AuthorizationQueryParametersError"
+            | "IllegalLocationConstraintException",
+        ) => return ErrorKind::WrongRegion,
+        _ => {}
+    }
+    match status {
+        301 | 307 => ErrorKind::WrongRegion,
+        400 if code.is_none() => ErrorKind::WrongRegion,
+        401 | 403 => ErrorKind::AccessDenied,
+        404 if doing.key.is_some() => ErrorKind::NoSuchKey,
+        404 => ErrorKind::NoSuchBucket,
+        400..=499 => ErrorKind::BadInput,
+        _ => ErrorKind::Server,
+    }
+}
+
+/// Credential failures arrive as text deep in an error chain; recognise the two that matter.
+pub fn credential_kind(text: &str) -> Option<ErrorKind> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("no credentials")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("the credential provider was not enabled")
+        || lower.contains("could not find profile")
+        || lower.contains("no providers in chain provided credentials")
+    {
+        return Some(ErrorKind::NoCredentials);
+    }
+    if (lower.contains("sso") || lower.contains("token"))
+        && (lower.contains("expired") || lower.contains("refresh"))
+    {
+        return Some(ErrorKind::ExpiredSession);
+    }
+    None
+}
+
+/// The whole `source()` chain on one line: the SDK's top-level Display says little.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+fn target(doing: &Doing<'_>) -> String {
+    match (doing.bucket, doing.key) {
+        (Some(bucket), Some(key)) => format!("s3://{bucket}/{key}"),
+        (Some(bucket), None) => format!("bucket {bucket}"),
+        _ => "S3".to_owned(),
+    }
+}
+
+fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
+    let what = if doing.what.is_empty() {
+        "reaching S3"
+    } else {
+        doing.what
+    };
+    let profile = if doing.profile.is_empty() {
+        "default"
+    } else {
+        doing.profile
+    };
+    let target = target(doing);
+    match kind {
+        ErrorKind::NoCredentials => format!(
+            "No AWS credentials were found for profile {profile} while {what}. Run `aws configure` (keys) or `aws configure sso`, or pick another profile."
+        ),
+        ErrorKind::ExpiredSession if doing.sso => format!(
+            "The SSO session of profile {profile} has expired. Run `aws sso login --profile {profile}`, then Retry."
+        ),
+        ErrorKind::ExpiredSession => format!(
+            "The temporary credentials of profile {profile} have expired while {what}. Renew them (for example `aws sso login --profile {profile}` or a new role session), then Retry."
+        ),
+        ErrorKind::CredentialsRejected => format!(
+            "The server does not accept the keys of profile {profile} while {what}. Check the access key and secret with `aws configure --profile {profile}`."
+        ),
+        ErrorKind::AccessDenied => format!(
+            "Access denied while {what} ({target}). Profile {profile} is not allowed to do this: ask the bucket owner for permission or pick another profile."
+        ),
+        ErrorKind::NoSuchBucket => format!(
+            "There is no bucket named {} while {what}. Check the name and the profile's account or endpoint.",
+            doing.bucket.unwrap_or("(none)")
+        ),
+        ErrorKind::NoSuchKey => format!(
+            "There is no object at {target}. Check the key (names are case-sensitive) or refresh the listing."
+        ),
+        ErrorKind::WrongRegion => format!(
+            "{target} is in another region than the one used while {what}. Refresh to look up the bucket's region, or set the region of profile {profile}."
+        ),
+        ErrorKind::Network => format!(
+            "Could not reach the S3 server while {what}. Check the network connection (and the profile's endpoint_url), then Retry."
+        ),
+        ErrorKind::BadInput => format!("The request for {target} is not valid while {what}."),
+        ErrorKind::Server => format!(
+            "The S3 server answered with an error while {what} ({target}). Retry in a moment; if it persists, see the details."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doing<'a>(key: Option<&'a str>) -> Doing<'a> {
+        Doing {
+            profile: "work",
+            sso: true,
+            bucket: Some("reports"),
+            key,
+            what: "sharing a link",
+        }
+    }
+
+    #[test]
+    fn codes_and_statuses_map_onto_kinds() {
+        let obj = doing(Some("a.txt"));
+        let bucket = doing(None);
+        assert_eq!(kind_from_status(404, None, &obj), ErrorKind::NoSuchKey);
+        assert_eq!(kind_from_status(404, None, &bucket), ErrorKind::NoSuchBucket);
+        assert_eq!(
+            kind_from_status(404, Some("NoSuchBucket"), &obj),
+            ErrorKind::NoSuchBucket
+        );
+        assert_eq!(kind_from_status(403, None, &obj), ErrorKind::AccessDenied);
+        assert_eq!(kind_from_status(301, None, &obj), ErrorKind::WrongRegion);
+        assert_eq!(
+            kind_from_status(400, Some("ExpiredToken"), &obj),
+            ErrorKind::ExpiredSession
+        );
+        assert_eq!(
+            kind_from_status(403, Some("SignatureDoesNotMatch"), &obj),
+            ErrorKind::CredentialsRejected
+        );
+        assert_eq!(kind_from_status(503, Some("SlowDown"), &obj), ErrorKind::Server);
+    }
+
+    #[test]
+    fn expired_sso_message_names_the_login_command() {
+        let err = S3Error::new(ErrorKind::ExpiredSession, &doing(None), "");
+        assert!(err.message.contains("aws sso login --profile work"));
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn every_message_names_a_next_step() {
+        use ErrorKind::*;
+        for kind in [
+            NoCredentials,
+            ExpiredSession,
+            CredentialsRejected,
+            AccessDenied,
+            NoSuchBucket,
+            NoSuchKey,
+            WrongRegion,
+            Network,
+            Server,
+        ] {
+            let msg = S3Error::new(kind, &doing(Some("k")), "").message;
+            let lower = msg.to_lowercase();
+            assert!(
+                ["run", "check", "ask", "retry", "refresh", "renew", "pick"]
+                    .iter()
+                    .any(|verb| lower.contains(verb)),
+                "{kind:?}: {msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn credential_failures_are_recognised_in_text() {
+        assert_eq!(
+            credential_kind("dispatch failure: no credentials in the property bag"),
+            Some(ErrorKind::NoCredentials)
+        );
+        assert_eq!(
+            credential_kind("the SSO token has expired and must be refreshed"),
+            Some(ErrorKind::ExpiredSession)
+        );
+        assert_eq!(credential_kind("connection refused"), None);
+    }
+}

@@ -1,0 +1,48 @@
+//! Everything that talks to S3: profiles and credentials, bucket regions, listing,
+//! presigning and errors. Never imports egui: the window and the CLI both drive this.
+
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod list;
+pub mod presign;
+pub mod region;
+pub mod session;
+
+pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
+pub use credentials::CredentialsCache;
+pub use error::{ErrorKind, S3Error};
+pub use list::{ListPage, ObjectEntry};
+pub use presign::{ShareLink, ShareOptions, UploadLink, object_url, presign_url};
+pub use session::Session;
+
+/// Splits `s3://bucket/key` (or `bucket/key`) into bucket and key; the key may be empty.
+pub fn parse_s3_uri(uri: &str) -> Result<(String, String), S3Error> {
+    let rest = uri.strip_prefix("s3://").unwrap_or(uri);
+    let (bucket, key) = match rest.split_once('/') {
+        Some((bucket, key)) => (bucket, key),
+        None => (rest, ""),
+    };
+    if bucket.is_empty() {
+        return Err(S3Error::bad_input(format!(
+            "{uri:?} names no bucket: write it as s3://bucket/key"
+        )));
+    }
+    Ok((bucket.to_owned(), key.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_uris_split_at_the_first_slash_only() {
+        assert_eq!(
+            parse_s3_uri("s3://b/a b/c+d?.txt").unwrap(),
+            ("b".into(), "a b/c+d?.txt".into())
+        );
+        assert_eq!(parse_s3_uri("s3://b").unwrap(), ("b".into(), "".into()));
+        assert_eq!(parse_s3_uri("b/k").unwrap(), ("b".into(), "k".into()));
+        assert!(parse_s3_uri("s3:///k").is_err());
+    }
+}

@@ -1,0 +1,105 @@
+//! `Content-Disposition: attachment` with the filename a colleague's browser saves as.
+//!
+//! HTTP header values must be Latin-1 safe, so the name goes twice (RFC 6266): an ASCII
+//! fallback in `filename="…"` and the exact UTF-8 name percent-encoded in `filename*` (RFC 5987).
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// attr-char of RFC 5987: everything else is percent-encoded.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// Why a download filename was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DispositionError {
+    #[error("the download filename is empty: type a name or switch the filename off")]
+    Empty,
+    #[error(
+        "the download filename contains a control character (such as a line break or tab) at position {0}: remove it"
+    )]
+    ControlCharacter(usize),
+    #[error("the download filename cannot contain / or \\: give a plain file name")]
+    PathSeparator,
+}
+
+/// Builds `attachment; filename="<ascii>"; filename*=UTF-8''<encoded>`.
+pub fn content_disposition(filename: &str) -> Result<String, DispositionError> {
+    let name = filename.trim();
+    if name.is_empty() {
+        return Err(DispositionError::Empty);
+    }
+    if let Some(pos) = name.chars().position(char::is_control) {
+        return Err(DispositionError::ControlCharacter(pos + 1));
+    }
+    if name.contains(['/', '\\']) {
+        return Err(DispositionError::PathSeparator);
+    }
+    let fallback: String = name
+        .chars()
+        .map(|c| match c {
+            '"' => '\'',
+            c if c.is_ascii() => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded = utf8_percent_encode(name, ATTR_CHAR);
+    Ok(format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_names_keep_their_spaces_in_the_fallback() {
+        assert_eq!(
+            content_disposition("Q3 report.pdf").unwrap(),
+            "attachment; filename=\"Q3 report.pdf\"; filename*=UTF-8''Q3%20report.pdf"
+        );
+    }
+
+    #[test]
+    fn non_ascii_names_get_a_fallback_and_exact_utf8() {
+        assert_eq!(
+            content_disposition("Prüfbericht €.pdf").unwrap(),
+            "attachment; filename=\"Pr_fbericht _.pdf\"; filename*=UTF-8''Pr%C3%BCfbericht%20%E2%82%AC.pdf"
+        );
+    }
+
+    #[test]
+    fn quotes_cannot_break_out_of_the_fallback() {
+        let header = content_disposition("say \"hi\".txt").unwrap();
+        assert!(header.starts_with("attachment; filename=\"say 'hi'.txt\";"));
+        assert!(header.ends_with("say%20%22hi%22.txt"));
+    }
+
+    #[test]
+    fn control_characters_and_separators_are_refused() {
+        assert_eq!(
+            content_disposition("a\r\nSet-Cookie: x"),
+            Err(DispositionError::ControlCharacter(2))
+        );
+        assert_eq!(
+            content_disposition("nul\0.txt"),
+            Err(DispositionError::ControlCharacter(4))
+        );
+        assert_eq!(content_disposition("   "), Err(DispositionError::Empty));
+        assert_eq!(
+            content_disposition("../etc/passwd"),
+            Err(DispositionError::PathSeparator)
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! How long a link lives: SigV4's limits, the presets the window offers, parsing of
+//! "90m" / "2h30m" / "7d" / "max", and the effective end once credentials are considered.
+
+use std::time::{Duration, SystemTime};
+
+/// SigV4 query authentication accepts at most seven days.
+pub const MAX_EXPIRY_SECS: u64 = 604_800;
+/// Shorter than a second cannot be expressed in `X-Amz-Expires`.
+pub const MIN_EXPIRY_SECS: u64 = 1;
+
+/// Presets of the expiry slider, shortest first, as (label, seconds).
+pub const EXPIRY_PRESETS: &[(&str, u64)] = &[
+    ("1 min", 60),
+    ("5 min", 5 * 60),
+    ("15 min", 15 * 60),
+    ("1 h", 3600),
+    ("4 h", 4 * 3600),
+    ("12 h", 12 * 3600),
+    ("1 day", 86_400),
+    ("3 days", 3 * 86_400),
+    ("7 days", MAX_EXPIRY_SECS),
+];
+
+/// A link lifetime that is known to be within SigV4's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
+pub struct Expiry(Duration);
+
+/// Why an expiry was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExpiryError {
+    #[error(
+        "a link can live from 1 second to 7 days (604800 seconds); {0} is outside that range"
+    )]
+    OutOfRange(String),
+    #[error(
+        "could not read the expiry {0:?}: write it like 90s, 15m, 2h30m, 3d or max (7 days)"
+    )]
+    Unreadable(String),
+}
+
+impl Expiry {
+    /// The longest link SigV4 allows (7 days).
+    pub const MAX: Expiry = Expiry(Duration::from_secs(MAX_EXPIRY_SECS));
+
+    /// Accepts a whole number of seconds in 1..=604800.
+    pub fn from_secs(secs: u64) -> Result<Self, ExpiryError> {
+        if (MIN_EXPIRY_SECS..=MAX_EXPIRY_SECS).contains(&secs) {
+            Ok(Expiry(Duration::from_secs(secs)))
+        } else {
+            Err(ExpiryError::OutOfRange(format!("{secs} s")))
+        }
+    }
+
+    /// Accepts a duration of whole seconds in range; fractions of a second are refused
+    /// because `X-Amz-Expires` cannot carry them.
+    pub fn from_duration(duration: Duration) -> Result<Self, ExpiryError> {
+        if duration.subsec_nanos() != 0 {
+            return Err(ExpiryError::OutOfRange(format!(
+                "{:.3} s (not a whole number of seconds)",
+                duration.as_secs_f64()
+            )));
+        }
+        Self::from_secs(duration.as_secs())
+    }
+
+    pub fn as_duration(self) -> Duration {
+        self.0
+    }
+
+    pub fn as_secs(self) -> u64 {
+        self.0.as_secs()
+    }
+}
+
+impl Default for Expiry {
+    /// One hour: long enough to hand over, short enough not to linger.
+    fn default() -> Self {
+        Expiry(Duration::from_secs(3600))
+    }
+}
+
+impl TryFrom<u64> for Expiry {
+    type Error = ExpiryError;
+    fn try_from(secs: u64) -> Result<Self, Self::Error> {
+        Self::from_secs(secs)
+    }
+}
+
+impl From<Expiry> for u64 {
+    fn from(expiry: Expiry) -> u64 {
+        expiry.as_secs()
+    }
+}
+
+impl std::str::FromStr for Expiry {
+    type Err = ExpiryError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_expiry(s)
+    }
+}
+
+impl std::fmt::Display for Expiry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_duration(self.0))
+    }
+}
+
+/// Parses "max", "7d", "90m", "2h30m", "1d12h", "45s" or a bare number of seconds.
+pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
+    let trimmed = text.trim().to_ascii_lowercase();
+    if trimmed == "max" {
+        return Ok(Expiry::MAX);
+    }
+    if trimmed.is_empty() {
+        return Err(ExpiryError::Unreadable(text.to_owned()));
+    }
+    if let Ok(secs) = trimmed.parse::<u64>() {
+        return Expiry::from_secs(secs);
+    }
+    if trimmed.starts_with('-') {
+        return Err(ExpiryError::OutOfRange(text.trim().to_owned()));
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    let mut seen_unit = false;
+    for ch in trimmed.chars().filter(|c| !c.is_whitespace()) {
+        if ch.is_ascii_digit() {
+            number.push(ch);
+            continue;
+        }
+        let unit = match ch {
+            'd' => 86_400,
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(ExpiryError::Unreadable(text.to_owned())),
+        };
+        let value: u64 = number
+            .parse()
+            .map_err(|_| ExpiryError::Unreadable(text.to_owned()))?;
+        total = value
+            .checked_mul(unit)
+            .and_then(|part| total.checked_add(part))
+            .ok_or_else(|| ExpiryError::OutOfRange(text.trim().to_owned()))?;
+        number.clear();
+        seen_unit = true;
+    }
+    if !number.is_empty() || !seen_unit {
+        return Err(ExpiryError::Unreadable(text.to_owned()));
+    }
+    Expiry::from_secs(total).map_err(|_| ExpiryError::OutOfRange(text.trim().to_owned()))
+}
+
+/// "7 d", "2 h 30 min", "90 s": compact, for labels.
+pub fn format_duration(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m} min"));
+    }
+    if s > 0 || parts.is_empty() {
+        parts.push(format!("{s} s"));
+    }
+    parts.join(" ")
+}
+
+/// The moment a link really stops working: its own expiry, or the end of the credentials
+/// that signed it if that comes first. Returns the end and whether the credentials cut it short.
+pub fn effective_end(
+    signed_at: SystemTime,
+    expiry: Expiry,
+    credentials_expire_at: Option<SystemTime>,
+) -> (SystemTime, bool) {
+    let link_end = signed_at + expiry.as_duration();
+    match credentials_expire_at {
+        Some(creds_end) if creds_end < link_end => (creds_end, true),
+        _ => (link_end, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_users_type() {
+        assert_eq!(parse_expiry("90m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_expiry("2h30m").unwrap().as_secs(), 9000);
+        assert_eq!(parse_expiry("3d").unwrap().as_secs(), 259_200);
+        assert_eq!(parse_expiry("1d 12h").unwrap().as_secs(), 129_600);
+        assert_eq!(parse_expiry("45s").unwrap().as_secs(), 45);
+        assert_eq!(parse_expiry("120").unwrap().as_secs(), 120);
+        assert_eq!(parse_expiry(" MAX ").unwrap(), Expiry::MAX);
+        assert_eq!(parse_expiry("7d").unwrap(), Expiry::MAX);
+    }
+
+    #[test]
+    fn refuses_zero_negative_and_more_than_seven_days() {
+        for bad in ["0", "0s", "-5", "-1h", "8d", "7d1s", "604801"] {
+            let err = parse_expiry(bad).unwrap_err();
+            assert!(matches!(err, ExpiryError::OutOfRange(_)), "{bad}: {err:?}");
+            assert!(err.to_string().contains("1 second to 7 days"), "{err}");
+        }
+    }
+
+    #[test]
+    fn refuses_unreadable_text_with_examples() {
+        for bad in ["", "soon", "5x", "h", "1.5h", "99999999999999999999d"] {
+            let err = parse_expiry(bad).unwrap_err();
+            assert!(err.to_string().contains("2h30m") || err.to_string().contains("7 days"));
+        }
+    }
+
+    #[test]
+    fn sub_second_durations_are_refused() {
+        assert!(Expiry::from_duration(Duration::from_millis(1500)).is_err());
+        assert!(Expiry::from_duration(Duration::from_millis(500)).is_err());
+        assert_eq!(
+            Expiry::from_duration(Duration::from_secs(2)).unwrap().as_secs(),
+            2
+        );
+    }
+
+    #[test]
+    fn presets_are_sorted_and_within_limits() {
+        for pair in EXPIRY_PRESETS.windows(2) {
+            assert!(pair[0].1 < pair[1].1);
+        }
+        for (_, secs) in EXPIRY_PRESETS {
+            Expiry::from_secs(*secs).unwrap();
+        }
+        assert_eq!(EXPIRY_PRESETS.last().unwrap().1, MAX_EXPIRY_SECS);
+    }
+
+    #[test]
+    fn credentials_that_end_first_cut_the_link_short() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let week = Expiry::MAX;
+        let creds_end = t0 + Duration::from_secs(3600);
+        assert_eq!(effective_end(t0, week, Some(creds_end)), (creds_end, true));
+        let hour = Expiry::from_secs(60).unwrap();
+        assert_eq!(
+            effective_end(t0, hour, Some(creds_end)),
+            (t0 + Duration::from_secs(60), false)
+        );
+        assert_eq!(
+            effective_end(t0, week, None),
+            (t0 + Duration::from_secs(MAX_EXPIRY_SECS), false)
+        );
+    }
+
+    #[test]
+    fn formats_durations_compactly() {
+        assert_eq!(format_duration(Duration::from_secs(9000)), "2 h 30 min");
+        assert_eq!(format_duration(Duration::from_secs(MAX_EXPIRY_SECS)), "7 d");
+        assert_eq!(format_duration(Duration::from_secs(0)), "0 s");
+    }
+
+    #[test]
+    fn serde_refuses_out_of_range_values() {
+        assert!(serde_json::from_str::<Expiry>("0").is_err());
+        assert_eq!(serde_json::from_str::<Expiry>("60").unwrap().as_secs(), 60);
+    }
+}

@@ -10,7 +10,11 @@ use crate::s3::{ErrorKind, ProfileFilesSource, S3Error, Session, ShareOptions, p
 use crate::share::{Expiry, countdown_text, format_local_time};
 
 #[derive(Debug, Parser)]
-#[command(name = "s3share", version, about = "Share files from S3 as presigned links")]
+#[command(
+    name = "s3share",
+    version,
+    about = "Share files from S3 as presigned links"
+)]
 pub struct Args {
     /// AWS profile to use (default: AWS_PROFILE, else "default").
     #[arg(long, global = true)]
@@ -49,9 +53,7 @@ pub enum Command {
         expires: Expiry,
     },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
-    Ls {
-        uri: Option<String>,
-    },
+    Ls { uri: Option<String> },
 }
 
 /// Runs one subcommand and turns its outcome into an exit code.

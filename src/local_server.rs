@@ -53,7 +53,8 @@ impl LocalS3 {
         for bucket in &options.buckets {
             std::fs::create_dir_all(root.join(bucket))?;
         }
-        let fs = s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let fs =
+            s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
         let service = builder.build();
@@ -153,7 +154,11 @@ impl RegionGate {
             && signed_region != bucket_region
         {
             let head_bucket = req.method() == http::Method::HEAD && is_bucket_request;
-            return Ok(wrong_region_response(&signed_region, &bucket_region, head_bucket));
+            return Ok(wrong_region_response(
+                &signed_region,
+                &bucket_region,
+                head_bucket,
+            ));
         }
         let is_get = req.method() == http::Method::GET;
         let mut response = self.service.call(req.map(s3s::Body::from)).await?;
@@ -193,7 +198,10 @@ fn response_overrides(query: Option<&str>) -> Vec<(http::header::HeaderName, Str
                 "response-expires" => http::header::EXPIRES,
                 _ => return None,
             };
-            Some((header, percent_decode_str(value).decode_utf8_lossy().into_owned()))
+            Some((
+                header,
+                percent_decode_str(value).decode_utf8_lossy().into_owned(),
+            ))
         })
         .collect()
 }
@@ -240,8 +248,9 @@ fn wrong_region_response(
             .headers_mut()
             .insert(crate::s3::region::BUCKET_REGION_HEADER, value);
     }
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/xml"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/xml"),
+    );
     response
 }

@@ -10,9 +10,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use common::{bed, http_get, http_put, local_bed};
 use s3share::local_server::LocalS3Options;
-use s3share::s3::{
-    CredentialsCache, ErrorKind, ProfileInfo, ProfileKind, Session, ShareOptions,
-};
+use s3share::s3::{CredentialsCache, ErrorKind, ProfileInfo, ProfileKind, Session, ShareOptions};
 use s3share::share::Expiry;
 
 fn options(secs: u64, filename: Option<&str>) -> ShareOptions {
@@ -26,7 +24,8 @@ fn options(secs: u64, filename: Option<&str>) -> ShareOptions {
 async fn link_works_for_a_plain_http_client_before_expiry() {
     let bed = bed().await;
     let bucket = bed.bucket("works").await;
-    bed.put(&bucket, "docs/report.txt", b"quarterly numbers").await;
+    bed.put(&bucket, "docs/report.txt", b"quarterly numbers")
+        .await;
     let link = bed
         .session
         .share_link(&bucket, "docs/report.txt", &options(300, None))
@@ -36,7 +35,10 @@ async fn link_works_for_a_plain_http_client_before_expiry() {
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"quarterly numbers");
     assert!(link.warnings.is_empty());
-    assert_eq!(link.effective_expires_at, link.signed_at + Duration::from_secs(300));
+    assert_eq!(
+        link.effective_expires_at,
+        link.signed_at + Duration::from_secs(300)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,8 +95,16 @@ async fn download_filename_comes_back_in_content_disposition() {
     bed.put(&bucket, "raw/0001.bin", b"payload").await;
     for (name, fallback, encoded) in [
         ("report.pdf", "report.pdf", "report.pdf"),
-        ("Prüfbericht März.pdf", "Pr_fbericht M_rz.pdf", "Pr%C3%BCfbericht%20M%C3%A4rz.pdf"),
-        ("my \"final\" draft.txt", "my 'final' draft.txt", "my%20%22final%22%20draft.txt"),
+        (
+            "Prüfbericht März.pdf",
+            "Pr_fbericht M_rz.pdf",
+            "Pr%C3%BCfbericht%20M%C3%A4rz.pdf",
+        ),
+        (
+            "my \"final\" draft.txt",
+            "my 'final' draft.txt",
+            "my%20%22final%22%20draft.txt",
+        ),
     ] {
         let link = bed
             .session
@@ -105,12 +115,17 @@ async fn download_filename_comes_back_in_content_disposition() {
         assert_eq!(response.status, 200, "{name}");
         assert_eq!(
             response.content_disposition.as_deref(),
-            Some(format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}").as_str()),
+            Some(
+                format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}").as_str()
+            ),
             "{name}"
         );
         // The disposition is signed: changing it breaks the link.
         let changed = link.url.replacen("attachment", "inline", 1);
-        assert!(matches!(http_get(&changed).await.status, 400 | 403), "{name}");
+        assert!(
+            matches!(http_get(&changed).await.status, 400 | 403),
+            "{name}"
+        );
     }
 }
 
@@ -121,7 +136,11 @@ async fn control_characters_in_the_filename_are_refused_before_signing() {
     bed.put(&bucket, "a.txt", b"a").await;
     let err = bed
         .session
-        .share_link(&bucket, "a.txt", &options(60, Some("evil\r\nSet-Cookie: x=1")))
+        .share_link(
+            &bucket,
+            "a.txt",
+            &options(60, Some("evil\r\nSet-Cookie: x=1")),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadInput);
@@ -134,11 +153,19 @@ async fn upload_link_takes_its_content_type_and_refuses_another() {
     let bucket = bed.bucket("upload").await;
     let link = bed
         .session
-        .upload_link(&bucket, "inbox/from colleague.csv", Some("text/csv"), Expiry::from_secs(600).unwrap())
+        .upload_link(
+            &bucket,
+            "inbox/from colleague.csv",
+            Some("text/csv"),
+            Expiry::from_secs(600).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(http_put(&link.url, Some("text/plain"), b"wrong").await, 403);
-    assert_eq!(http_put(&link.url, Some("text/csv"), b"a,b\n1,2\n").await, 200);
+    assert_eq!(
+        http_put(&link.url, Some("text/csv"), b"a,b\n1,2\n").await,
+        200
+    );
     let download = bed
         .session
         .share_link(&bucket, "inbox/from colleague.csv", &options(60, None))
@@ -175,7 +202,13 @@ async fn keys_with_spaces_unicode_and_reserved_characters_give_working_links() {
         let creds = bed.session.current_credentials("test").await.unwrap();
         let url = s3share::s3::object_url(Some(&bed.endpoint), "us-east-1", &bucket, &long_key);
         let signed = s3share::s3::presign_url(
-            "GET", &url, &[], "us-east-1", &creds, SystemTime::now(), Expiry::from_secs(60).unwrap(),
+            "GET",
+            &url,
+            &[],
+            "us-east-1",
+            &creds,
+            SystemTime::now(),
+            Expiry::from_secs(60).unwrap(),
         )
         .unwrap();
         assert_eq!(http_get(&signed).await.status, 404);
@@ -277,10 +310,19 @@ async fn listing_shows_folders_and_pages_through_every_object() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_keys_are_reported_as_rejected_credentials() {
     let bed = bed().await;
-    let session = Session::with_static_keys("bad", &bed.endpoint, "us-east-1", &bed.access_key, "not-the-secret");
+    let session = Session::with_static_keys(
+        "bad",
+        &bed.endpoint,
+        "us-east-1",
+        &bed.access_key,
+        "not-the-secret",
+    );
     let err = session.list_buckets().await.unwrap_err();
     assert!(
-        matches!(err.kind, ErrorKind::CredentialsRejected | ErrorKind::AccessDenied),
+        matches!(
+            err.kind,
+            ErrorKind::CredentialsRejected | ErrorKind::AccessDenied
+        ),
         "{err:?}"
     );
     assert!(err.message.contains("profile bad"), "{}", err.message);
@@ -291,7 +333,13 @@ async fn an_unreachable_server_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let session = Session::with_static_keys("p", &format!("http://127.0.0.1:{port}"), "us-east-1", "a", "b");
+    let session = Session::with_static_keys(
+        "p",
+        &format!("http://127.0.0.1:{port}"),
+        "us-east-1",
+        "a",
+        "b",
+    );
     let err = session.list_buckets().await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Network, "{err:?}");
     assert!(err.message.contains("Retry"));
@@ -322,7 +370,10 @@ async fn a_bucket_in_another_region_gets_a_link_signed_for_its_region() {
         .share_link("eu-reports", "q.txt", &options(600, None))
         .await
         .unwrap();
-    assert!(link.url.contains("%2Feu-west-3%2Fs3%2F"), "signed for the bucket's region");
+    assert!(
+        link.url.contains("%2Feu-west-3%2Fs3%2F"),
+        "signed for the bucket's region"
+    );
     let response = http_get(&link.url).await;
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"bonjour");
@@ -340,7 +391,10 @@ async fn a_bucket_in_another_region_gets_a_link_signed_for_its_region() {
     .unwrap();
     assert_eq!(http_get(&naive).await.status, 400);
     // And a bucket in the profile's own region still works.
-    assert_eq!(bed.session.bucket_region("home").await.unwrap(), "us-east-1");
+    assert_eq!(
+        bed.session.bucket_region("home").await.unwrap(),
+        "us-east-1"
+    );
 }
 
 /// Temporary credentials that end in 30 minutes, as after `aws sso login`.
@@ -391,13 +445,27 @@ async fn credentials_that_end_first_shorten_the_link_and_say_so() {
     );
     bed.put("b-sso", "f.txt", b"f").await;
     let link = session
-        .share_link("b-sso", "f.txt", &ShareOptions { expiry: Expiry::MAX, download_filename: None })
+        .share_link(
+            "b-sso",
+            "f.txt",
+            &ShareOptions {
+                expiry: Expiry::MAX,
+                download_filename: None,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(link.expires_at, link.signed_at + Duration::from_secs(604_800));
+    assert_eq!(
+        link.expires_at,
+        link.signed_at + Duration::from_secs(604_800)
+    );
     assert_eq!(link.effective_expires_at, ends_at);
     assert_eq!(link.warnings.len(), 1);
-    assert!(link.warnings[0].contains("SSO session of profile work-sso"), "{}", link.warnings[0]);
+    assert!(
+        link.warnings[0].contains("SSO session of profile work-sso"),
+        "{}",
+        link.warnings[0]
+    );
     assert!(link.warnings[0].contains("stops working then"));
     assert_eq!(http_get(&link.url).await.status, 200);
 }

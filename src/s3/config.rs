@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use aws_runtime::env_config::file::{EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles};
+use aws_runtime::env_config::file::{
+    EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
+};
 use aws_types::os_shim_internal::{Env, Fs};
 
 /// Which profile files to read: the CLI's defaults, or explicit paths (tests, `--config`).
@@ -85,19 +87,18 @@ pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {
         .filter_map(|name| set.get_profile(name))
         .map(|profile| {
             let get = |k: &str| profile.get(k).map(str::to_owned);
-            let kind = if profile.get("sso_session").is_some()
-                || profile.get("sso_start_url").is_some()
-            {
-                ProfileKind::Sso
-            } else if profile.get("role_arn").is_some() {
-                ProfileKind::AssumeRole
-            } else if profile.get("credential_process").is_some() {
-                ProfileKind::CredentialProcess
-            } else if profile.get("aws_access_key_id").is_some() {
-                ProfileKind::StaticKeys
-            } else {
-                ProfileKind::Other
-            };
+            let kind =
+                if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
+                    ProfileKind::Sso
+                } else if profile.get("role_arn").is_some() {
+                    ProfileKind::AssumeRole
+                } else if profile.get("credential_process").is_some() {
+                    ProfileKind::CredentialProcess
+                } else if profile.get("aws_access_key_id").is_some() {
+                    ProfileKind::StaticKeys
+                } else {
+                    ProfileKind::Other
+                };
             ProfileInfo {
                 name: profile.name().to_owned(),
                 region: get("region"),
@@ -106,9 +107,7 @@ pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {
             }
         })
         .collect();
-    profiles.sort_by(|a, b| {
-        (a.name != selected, &a.name).cmp(&(b.name != selected, &b.name))
-    });
+    profiles.sort_by(|a, b| (a.name != selected, &a.name).cmp(&(b.name != selected, &b.name)));
     profiles
 }
 

@@ -37,7 +37,9 @@ impl CredentialsCache {
 
     /// Fixed keys, for tests and the demo server.
     pub fn from_static(access_key: &str, secret_key: &str) -> Self {
-        Self::new(SharedCredentialsProvider::new(Credentials::new(access_key, secret_key, None, None, "static")))
+        Self::new(SharedCredentialsProvider::new(Credentials::new(
+            access_key, secret_key, None, None, "static",
+        )))
     }
 
     /// The credentials to sign with now; refreshed when missing or near their end.

@@ -263,7 +263,10 @@ mod tests {
         let obj = doing(Some("a.txt"));
         let bucket = doing(None);
         assert_eq!(kind_from_status(404, None, &obj), ErrorKind::NoSuchKey);
-        assert_eq!(kind_from_status(404, None, &bucket), ErrorKind::NoSuchBucket);
+        assert_eq!(
+            kind_from_status(404, None, &bucket),
+            ErrorKind::NoSuchBucket
+        );
         assert_eq!(
             kind_from_status(404, Some("NoSuchBucket"), &obj),
             ErrorKind::NoSuchBucket
@@ -278,7 +281,10 @@ mod tests {
             kind_from_status(403, Some("SignatureDoesNotMatch"), &obj),
             ErrorKind::CredentialsRejected
         );
-        assert_eq!(kind_from_status(503, Some("SlowDown"), &obj), ErrorKind::Server);
+        assert_eq!(
+            kind_from_status(503, Some("SlowDown"), &obj),
+            ErrorKind::Server
+        );
     }
 
     #[test]

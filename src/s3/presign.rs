@@ -228,7 +228,13 @@ mod tests {
     /// Using Query Parameters), 2013-05-24T00:00:00Z, 86400 s, us-east-1.
     #[test]
     fn reproduces_the_query_authentication_example_of_the_s3_documentation() {
-        let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None, None, "static");
+        let creds = Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "static",
+        );
         let url = object_url(None, "us-east-1", "examplebucket", "test.txt");
         let signed = presign_url(
             "GET",
@@ -260,9 +266,16 @@ mod tests {
             "test",
         );
         let url = object_url(None, "eu-west-1", "b", "k");
-        let signed =
-            presign_url("GET", &url, &[], "eu-west-1", &creds, at(1_700_000_000), Expiry::MAX)
-                .unwrap();
+        let signed = presign_url(
+            "GET",
+            &url,
+            &[],
+            "eu-west-1",
+            &creds,
+            at(1_700_000_000),
+            Expiry::MAX,
+        )
+        .unwrap();
         assert!(
             signed.contains("X-Amz-Security-Token=the%2Fsession%2Btoken%3D"),
             "{signed}"
@@ -273,7 +286,12 @@ mod tests {
     #[test]
     fn keys_are_encoded_once_with_slashes_kept() {
         assert_eq!(
-            object_url(Some("http://127.0.0.1:9000/"), "us-east-1", "b", "a b/+%#?&=ü.txt"),
+            object_url(
+                Some("http://127.0.0.1:9000/"),
+                "us-east-1",
+                "b",
+                "a b/+%#?&=ü.txt"
+            ),
             "http://127.0.0.1:9000/b/a%20b/%2B%25%23%3F%26%3D%C3%BC.txt"
         );
     }
@@ -301,9 +319,16 @@ mod tests {
             &object_url(Some("http://h"), "us-east-1", "b", "k"),
             "attachment; filename=\"a b\"",
         );
-        let signed =
-            presign_url("GET", &url, &[], "us-east-1", &creds, at(1_700_000_000), Expiry::MAX)
-                .unwrap();
+        let signed = presign_url(
+            "GET",
+            &url,
+            &[],
+            "us-east-1",
+            &creds,
+            at(1_700_000_000),
+            Expiry::MAX,
+        )
+        .unwrap();
         assert!(signed.starts_with(
             "http://h/b/k?response-content-disposition=attachment%3B%20filename%3D%22a%20b%22&X-Amz-Algorithm="
         ));

@@ -323,10 +323,7 @@ impl Session {
             Ok(out) => out.bucket_region().map(str::to_owned),
             Err(SdkError::ServiceError(ctx)) => {
                 let raw = ctx.raw();
-                let header = raw
-                    .headers()
-                    .get(BUCKET_REGION_HEADER)
-                    .map(str::to_owned);
+                let header = raw.headers().get(BUCKET_REGION_HEADER).map(str::to_owned);
                 if raw.status().as_u16() == 404 {
                     return Err(S3Error::new(
                         ErrorKind::NoSuchBucket,
@@ -390,7 +387,9 @@ impl Session {
                 (key != prefix).then(|| ObjectEntry {
                     key: key.to_owned(),
                     size: o.size().unwrap_or(0).max(0) as u64,
-                    last_modified: o.last_modified().and_then(|d| SystemTime::try_from(*d).ok()),
+                    last_modified: o
+                        .last_modified()
+                        .and_then(|d| SystemTime::try_from(*d).ok()),
                     storage_class: o.storage_class().map(|c| c.as_str().to_owned()),
                 })
             })
@@ -463,7 +462,9 @@ impl Session {
         Ok(ObjectEntry {
             key: key.to_owned(),
             size: out.content_length().unwrap_or(0).max(0) as u64,
-            last_modified: out.last_modified().and_then(|d| SystemTime::try_from(*d).ok()),
+            last_modified: out
+                .last_modified()
+                .and_then(|d| SystemTime::try_from(*d).ok()),
             storage_class: out.storage_class().map(|c| c.as_str().to_owned()),
         })
     }
@@ -477,7 +478,9 @@ impl Session {
     ) -> Result<ShareLink, S3Error> {
         self.check_object_key(bucket, key)?;
         let disposition = match options.download_filename.as_deref() {
-            Some(name) => Some(content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?),
+            Some(name) => {
+                Some(content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?)
+            }
             None => None,
         };
         self.head_object(bucket, key).await?;
@@ -488,10 +491,24 @@ impl Session {
         if let Some(disposition) = &disposition {
             url = with_content_disposition(&url, disposition);
         }
-        let url = presign_url("GET", &url, &[], &region, &credentials, signed_at, options.expiry)?;
+        let url = presign_url(
+            "GET",
+            &url,
+            &[],
+            &region,
+            &credentials,
+            signed_at,
+            options.expiry,
+        )?;
         let (effective, cut_short) = effective_end(signed_at, options.expiry, credentials.expiry());
         let warnings = self.expiry_warnings(cut_short, credentials.expiry(), options.expiry);
-        tracing::info!(bucket, key, region, expiry = options.expiry.as_secs(), "link signed");
+        tracing::info!(
+            bucket,
+            key,
+            region,
+            expiry = options.expiry.as_secs(),
+            "link signed"
+        );
         Ok(ShareLink {
             url,
             bucket: bucket.to_owned(),
@@ -527,7 +544,15 @@ impl Session {
         let headers: Vec<(&str, &str)> = content_type
             .map(|t| vec![("content-type", t)])
             .unwrap_or_default();
-        let url = presign_url("PUT", &url, &headers, &region, &credentials, signed_at, expiry)?;
+        let url = presign_url(
+            "PUT",
+            &url,
+            &headers,
+            &region,
+            &credentials,
+            signed_at,
+            expiry,
+        )?;
         let (effective, cut_short) = effective_end(signed_at, expiry, credentials.expiry());
         Ok(UploadLink {
             url,
@@ -549,7 +574,11 @@ impl Session {
         match credentials_end {
             Some(end) if cut_short => vec![format!(
                 "Signed with {} of profile {} that ends at {}; the link stops working then, not after {}.",
-                if kind.is_temporary() { kind.describe() } else { "temporary credentials" },
+                if kind.is_temporary() {
+                    kind.describe()
+                } else {
+                    "temporary credentials"
+                },
                 self.inner.profile.name,
                 crate::share::format_local_time(end),
                 format_duration(expiry.as_duration()),

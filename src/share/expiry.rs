@@ -29,13 +29,9 @@ pub struct Expiry(Duration);
 /// Why an expiry was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpiryError {
-    #[error(
-        "a link can live from 1 second to 7 days (604800 seconds); {0} is outside that range"
-    )]
+    #[error("a link can live from 1 second to 7 days (604800 seconds); {0} is outside that range")]
     OutOfRange(String),
-    #[error(
-        "could not read the expiry {0:?}: write it like 90s, 15m, 2h30m, 3d or max (7 days)"
-    )]
+    #[error("could not read the expiry {0:?}: write it like 90s, 15m, 2h30m, 3d or max (7 days)")]
     Unreadable(String),
 }
 
@@ -229,7 +225,9 @@ mod tests {
         assert!(Expiry::from_duration(Duration::from_millis(1500)).is_err());
         assert!(Expiry::from_duration(Duration::from_millis(500)).is_err());
         assert_eq!(
-            Expiry::from_duration(Duration::from_secs(2)).unwrap().as_secs(),
+            Expiry::from_duration(Duration::from_secs(2))
+                .unwrap()
+                .as_secs(),
             2
         );
     }

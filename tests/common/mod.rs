@@ -29,7 +29,8 @@ pub async fn bed() -> Bed {
     if let Ok(endpoint) = std::env::var("S3SHARE_TEST_ENDPOINT") {
         let access_key = std::env::var("S3SHARE_TEST_ACCESS_KEY").expect("S3SHARE_TEST_ACCESS_KEY");
         let secret_key = std::env::var("S3SHARE_TEST_SECRET_KEY").expect("S3SHARE_TEST_SECRET_KEY");
-        let session = Session::with_static_keys("test", &endpoint, REGION, &access_key, &secret_key);
+        let session =
+            Session::with_static_keys("test", &endpoint, REGION, &access_key, &secret_key);
         return Bed {
             session,
             endpoint,
@@ -144,7 +145,11 @@ pub async fn http_put(url: &str, content_type: Option<&str>, body: &[u8]) -> u16
         if let Some(t) = content_type {
             request = request.header("Content-Type", t);
         }
-        request.send(&body[..]).expect("PUT reaches the server").status().as_u16()
+        request
+            .send(&body[..])
+            .expect("PUT reaches the server")
+            .status()
+            .as_u16()
     })
     .await
     .expect("PUT task")

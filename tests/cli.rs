@@ -1,0 +1,233 @@
+//! `s3share` end to end: the real binary, a temporary AWS config with an endpoint_url
+//! profile, a real S3 server, and a plain HTTP client for the links it prints.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{Bed, bed, http_get, http_put};
+
+/// Writes an AWS config + credentials pair with one profile, "share", on the bed's server.
+fn write_profile(dir: &Path, bed: &Bed) {
+    std::fs::write(
+        dir.join("config"),
+        format!(
+            "[profile share]\nregion = us-east-1\nendpoint_url = {}\n",
+            bed.endpoint
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        format!(
+            "[share]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            bed.access_key, bed.secret_key
+        ),
+    )
+    .unwrap();
+}
+
+/// Runs the binary off the async runtime (the in-process server keeps serving meanwhile).
+async fn s3share(dir: &Path, args: &[&str]) -> Output {
+    let dir = dir.to_owned();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = assert_cmd::Command::cargo_bin("s3share").unwrap();
+        for var in [
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["--profile", "share"])
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_prints_only_a_working_url_on_stdout() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-link").await;
+    bed.put(&bucket, "reports/Q3 final.pdf", b"%PDF-1.7 pretend")
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+
+    let out = s3share(
+        dir.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/reports/Q3 final.pdf"),
+            "--expires",
+            "2h30m",
+            "--filename",
+            "Bericht März.pdf",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "stdout is the link alone: {stdout}");
+    assert!(lines[0].contains("X-Amz-Expires=9000"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("expires "), "{stderr}");
+    assert!(
+        stderr.contains("(in 2 h 29 min)") || stderr.contains("(in 2 h 30 min)"),
+        "{stderr}"
+    );
+
+    let response = http_get(lines[0]).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body, b"%PDF-1.7 pretend");
+    assert!(
+        response
+            .content_disposition
+            .unwrap()
+            .ends_with("filename*=UTF-8''Bericht%20M%C3%A4rz.pdf")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_and_missing_objects_exit_non_zero_with_one_line() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-bad").await;
+    bed.put(&bucket, "there.txt", b"x").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+
+    let too_long = s3share(
+        dir.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/there.txt"),
+            "--expires",
+            "8d",
+        ],
+    )
+    .await;
+    assert_eq!(too_long.status.code(), Some(2));
+    assert!(text(&too_long.stderr).contains("1 second to 7 days"));
+    assert!(too_long.stdout.is_empty());
+
+    let missing = s3share(
+        dir.path(),
+        &["link", &format!("s3://{bucket}/not-there.txt")],
+    )
+    .await;
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = text(&missing.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: There is no object at"),
+        "{stderr}"
+    );
+    assert!(missing.stdout.is_empty());
+
+    let folder = s3share(dir.path(), &["link", &format!("s3://{bucket}/")]).await;
+    assert_eq!(folder.status.code(), Some(2));
+    assert!(text(&folder.stderr).contains("No object is named"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_lists_buckets_folders_and_objects() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-ls").await;
+    bed.put(&bucket, "a/one.txt", b"1").await;
+    bed.put(&bucket, "two.txt", b"22").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+
+    let buckets = s3share(dir.path(), &["ls"]).await;
+    assert!(buckets.status.success(), "{}", text(&buckets.stderr));
+    assert!(text(&buckets.stdout).lines().any(|l| l == bucket));
+
+    let listing = s3share(dir.path(), &["ls", &format!("s3://{bucket}/")]).await;
+    assert!(listing.status.success(), "{}", text(&listing.stderr));
+    let stdout = text(&listing.stdout);
+    assert!(
+        stdout.lines().any(|l| l.trim_start().starts_with("PRE a/")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.ends_with(" 2 two.txt")),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_link_accepts_a_plain_put_with_its_content_type() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-up").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+
+    let out = s3share(
+        dir.path(),
+        &[
+            "upload-link",
+            &format!("s3://{bucket}/inbox/scan.pdf"),
+            "--content-type",
+            "application/pdf",
+            "--expires",
+            "15m",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_owned();
+    assert!(
+        text(&out.stderr)
+            .contains("curl --fail --upload-file FILE -H 'Content-Type: application/pdf'")
+    );
+    assert_eq!(
+        http_put(&url, Some("application/pdf"), b"%PDF scan").await,
+        200
+    );
+    let check = s3share(
+        dir.path(),
+        &["link", &format!("s3://{bucket}/inbox/scan.pdf")],
+    )
+    .await;
+    assert!(check.status.success());
+    assert_eq!(
+        http_get(text(&check.stdout).trim()).await.body,
+        b"%PDF scan"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_without_credentials_says_how_to_add_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile share]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:9\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("credentials"), "").unwrap();
+    let out = s3share(dir.path(), &["ls"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("No AWS credentials were found for profile share"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("aws configure"), "{stderr}");
+}

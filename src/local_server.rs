@@ -2,9 +2,10 @@
 //! It checks SigV4 signatures and link expiry, so the demo bucket and the tests exercise
 //! exactly what AWS would decide.
 //!
-//! `s3s` answers HeadBucket without `x-amz-bucket-region` and accepts any signing region;
-//! when buckets are given regions, a thin gate in front adds that header and refuses a
-//! request signed for another region, the way AWS does, so region handling is testable.
+//! A thin gate in front of `s3s` adds what AWS does and s3s-fs does not, after s3s has
+//! checked the signature: the `response-*` overrides of a GET (Content-Disposition);
+//! when buckets are given regions, `x-amz-bucket-region` and refusal of a request signed
+//! for another region; and 403 AccessDenied for buckets marked as denied.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -29,6 +30,9 @@ pub struct LocalS3Options {
     pub bucket_regions: HashMap<String, String>,
     /// Region of buckets not in `bucket_regions`.
     pub default_region: String,
+    /// Buckets whose every request is refused with 403 AccessDenied, as for a bucket the
+    /// keys have no permission on (SimpleAuth alone allows everything).
+    pub denied_buckets: Vec<String>,
 }
 
 /// A running server; stops when dropped.
@@ -61,6 +65,7 @@ impl LocalS3 {
         let gate = Arc::new(RegionGate {
             service,
             regions: options.bucket_regions,
+            denied: options.denied_buckets,
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -130,6 +135,7 @@ async fn serve(listener: TcpListener, gate: Arc<RegionGate>) {
 struct RegionGate {
     service: S3Service,
     regions: HashMap<String, String>,
+    denied: Vec<String>,
     default_region: String,
 }
 
@@ -143,6 +149,13 @@ impl RegionGate {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let bucket = segments.next().unwrap_or("").to_owned();
         let is_bucket_request = segments.next().is_none_or(str::is_empty);
+        if self.denied.contains(&bucket) {
+            return Ok(error_response(
+                http::StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "Access Denied",
+            ));
+        }
         let gate_regions = !self.regions.is_empty() && !bucket.is_empty();
         let bucket_region = self
             .regions
@@ -224,6 +237,23 @@ fn signing_region<B>(req: &http::Request<B>) -> Option<String> {
     let credential = from_header.or_else(from_query)?;
     // AK/DATE/REGION/s3/aws4_request
     credential.split('/').nth(2).map(str::to_owned)
+}
+
+fn error_response(
+    status: http::StatusCode,
+    code: &str,
+    message: &str,
+) -> http::Response<s3s::Body> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+    );
+    let mut response = http::Response::new(s3s::Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/xml"),
+    );
+    response
 }
 
 fn wrong_region_response(

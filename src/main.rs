@@ -1,9 +1,15 @@
 //! Entry point: arguments, logging, the Tokio runtime, then a CLI subcommand or the window.
 
+// A double-clicked release build on Windows opens no console window.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 
 use clap::Parser;
+use s3share::app::{App, AppOptions};
 use s3share::cli::{self, Args};
+
+const ICON: &[u8] = include_bytes!("../assets/icons/256x256.png");
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -27,9 +33,51 @@ fn main() -> ExitCode {
     };
     match &args.command {
         Some(command) => runtime.block_on(cli::run(&args, command)),
-        None => {
-            eprintln!("The window is not built yet; use a subcommand (see --help).");
-            ExitCode::from(2)
+        None => run_window(&args, runtime.handle()),
+    }
+}
+
+fn run_window(args: &Args, runtime: &tokio::runtime::Handle) -> ExitCode {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("S3 Share")
+        .with_app_id("s3share")
+        .with_inner_size([1100.0, 680.0])
+        .with_min_inner_size([720.0, 420.0]);
+    match eframe::icon_data::from_png_bytes(ICON) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(err) => tracing::warn!(error = %err, "window icon not loaded"),
+    }
+    let native = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let options = AppOptions {
+        demo: args.demo,
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        ..AppOptions::default()
+    };
+    let runtime = runtime.clone();
+    let result = eframe::run_native(
+        "s3share",
+        native,
+        Box::new(move |cc| {
+            Ok(Box::new(App::new(
+                &cc.egui_ctx,
+                &runtime,
+                cc.storage,
+                options,
+            )))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!(
+                "error: the window could not open: {err}. On a machine without a display, use the subcommands (s3share --help)."
+            );
+            ExitCode::FAILURE
         }
     }
 }

@@ -352,6 +352,7 @@ async fn a_bucket_in_another_region_gets_a_link_signed_for_its_region() {
         buckets: vec!["eu-reports".into(), "home".into()],
         bucket_regions: HashMap::from([("eu-reports".to_owned(), "eu-west-3".to_owned())]),
         default_region: "us-east-1".into(),
+        ..LocalS3Options::default()
     })
     .await;
     // The bucket was made on disk; upload through a client that signs for its region.

@@ -1,0 +1,330 @@
+//! The window: `logic` drains worker events into `State`; `ui` draws the panels and turns
+//! clicks into `Command`s. Nothing here waits on the network.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::history::{History, HistoryEntry};
+use crate::s3::ErrorKind;
+use crate::state::{Connection, Persisted, State};
+use crate::worker::{Command, Event, WorkerConfig, WorkerHandle};
+
+/// The time source, so tests can move a countdown forward.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+const PERSIST_KEY: &str = "s3share";
+
+/// How the app starts.
+pub struct AppOptions {
+    pub demo: bool,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub worker: WorkerConfig,
+    pub clock: Clock,
+    /// Where shared links are remembered; None keeps no history (tests).
+    pub history_path: Option<std::path::PathBuf>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            demo: false,
+            profile: None,
+            region: None,
+            worker: WorkerConfig::default(),
+            clock: Arc::new(SystemTime::now),
+            history_path: History::default_path(),
+        }
+    }
+}
+
+pub struct App {
+    pub state: State,
+    worker: WorkerHandle,
+    clock: Clock,
+    /// Bucket and folder to reopen once signed in (from the last run).
+    restore: Option<Persisted>,
+    history: History,
+    first_frame_reported: bool,
+}
+
+impl App {
+    /// Builds the app on `runtime`; `storage` holds what the last run remembered.
+    pub fn new(
+        ctx: &egui::Context,
+        runtime: &tokio::runtime::Handle,
+        storage: Option<&dyn eframe::Storage>,
+        options: AppOptions,
+    ) -> App {
+        let repaint = ctx.clone();
+        let worker = crate::worker::spawn(
+            runtime,
+            options.worker,
+            Arc::new(move || repaint.request_repaint()),
+        );
+        let persisted: Persisted = storage
+            .and_then(|s| eframe::get_value(s, PERSIST_KEY))
+            .unwrap_or_default();
+        let mut state = State::default();
+        if let Some(expiry) = persisted
+            .expiry_secs
+            .and_then(|s| crate::share::Expiry::from_secs(s).ok())
+        {
+            state.share.expiry = expiry;
+        }
+        let profile = options.profile.or_else(|| persisted.profile.clone());
+        let region = options.region.or_else(|| persisted.region.clone());
+        state.selected_profile = profile.clone();
+        state.region_choice = region.clone();
+        worker.send(Command::LoadProfiles);
+        if options.demo {
+            worker.send(Command::StartDemo);
+        } else {
+            worker.send(Command::Connect { profile, region });
+        }
+        state.connection = Connection::Connecting;
+        let history = match options.history_path {
+            Some(path) => History::load(path, (options.clock)()),
+            None => History::default(),
+        };
+        App {
+            state,
+            worker,
+            clock: options.clock,
+            restore: Some(persisted),
+            history,
+            first_frame_reported: false,
+        }
+    }
+
+    pub fn now(&self) -> SystemTime {
+        (self.clock)()
+    }
+
+    pub fn send(&self, command: Command) {
+        self.worker.send(command);
+    }
+
+    /// Applies every event that has arrived and starts the work that follows from it.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        for event in self.worker.drain() {
+            let follow_up = match &event {
+                Event::Connected { profile, .. } => Some(profile.name.clone()),
+                _ => None,
+            };
+            let only_bucket = match &event {
+                Event::Buckets(Ok(buckets)) if buckets.len() == 1 => Some(buckets[0].name.clone()),
+                _ => None,
+            };
+            self.state.apply(event);
+            if let Some(profile) = follow_up {
+                self.after_sign_in(&profile);
+            }
+            // With a single bucket (the demo, a scoped profile) there is nothing to choose.
+            if let Some(bucket) = only_bucket
+                && self.state.listing.bucket.is_empty()
+            {
+                self.open_folder(&bucket, "");
+            }
+        }
+        if let Some(url) = self.state.pending_copy.take() {
+            ctx.copy_text(url);
+            if let Some(copied) = &mut self.state.link {
+                copied.copied = true;
+                let entry = HistoryEntry {
+                    bucket: copied.link.bucket.clone(),
+                    key: copied.link.key.clone(),
+                    url: copied.link.url.clone(),
+                    effective_expires_at: crate::s3::presign::unix_secs(
+                        copied.link.effective_expires_at,
+                    ),
+                };
+                if let Err(err) = self.history.add(entry) {
+                    tracing::warn!(error = %err, "could not save the link history");
+                }
+            }
+        }
+    }
+
+    fn after_sign_in(&mut self, profile: &str) {
+        self.state.buckets.start();
+        self.send(Command::ListBuckets);
+        let restore = self
+            .restore
+            .take()
+            .filter(|p| p.profile.as_deref() == Some(profile));
+        if let Some(bucket) = restore.as_ref().and_then(|p| p.bucket.clone()) {
+            let prefix = restore.map(|p| p.prefix).unwrap_or_default();
+            self.open_folder(&bucket, &prefix);
+        }
+    }
+
+    /// Signs in with another profile (or the same one again: Retry).
+    pub fn connect(&mut self, profile: Option<String>, region: Option<String>) {
+        self.state.connection = Connection::Connecting;
+        self.state.buckets = Default::default();
+        self.state.listing = Default::default();
+        self.state.selected_key = None;
+        self.state.link = None;
+        self.state.selected_profile = profile.clone();
+        self.state.region_choice = region.clone();
+        self.send(Command::Connect { profile, region });
+    }
+
+    pub fn start_demo(&mut self) {
+        self.state.connection = Connection::Connecting;
+        self.state.buckets = Default::default();
+        self.state.listing = Default::default();
+        self.send(Command::StartDemo);
+    }
+
+    pub fn open_folder(&mut self, bucket: &str, prefix: &str) {
+        let generation = self.state.open_folder(bucket, prefix);
+        self.send(Command::ListObjects {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+            generation,
+        });
+    }
+
+    pub fn refresh_buckets(&mut self) {
+        self.state.buckets.start();
+        self.send(Command::ListBuckets);
+    }
+
+    /// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
+    pub fn copy_link(&mut self) {
+        let Some(key) = self.state.selected_key.clone() else {
+            return;
+        };
+        if self.state.sharing {
+            return;
+        }
+        let download_filename = match self.state.share.download_filename() {
+            Ok(name) => name,
+            Err(message) => {
+                self.state.share_error = Some(crate::s3::S3Error::bad_input(message));
+                return;
+            }
+        };
+        self.state.sharing = true;
+        self.state.share_error = None;
+        self.send(Command::Share {
+            bucket: self.state.listing.bucket.clone(),
+            key,
+            options: crate::s3::ShareOptions {
+                expiry: self.state.share.expiry,
+                download_filename,
+            },
+        });
+    }
+
+    pub fn make_upload_link(&mut self) {
+        let key = self.state.upload_key.trim().to_owned();
+        let content_type =
+            Some(self.state.upload_content_type.trim().to_owned()).filter(|t| !t.is_empty());
+        self.state.upload_link = None;
+        self.send(Command::MakeUploadLink {
+            bucket: self.state.listing.bucket.clone(),
+            key,
+            content_type,
+            expiry: self.state.share.expiry,
+        });
+    }
+
+    /// Draws the whole window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        crate::ui::profile_bar::profile_bar_ui(self, ui);
+        crate::ui::buckets::buckets_ui(self, ui);
+        if self.state.selected_key.is_some() || self.state.connected() {
+            crate::ui::share_panel::share_panel_ui(self, ui);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            crate::ui::objects::objects_ui(self, ui);
+        });
+        self.keyboard(ui.ctx());
+        if !self.first_frame_reported {
+            self.first_frame_reported = true;
+            if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
+                eprintln!("s3share: first frame");
+            }
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let (copy, up) = ctx.input_mut(|i| {
+            let copy = i.events.iter().any(|e| matches!(e, egui::Event::Copy))
+                || i.consume_key(egui::Modifiers::COMMAND, egui::Key::C);
+            let up = i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)
+                || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp);
+            (copy, up)
+        });
+        if copy && self.state.selected_key.is_some() {
+            self.copy_link();
+        }
+        if up
+            && !self.state.listing.bucket.is_empty()
+            && let Some(parent) = self.state.parent_prefix()
+        {
+            let bucket = self.state.listing.bucket.clone();
+            self.open_folder(&bucket, &parent);
+        }
+    }
+
+    /// What the next run should reopen.
+    pub fn persisted(&self) -> Persisted {
+        let demo = matches!(
+            self.state.connection,
+            Connection::Connected { demo: true, .. }
+        );
+        Persisted {
+            profile: if demo {
+                None
+            } else {
+                self.state.selected_profile.clone()
+            },
+            region: self.state.region_choice.clone(),
+            bucket: Some(self.state.listing.bucket.clone()).filter(|b| !b.is_empty() && !demo),
+            prefix: if demo {
+                String::new()
+            } else {
+                self.state.listing.prefix.clone()
+            },
+            expiry_secs: Some(self.state.share.expiry.as_secs()),
+        }
+    }
+
+    /// Whether the error deserves a Retry button.
+    pub fn retryable(kind: ErrorKind) -> bool {
+        crate::s3::S3Error {
+            kind,
+            message: String::new(),
+            detail: String::new(),
+        }
+        .is_retryable()
+    }
+
+    /// Asks for the next frame in a second while a countdown is on screen.
+    pub fn tick_while_counting(&self, ctx: &egui::Context) {
+        if self.state.link.is_some() {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        App::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PERSIST_KEY, &self.persisted());
+    }
+}

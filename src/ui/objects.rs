@@ -1,0 +1,162 @@
+//! The selected bucket's folder: breadcrumbs, filter, sortable columns, and only the
+//! visible rows laid out, so long listings scroll smoothly while pages arrive.
+
+use crate::app::App;
+use crate::s3::list::file_name;
+use crate::state::SortColumn;
+use crate::ui::format::{human_size, local_time};
+
+const SIZE_WIDTH: f32 = 90.0;
+const MODIFIED_WIDTH: f32 = 130.0;
+
+enum Row<'a> {
+    Folder(&'a str),
+    Object(usize),
+}
+
+pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
+    if app.state.listing.bucket.is_empty() {
+        ui.centered_and_justified(|ui| {
+            ui.weak(if app.state.connected() {
+                "Choose a bucket on the left."
+            } else {
+                "Sign in with a profile, or try the demo bucket."
+            });
+        });
+        return;
+    }
+    let bucket = app.state.listing.bucket.clone();
+    let prefix = app.state.listing.prefix.clone();
+    let mut open: Option<String> = None;
+
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!prefix.is_empty(), egui::Button::new("Up"))
+            .on_hover_text("Parent folder (Backspace or Alt+Up)")
+            .clicked()
+        {
+            open = app.state.parent_prefix();
+        }
+        if ui.button("Refresh").clicked() {
+            open = Some(prefix.clone());
+        }
+        ui.separator();
+        if ui.link(&bucket).clicked() {
+            open = Some(String::new());
+        }
+        let mut so_far = String::new();
+        for segment in prefix.split_terminator('/') {
+            so_far.push_str(segment);
+            so_far.push('/');
+            ui.label("/");
+            if ui.link(segment).clicked() {
+                open = Some(so_far.clone());
+            }
+        }
+    });
+
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter objects");
+        ui.add(egui::TextEdit::singleline(&mut app.state.object_filter).hint_text("name contains"))
+            .labelled_by(label.id);
+        let count = app.state.listing.objects.len() + app.state.listing.folders.len();
+        if app.state.listing.loading {
+            ui.spinner();
+            ui.label(format!("{count} items so far, loading…"));
+        } else {
+            ui.weak(format!("{count} items"));
+        }
+    });
+
+    if let Some(error) = app.state.listing.error.clone()
+        && crate::ui::error_ui(ui, &error, true)
+    {
+        open = Some(prefix.clone());
+    }
+
+    ui.separator();
+    ui.horizontal(|ui| {
+        let name_width = (ui.available_width() - SIZE_WIDTH - MODIFIED_WIDTH - 16.0).max(120.0);
+        for (column, title, width) in [
+            (SortColumn::Name, "Name", name_width),
+            (SortColumn::Size, "Size", SIZE_WIDTH),
+            (SortColumn::Modified, "Modified", MODIFIED_WIDTH),
+        ] {
+            let arrow = match (app.state.sort == column, app.state.sort_descending) {
+                (true, false) => " ⏶",
+                (true, true) => " ⏷",
+                (false, _) => "",
+            };
+            let button = egui::Button::new(format!("{title}{arrow}")).frame(false);
+            if ui
+                .add_sized([width, 18.0], button)
+                .on_hover_text(format!("Sort by {}", title.to_lowercase()))
+                .clicked()
+            {
+                if app.state.sort == column {
+                    app.state.sort_descending = !app.state.sort_descending;
+                } else {
+                    app.state.sort = column;
+                    app.state.sort_descending = false;
+                }
+            }
+        }
+    });
+    ui.separator();
+
+    let folders = app.state.visible_folders();
+    let objects = app.state.visible_objects();
+    let rows: Vec<Row<'_>> = folders
+        .into_iter()
+        .map(Row::Folder)
+        .chain(objects.into_iter().map(Row::Object))
+        .collect();
+    let row_height = ui.spacing().interact_size.y;
+    let mut select = None;
+    let selected_key = app.state.selected_key.clone();
+    let listing = &app.state.listing;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            let name_width = (ui.available_width() - SIZE_WIDTH - MODIFIED_WIDTH - 16.0).max(120.0);
+            for row in &rows[range] {
+                ui.horizontal(|ui| match row {
+                    Row::Folder(folder) => {
+                        let text = format!("{}/", file_name(folder));
+                        let response = ui.add_sized(
+                            [name_width, row_height],
+                            egui::Button::selectable(false, text),
+                        );
+                        if response.clicked() {
+                            open = Some((*folder).to_owned());
+                        }
+                    }
+                    Row::Object(index) => {
+                        let object = &listing.objects[*index];
+                        let selected = selected_key.as_deref() == Some(object.key.as_str());
+                        let response = ui.add_sized(
+                            [name_width, row_height],
+                            egui::Button::selectable(selected, object.file_name()),
+                        );
+                        if response.clicked() {
+                            select = Some(object.key.clone());
+                        }
+                        ui.add_sized(
+                            [SIZE_WIDTH, row_height],
+                            egui::Label::new(human_size(object.size)),
+                        );
+                        ui.add_sized(
+                            [MODIFIED_WIDTH, row_height],
+                            egui::Label::new(local_time(object.last_modified)),
+                        );
+                    }
+                });
+            }
+        });
+    if let Some(key) = select {
+        app.state.select_object(&key);
+    }
+    if let Some(prefix) = open {
+        app.open_folder(&bucket, &prefix);
+    }
+}

@@ -1,0 +1,154 @@
+//! The top bar: profile picker, region picker when the profile has none, sign-in status,
+//! the demo button and the About line.
+
+use crate::app::App;
+use crate::s3::ErrorKind;
+use crate::state::Connection;
+
+/// Regions offered when a profile names none.
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+];
+
+pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+    egui::Panel::top("profile_bar").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            let demo = matches!(app.state.connection, Connection::Connected { demo: true, .. });
+            let current = if demo {
+                crate::demo::DEMO_PROFILE.to_owned()
+            } else {
+                app.state
+                    .selected_profile
+                    .clone()
+                    .unwrap_or_else(|| "default".to_owned())
+            };
+            let label = ui.label("Profile");
+            let mut chosen = None;
+            egui::ComboBox::from_id_salt("profile")
+                .selected_text(&current)
+                .show_ui(ui, |ui| {
+                    for profile in &app.state.profiles {
+                        if ui
+                            .selectable_label(profile.name == current, &profile.name)
+                            .clicked()
+                        {
+                            chosen = Some(profile.name.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if let Some(name) = chosen {
+                app.connect(Some(name), None);
+            }
+
+            if let Connection::Connected {
+                region,
+                region_from_profile: false,
+                demo: false,
+                profile,
+                ..
+            } = &app.state.connection
+            {
+                let (region, profile) = (region.clone(), profile.name.clone());
+                let label = ui.label("Region");
+                let mut chosen_region = None;
+                egui::ComboBox::from_id_salt("region")
+                    .selected_text(&region)
+                    .show_ui(ui, |ui| {
+                        for r in REGIONS {
+                            if ui.selectable_label(*r == region, *r).clicked() {
+                                chosen_region = Some((*r).to_owned());
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if let Some(r) = chosen_region {
+                    app.connect(Some(profile), Some(r));
+                }
+            }
+
+            match &app.state.connection {
+                Connection::NotConnected => {}
+                Connection::Connecting => {
+                    ui.spinner();
+                    ui.label("Signing in…");
+                }
+                Connection::Connected {
+                    profile,
+                    region,
+                    credentials_expire_at,
+                    demo,
+                    ..
+                } => {
+                    let mut text = if *demo {
+                        "Demo bucket on this computer".to_owned()
+                    } else {
+                        format!("Signed in with {} ({region})", profile.kind.describe())
+                    };
+                    if let Some(end) = credentials_expire_at {
+                        text.push_str(&format!(
+                            "; session ends {}",
+                            crate::share::format_local_time(*end)
+                        ));
+                    }
+                    ui.weak(text);
+                }
+                Connection::Failed(_) => {}
+            }
+            if !demo && ui.button("Try the demo bucket").clicked() {
+                app.start_demo();
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.weak(format!("S3 Share {}", env!("CARGO_PKG_VERSION")));
+            });
+        });
+        if let Connection::Failed(error) = &app.state.connection {
+            let error = error.clone();
+            let no_profiles = app.state.profiles_loaded && app.state.profiles.is_empty();
+            if error.kind == ErrorKind::NoCredentials && no_profiles {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "No AWS profile is set up on this computer: run `aws configure` (access keys) or `aws configure sso`, then Retry, or try the demo bucket.",
+                );
+                if ui.button("Retry").clicked() {
+                    let (profile, region) = (
+                        app.state.selected_profile.clone(),
+                        app.state.region_choice.clone(),
+                    );
+                    app.connect(profile, region);
+                }
+            } else {
+                let retry = matches!(
+                    error.kind,
+                    ErrorKind::ExpiredSession | ErrorKind::Network | ErrorKind::NoCredentials
+                ) || App::retryable(error.kind);
+                if crate::ui::error_ui(ui, &error, retry) {
+                    let (profile, region) = (
+                        app.state.selected_profile.clone(),
+                        app.state.region_choice.clone(),
+                    );
+                    app.connect(profile, region);
+                }
+            }
+        }
+        ui.add_space(2.0);
+    });
+}

@@ -23,7 +23,7 @@ fn main() {
     let expiry = Expiry::from_secs(3600).expect("valid expiry");
     let disposition = content_disposition("report.pdf").expect("valid name");
     // Warm up, then measure: build the URL, add the disposition, sign.
-    let mut run = |n: u32| {
+    let run = |n: u32| {
         let start = Instant::now();
         for i in 0..n {
             let key = format!("folder/file-{i}.pdf");

@@ -38,18 +38,18 @@ pub enum Connection {
 }
 
 /// A value fetched from the network that keeps its previous content while reloading.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum Remote<T> {
+    #[default]
     NotRequested,
-    Pending { previous: Option<T> },
+    Pending {
+        previous: Option<T>,
+    },
     Ready(T),
-    Failed { error: S3Error, previous: Option<T> },
-}
-
-impl<T> Default for Remote<T> {
-    fn default() -> Self {
-        Remote::NotRequested
-    }
+    Failed {
+        error: S3Error,
+        previous: Option<T>,
+    },
 }
 
 impl<T: Clone> Remote<T> {
@@ -114,7 +114,7 @@ pub enum SortColumn {
 }
 
 /// The share panel's choices.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ShareSettings {
     pub expiry: Expiry,
     /// Text of the custom lifetime field and its error.
@@ -122,18 +122,6 @@ pub struct ShareSettings {
     pub custom_error: Option<String>,
     pub filename_enabled: bool,
     pub filename: String,
-}
-
-impl Default for ShareSettings {
-    fn default() -> Self {
-        ShareSettings {
-            expiry: Expiry::default(),
-            custom_text: String::new(),
-            custom_error: None,
-            filename_enabled: false,
-            filename: String::new(),
-        }
-    }
 }
 
 impl ShareSettings {
@@ -510,8 +498,10 @@ mod tests {
 
     #[test]
     fn custom_lifetime_keeps_the_last_good_value_on_error() {
-        let mut share = ShareSettings::default();
-        share.custom_text = "2h30m".into();
+        let mut share = ShareSettings {
+            custom_text: "2h30m".into(),
+            ..ShareSettings::default()
+        };
         share.apply_custom();
         assert_eq!(share.expiry.as_secs(), 9000);
         share.custom_text = "9d".into();

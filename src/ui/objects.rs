@@ -83,8 +83,8 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
             (SortColumn::Modified, "Modified", MODIFIED_WIDTH),
         ] {
             let arrow = match (app.state.sort == column, app.state.sort_descending) {
-                (true, false) => " ⏶",
-                (true, true) => " ⏷",
+                (true, false) => " ^",
+                (true, true) => " v",
                 (false, _) => "",
             };
             let button = egui::Button::new(format!("{title}{arrow}")).frame(false);

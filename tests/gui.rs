@@ -1,0 +1,399 @@
+//! The real window, driven by accessible labels with egui_kittest, against a real S3
+//! server (the embedded demo, or an in-process s3s-fs with a profile pointing at it).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use egui::OutputCommand;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use s3share::app::{App, AppOptions};
+use s3share::local_server::{LocalS3, LocalS3Options};
+use s3share::s3::ProfileFilesSource;
+use s3share::worker::WorkerConfig;
+
+const ACCESS: &str = "gui-test-access";
+const SECRET: &str = "gui-test-secret-0123456789";
+
+/// A clock the test moves forward: real time plus `offset` seconds.
+#[derive(Clone, Default)]
+struct FakeClock {
+    offset: Arc<AtomicU64>,
+}
+
+impl FakeClock {
+    fn advance(&self, secs: u64) {
+        self.offset.fetch_add(secs, Ordering::SeqCst);
+    }
+
+    fn reset(&self) {
+        self.offset.store(0, Ordering::SeqCst);
+    }
+
+    fn clock(&self) -> s3share::app::Clock {
+        let offset = self.offset.clone();
+        Arc::new(move || SystemTime::now() + Duration::from_secs(offset.load(Ordering::SeqCst)))
+    }
+}
+
+struct Window {
+    harness: Harness<'static, App>,
+    copied: Vec<String>,
+    _runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+    _server: Option<LocalS3>,
+}
+
+fn window(
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+    server: Option<LocalS3>,
+    options: AppOptions,
+) -> Window {
+    let handle = runtime.handle().clone();
+    let harness = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(move |cc| App::new(&cc.egui_ctx, &handle, None, options));
+    Window {
+        harness,
+        copied: Vec::new(),
+        _runtime: runtime,
+        _dir: dir,
+        _server: server,
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The app on its embedded demo bucket.
+fn demo_window(clock: &FakeClock) -> Window {
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        demo: true,
+        worker: WorkerConfig {
+            profile_files: no_profiles(dir.path()),
+            data_dir: Some(dir.path().join("data")),
+        },
+        clock: clock.clock(),
+        history_path: None,
+        ..AppOptions::default()
+    };
+    window(runtime(), dir, None, options)
+}
+
+fn no_profiles(dir: &Path) -> ProfileFilesSource {
+    ProfileFilesSource {
+        config_file: Some(dir.join("no-config")),
+        credentials_file: Some(dir.join("no-credentials")),
+    }
+}
+
+/// The app signed in with profile "test" on an in-process server; `credentials` is the
+/// profile's credentials section body.
+fn server_window(
+    options: LocalS3Options,
+    prepare: impl FnOnce(&Path),
+    credentials: &str,
+) -> Window {
+    let runtime = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s3");
+    std::fs::create_dir_all(&root).unwrap();
+    for bucket in &options.buckets {
+        std::fs::create_dir_all(root.join(bucket)).unwrap();
+    }
+    prepare(&root);
+    let server = runtime
+        .block_on(LocalS3::start(&root, ACCESS, SECRET, options))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!(
+            "[profile test]\nregion = us-east-1\nendpoint_url = {}\n",
+            server.endpoint()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!("[test]\n{credentials}"),
+    )
+    .unwrap();
+    let options = AppOptions {
+        profile: Some("test".into()),
+        worker: WorkerConfig {
+            profile_files: ProfileFilesSource {
+                config_file: Some(dir.path().join("config")),
+                credentials_file: Some(dir.path().join("credentials")),
+            },
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: None,
+        ..AppOptions::default()
+    };
+    window(runtime, dir, Some(server), options)
+}
+
+fn static_keys() -> String {
+    format!("aws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
+}
+
+impl Window {
+    /// One frame, remembering anything put on the clipboard.
+    fn step(&mut self) {
+        self.harness.step();
+        for command in &self.harness.output().platform_output.commands {
+            if let OutputCommand::CopyText(text) = command {
+                self.copied.push(text.clone());
+            }
+        }
+    }
+
+    /// Frames until `done` holds (the worker answers from another thread).
+    fn until(&mut self, what: &str, mut done: impl FnMut(&Harness<'static, App>) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.step();
+            if done(&self.harness) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn until_label(&mut self, label: &str) {
+        self.until(label, |h| h.query_by_label(label).is_some());
+    }
+
+    fn click(&mut self, label: &str) {
+        self.until_label(label);
+        self.harness.get_by_label(label).click();
+        // One frame handles the click; panels drawn before the clicked one catch up in the next.
+        self.step();
+        self.step();
+    }
+}
+
+fn plain_get(url: &str) -> (u16, Option<String>, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent.get(url).call().unwrap();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (
+        response.status().as_u16(),
+        disposition,
+        response.body_mut().read_to_vec().unwrap(),
+    )
+}
+
+#[test]
+fn copy_link_puts_a_working_link_with_its_filename_on_the_clipboard() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    // The demo's only bucket opens by itself.
+    w.click("reports/");
+    w.click("Quarterly report Q3.csv");
+
+    // Backspace goes up a folder, and back in again.
+    w.harness.key_press(egui::Key::Backspace);
+    w.until_label("notes/");
+    w.click("reports/");
+    w.click("Quarterly report Q3.csv");
+
+    // Slider from the default 1 h one step right: 4 h.
+    w.harness.get_by_label("Link lifetime").focus();
+    w.step();
+    w.harness.key_press(egui::Key::ArrowRight);
+    w.step();
+    w.until_label("4 h");
+
+    w.click("Set download filename");
+    let name = w.harness.get_by_label("Download filename");
+    assert_eq!(name.value().as_deref(), Some("Quarterly report Q3.csv"));
+    name.focus();
+    w.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    w.harness
+        .get_by_label("Download filename")
+        .type_text("Bericht März.csv");
+    w.step();
+
+    w.click("Copy link");
+    w.until("the link on the clipboard", |h| {
+        h.query_by_label("Copied").is_some()
+    });
+    let url = w.copied.last().expect("a link was copied").clone();
+    assert!(url.contains("X-Amz-Expires=14400"), "4 h link");
+    let (status, disposition, body) = plain_get(&url);
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        b"quarter,revenue,costs\nQ1,120,80\nQ2,135,82\nQ3,150,90\n"
+    );
+    assert!(
+        disposition
+            .unwrap()
+            .ends_with("filename*=UTF-8''Bericht%20M%C3%A4rz.csv")
+    );
+
+    // The countdown follows the clock: red in the last minute, then expired.
+    assert!(
+        w.harness
+            .query_by_label_contains("Time left: 3 h 59 min")
+            .is_some()
+            || w.harness
+                .query_by_label_contains("Time left: 4 h 00 min")
+                .is_some()
+    );
+    clock.advance(4 * 3600 - 30);
+    w.until("under a minute left", |h| {
+        h.query_by_label_contains("Time left: 0:2").is_some()
+            || h.query_by_label_contains("Time left: 0:30").is_some()
+    });
+    clock.advance(60);
+    w.until_label("Time left: expired");
+
+    // Copying again makes a fresh link (signed a second later), and the countdown starts over.
+    clock.reset();
+    std::thread::sleep(Duration::from_millis(1100));
+    let before = w.copied.len();
+    w.click("Copy link");
+    let start = Instant::now();
+    while w.copied.len() == before {
+        assert!(start.elapsed() < Duration::from_secs(30), "no second link");
+        std::thread::sleep(Duration::from_millis(10));
+        w.step();
+    }
+    assert_ne!(w.copied.last(), Some(&url));
+    w.until("a fresh countdown", |h| {
+        h.query_by_label_contains("Time left: 3 h").is_some()
+    });
+}
+
+#[test]
+fn credentials_that_end_first_are_shown_as_the_real_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("creds.sh");
+    let ends = chrono::Utc::now() + chrono::Duration::minutes(30);
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS}\", \"SecretAccessKey\": \"{SECRET}\", \"SessionToken\": \"tok\", \"Expiration\": \"{}\"}}'\n",
+            ends.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["shared".into()],
+            ..LocalS3Options::default()
+        },
+        |root| std::fs::write(root.join("shared").join("plan.txt"), "the plan").unwrap(),
+        &format!("credential_process = {}\n", script.display()),
+    );
+    w.click("plan.txt");
+    w.click("7 days (max)");
+    w.until("the warning", |h| {
+        h.query_by_label_contains("The credentials that sign it end at")
+            .is_some()
+    });
+    w.click("Copy link");
+    w.until("the link", |h| h.query_by_label("Copied").is_some());
+    // Effective end is the credentials' end: about 30 minutes, not 7 days.
+    w.until("a 29-30 minute countdown", |h| {
+        h.query_by_label_contains("Time left: 29:").is_some()
+            || h.query_by_label_contains("Time left: 30:").is_some()
+    });
+    assert!(
+        w.harness
+            .query_all_by_label_contains("stops working then")
+            .count()
+            >= 1
+    );
+    let url = w.copied.last().unwrap().clone();
+    assert!(url.contains("X-Amz-Security-Token=tok"));
+    assert!(url.contains("X-Amz-Expires=604800"));
+    drop(dir);
+}
+
+#[test]
+fn access_denied_is_shown_where_it_happened_with_retry() {
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["open".into(), "locked".into()],
+            denied_buckets: vec!["locked".into()],
+            ..LocalS3Options::default()
+        },
+        |_| {},
+        &static_keys(),
+    );
+    w.click("locked");
+    w.until("the access denied message", |h| {
+        h.query_by_label_contains("Access denied while listing objects (bucket locked)")
+            .is_some()
+    });
+    assert!(w.harness.query_by_label("Retry").is_some());
+    // The window still works: another bucket opens.
+    w.click("open");
+    w.until("the empty listing", |h| {
+        h.query_by_label("0 items").is_some()
+    });
+}
+
+#[test]
+fn a_long_listing_appears_page_by_page() {
+    const COUNT: usize = 2500;
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["big".into(), "other".into()],
+            ..LocalS3Options::default()
+        },
+        |root| {
+            for i in 0..COUNT {
+                std::fs::write(root.join("big").join(format!("file-{i:05}.txt")), "x").unwrap();
+            }
+        },
+        &static_keys(),
+    );
+    w.click("big");
+    let mut partial_counts = Vec::new();
+    let all = format!("{COUNT} items");
+    w.until("the whole listing", |h| {
+        if let Some(node) = h.query_by_label_contains("items so far, loading") {
+            partial_counts.push(node.value().unwrap_or_default());
+        }
+        h.query_by_label(&all).is_some()
+    });
+    assert!(
+        partial_counts
+            .iter()
+            .any(|l| l.starts_with("1000 items so far")),
+        "first page shown before the rest arrived: {partial_counts:?}"
+    );
+    // Only visible rows are laid out: the last file is not on screen at the top.
+    assert!(w.harness.query_by_label("file-00000.txt").is_some());
+    assert!(w.harness.query_by_label("file-02499.txt").is_none());
+}

@@ -87,9 +87,11 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
                 (true, true) => " v",
                 (false, _) => "",
             };
-            let button = egui::Button::new(format!("{title}{arrow}")).frame(false);
+            let button = egui::Button::new(format!("{title}{arrow}"))
+                .frame(false)
+                .min_size(egui::vec2(width, 18.0));
             if ui
-                .add_sized([width, 18.0], button)
+                .add(button)
                 .on_hover_text(format!("Sort by {}", title.to_lowercase()))
                 .clicked()
             {
@@ -134,9 +136,11 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
                     Row::Object(index) => {
                         let object = &listing.objects[*index];
                         let selected = selected_key.as_deref() == Some(object.key.as_str());
-                        let response = ui.add_sized(
-                            [name_width, row_height],
-                            egui::Button::selectable(selected, object.file_name()),
+                        let response = ui.add(
+                            egui::Button::selectable(selected, object.file_name())
+                                .right_text("")
+                                .truncate()
+                                .min_size(egui::vec2(name_width, row_height)),
                         );
                         if response.clicked() {
                             select = Some(object.key.clone());

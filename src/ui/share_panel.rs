@@ -133,6 +133,15 @@ fn share_ui(app: &mut App, ui: &mut egui::Ui) {
                 ui.label(text);
             }
         });
+        // The signature stays off the screen (screenshots, screen sharing).
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(crate::s3::presign::redact(&copied.link.url))
+                    .monospace()
+                    .weak(),
+            )
+            .truncate(),
+        );
         for warning in &copied.link.warnings {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }

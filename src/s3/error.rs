@@ -107,14 +107,16 @@ where
         SdkError::ServiceError(ctx) => {
             let status = ctx.raw().status().as_u16();
             let code = ctx.err().code();
-            let detail = format!(
-                "HTTP {status}{}{}",
-                code.map(|c| format!(", {c}")).unwrap_or_default(),
-                ctx.err()
-                    .message()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            );
+            let detail = match code {
+                Some(code) => format!(
+                    "HTTP {status}, {code}{}",
+                    ctx.err()
+                        .message()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default()
+                ),
+                None => format!("HTTP {status}: {}", chain(err)),
+            };
             (kind_from_status(status, code, doing), detail)
         }
         _ => {

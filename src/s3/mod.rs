@@ -1,6 +1,7 @@
 //! Everything that talks to S3: profiles and credentials, bucket regions, listing,
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
+pub mod compat;
 pub mod config;
 pub mod credentials;
 pub mod error;
@@ -8,6 +9,7 @@ pub mod list;
 pub mod presign;
 pub mod region;
 pub mod session;
+pub mod upload;
 
 pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;

@@ -169,7 +169,8 @@ impl Session {
             base = base
                 .force_path_style(true)
                 .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-                .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+                .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+                .interceptor(super::compat::InitiateMultipartRootFix);
         }
         Session {
             inner: Arc::new(Inner {
@@ -229,7 +230,7 @@ impl Session {
             .clone()
     }
 
-    pub(crate) fn doing<'a>(
+    pub fn doing<'a>(
         &'a self,
         what: &'a str,
         bucket: Option<&'a str>,

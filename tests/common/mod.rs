@@ -128,7 +128,12 @@ pub async fn http_get(url: &str) -> HttpResponse {
                 .get("content-disposition")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            body: response.body_mut().read_to_vec().unwrap_or_default(),
+            body: response
+                .body_mut()
+                .with_config()
+                .limit(u64::MAX)
+                .read_to_vec()
+                .expect("read the body"),
         }
     })
     .await

@@ -1,0 +1,548 @@
+//! Uploads: one PUT for small files, multipart for large ones (parts read from disk as they
+//! go, several in flight), never a silent overwrite, and no unfinished multipart upload left
+//! behind on cancel or failure.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use tokio_util::sync::CancellationToken;
+
+use super::error::{ErrorKind, S3Error};
+use super::session::Session;
+
+const MIB: u64 = 1024 * 1024;
+/// Default part size; large files get larger parts so that no file needs more than
+/// `MAX_PARTS` parts.
+pub const DEFAULT_PART_SIZE: u64 = 8 * MIB;
+/// S3 refuses parts (other than the last) smaller than this.
+pub const S3_MIN_PART_SIZE: u64 = 5 * MIB;
+pub const MAX_PARTS: u64 = 10_000;
+pub const DEFAULT_CONCURRENCY: usize = 6;
+
+/// What to do when the key is already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collision {
+    /// Stop and report `UploadOutcome::Exists` so the user can choose.
+    Ask,
+    /// Store as "name (1).ext", "name (2).ext", … whichever is free.
+    KeepBoth,
+    Replace,
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub path: PathBuf,
+    pub bucket: String,
+    pub key: String,
+    pub collision: Collision,
+    /// Smallest part size; raised for very large files.
+    pub part_size: u64,
+    /// Parts in flight at once.
+    pub concurrency: usize,
+}
+
+impl UploadRequest {
+    pub fn new(path: impl Into<PathBuf>, bucket: &str, key: &str, collision: Collision) -> Self {
+        UploadRequest {
+            path: path.into(),
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            collision,
+            part_size: DEFAULT_PART_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// Progress as it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadProgress {
+    /// The upload began under `key`; `upload_id` is set for multipart uploads.
+    Started {
+        key: String,
+        total: u64,
+        upload_id: Option<String>,
+    },
+    /// Bytes acknowledged by the server so far.
+    Bytes(u64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadOutcome {
+    Uploaded {
+        key: String,
+        size: u64,
+    },
+    /// `Collision::Skip` and the key was taken: nothing was sent.
+    Skipped {
+        key: String,
+    },
+    /// `Collision::Ask` and the key is taken (or was taken meanwhile): nothing was changed.
+    Exists {
+        key: String,
+    },
+    /// Cancelled; any multipart upload was aborted.
+    Cancelled,
+}
+
+/// The part size for a file: at least `min_part`, and large enough for `MAX_PARTS`.
+pub fn part_size_for(len: u64, min_part: u64) -> u64 {
+    let needed = len.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
+    min_part.max(needed)
+}
+
+/// "name (n).ext" beside `key`, keeping its folder and extension.
+pub fn numbered_key(key: &str, n: u32) -> String {
+    let (folder, name) = match key.rfind('/') {
+        Some(i) => key.split_at(i + 1),
+        None => ("", key),
+    };
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => format!("{folder}{} ({n}){}", &name[..dot], &name[dot..]),
+        _ => format!("{folder}{name} ({n})"),
+    }
+}
+
+/// Content-Type from the file name (application/octet-stream when unknown).
+pub fn content_type_for(path: &Path) -> String {
+    mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned()
+}
+
+/// Uploads `request.path`. Progress goes to `on_progress`; `cancel` stops it and aborts
+/// any multipart upload.
+pub async fn upload_file(
+    session: &Session,
+    request: &UploadRequest,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
+) -> Result<UploadOutcome, S3Error> {
+    let path = &request.path;
+    let meta = tokio::fs::metadata(path).await.map_err(|e| {
+        S3Error::bad_input(format!(
+            "Cannot read the file {}: {e}. Check that it exists and that you may read it.",
+            path.display()
+        ))
+    })?;
+    if meta.is_dir() {
+        return Err(S3Error::bad_input(format!(
+            "{} is a folder: folders are not uploaded. Drop or pick the files inside it (or a zip of it).",
+            path.display()
+        )));
+    }
+    if request.key.is_empty() || request.key.ends_with('/') {
+        return Err(S3Error::bad_input(format!(
+            "The destination key {:?} is not a file name: end it with the file's name.",
+            request.key
+        )));
+    }
+    let len = meta.len();
+    let region = session.bucket_region(&request.bucket).await?;
+    let client = session.client_for(&region);
+    let content_type = content_type_for(path);
+
+    let mut key = request.key.clone();
+    let mut next_number = 1;
+    // Overwrite only when asked to; otherwise let the server refuse a key that appeared
+    // meanwhile (If-None-Match: *).
+    let conditional = request.collision != Collision::Replace;
+    loop {
+        if conditional && exists(session, &client, &request.bucket, &key).await? {
+            match request.collision {
+                Collision::Ask => return Ok(UploadOutcome::Exists { key }),
+                Collision::Skip => return Ok(UploadOutcome::Skipped { key }),
+                Collision::KeepBoth => {
+                    key = numbered_key(&request.key, next_number);
+                    next_number += 1;
+                    if next_number > 1000 {
+                        return Err(S3Error::bad_input(format!(
+                            "More than 1000 copies of {} exist: choose another name.",
+                            request.key
+                        )));
+                    }
+                    continue;
+                }
+                Collision::Replace => {}
+            }
+        }
+        let attempt = if len <= request.part_size.max(S3_MIN_PART_SIZE) {
+            put_single(
+                session,
+                &client,
+                request,
+                &key,
+                len,
+                &content_type,
+                conditional,
+                cancel,
+                on_progress,
+            )
+            .await
+        } else {
+            put_multipart(
+                session,
+                &client,
+                request,
+                &key,
+                len,
+                &content_type,
+                conditional,
+                cancel,
+                on_progress,
+            )
+            .await
+        };
+        match attempt {
+            Err(Attempt::Taken) if request.collision == Collision::KeepBoth => {
+                key = numbered_key(&request.key, next_number);
+                next_number += 1;
+            }
+            Err(Attempt::Taken) => return Ok(UploadOutcome::Exists { key }),
+            Err(Attempt::Failed(err)) => return Err(err),
+            Ok(outcome) => return Ok(outcome),
+        }
+    }
+}
+
+enum Attempt {
+    /// The server refused because the key exists (412 on If-None-Match).
+    Taken,
+    Failed(S3Error),
+}
+
+impl From<S3Error> for Attempt {
+    fn from(err: S3Error) -> Self {
+        Attempt::Failed(err)
+    }
+}
+
+async fn exists(
+    session: &Session,
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+) -> Result<bool, S3Error> {
+    match client.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(SdkError::ServiceError(ctx)) if ctx.raw().status().as_u16() == 404 => Ok(false),
+        Err(err) => Err(S3Error::from_sdk(
+            &err,
+            &session.doing("checking whether the name is free", Some(bucket), Some(key)),
+        )),
+    }
+}
+
+fn is_precondition_failed<E: ProvideErrorMetadata>(
+    err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> bool {
+    match err {
+        SdkError::ServiceError(ctx) => {
+            ctx.raw().status().as_u16() == 412 || ctx.err().code() == Some("PreconditionFailed")
+        }
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn put_single(
+    session: &Session,
+    client: &aws_sdk_s3::Client,
+    request: &UploadRequest,
+    key: &str,
+    len: u64,
+    content_type: &str,
+    conditional: bool,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
+) -> Result<UploadOutcome, Attempt> {
+    let doing = session.doing("uploading", Some(&request.bucket), Some(key));
+    on_progress(UploadProgress::Started {
+        key: key.to_owned(),
+        total: len,
+        upload_id: None,
+    });
+    let body = ByteStream::from_path(&request.path)
+        .await
+        .map_err(|e| S3Error::bad_input(format!("Cannot read {}: {e}", request.path.display())))?;
+    let mut put = client
+        .put_object()
+        .bucket(&request.bucket)
+        .key(key)
+        .content_type(content_type)
+        .content_length(len as i64)
+        .body(body);
+    if conditional {
+        put = put.if_none_match("*");
+    }
+    // Dropping the request on cancel closes the connection: S3 stores no partial object.
+    let result = tokio::select! {
+        result = put.send() => result,
+        () = cancel.cancelled() => return Ok(UploadOutcome::Cancelled),
+    };
+    match result {
+        Ok(_) => {
+            on_progress(UploadProgress::Bytes(len));
+            Ok(UploadOutcome::Uploaded {
+                key: key.to_owned(),
+                size: len,
+            })
+        }
+        Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
+        Err(err) => Err(Attempt::Failed(S3Error::from_sdk(&err, &doing))),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn put_multipart(
+    session: &Session,
+    client: &aws_sdk_s3::Client,
+    request: &UploadRequest,
+    key: &str,
+    len: u64,
+    content_type: &str,
+    conditional: bool,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
+) -> Result<UploadOutcome, Attempt> {
+    let doing = session.doing("uploading", Some(&request.bucket), Some(key));
+    let created = client
+        .create_multipart_upload()
+        .bucket(&request.bucket)
+        .key(key)
+        .content_type(content_type)
+        .send()
+        .await
+        .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+    let Some(upload_id) = created.upload_id().map(str::to_owned) else {
+        return Err(S3Error::new(
+            ErrorKind::Server,
+            &doing,
+            "CreateMultipartUpload returned no upload id",
+        )
+        .into());
+    };
+    on_progress(UploadProgress::Started {
+        key: key.to_owned(),
+        total: len,
+        upload_id: Some(upload_id.clone()),
+    });
+    let result = upload_parts_and_complete(
+        session,
+        client,
+        request,
+        key,
+        len,
+        &upload_id,
+        conditional,
+        cancel,
+        on_progress,
+    )
+    .await;
+    let keep = matches!(result, Ok(UploadOutcome::Uploaded { .. }));
+    if !keep {
+        abort(client, &request.bucket, key, &upload_id).await;
+    }
+    result
+}
+
+/// Aborts an unfinished multipart upload so no parts are left to pay for. Best effort:
+/// a server that is gone cannot be told (a bucket lifecycle rule cleans those up).
+async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: &str) {
+    let aborted = tokio::time::timeout(
+        Duration::from_secs(15),
+        client
+            .abort_multipart_upload()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .send(),
+    )
+    .await;
+    match aborted {
+        Ok(Ok(_)) => tracing::info!(bucket, key, "multipart upload aborted"),
+        Ok(Err(err)) => {
+            tracing::warn!(bucket, key, error = %super::error::chain(&err), "could not abort the multipart upload")
+        }
+        Err(_) => tracing::warn!(bucket, key, "aborting the multipart upload timed out"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn upload_parts_and_complete(
+    session: &Session,
+    client: &aws_sdk_s3::Client,
+    request: &UploadRequest,
+    key: &str,
+    len: u64,
+    upload_id: &str,
+    conditional: bool,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
+) -> Result<UploadOutcome, Attempt> {
+    let part_size = part_size_for(len, request.part_size.max(S3_MIN_PART_SIZE));
+    let parts = len.div_ceil(part_size);
+    let done = Arc::new(AtomicU64::new(0));
+    let mut in_flight = tokio::task::JoinSet::new();
+    let mut completed: Vec<CompletedPart> = Vec::with_capacity(parts as usize);
+    let mut next_part = 0u64;
+    let concurrency = request.concurrency.max(1);
+    loop {
+        while in_flight.len() < concurrency && next_part < parts {
+            let offset = next_part * part_size;
+            let length = part_size.min(len - offset);
+            let number = (next_part + 1) as i32;
+            let client = client.clone();
+            let path = request.path.clone();
+            let (bucket, key, upload_id) =
+                (request.bucket.clone(), key.to_owned(), upload_id.to_owned());
+            let done = done.clone();
+            in_flight.spawn(async move {
+                // Read from disk as the part is sent: memory stays bounded whatever the size.
+                let body = ByteStream::read_from()
+                    .path(&path)
+                    .offset(offset)
+                    .length(Length::Exact(length))
+                    .build()
+                    .await
+                    .map_err(|e| PartError::Read(e.to_string()))?;
+                let out = client
+                    .upload_part()
+                    .bucket(bucket)
+                    .key(key)
+                    .upload_id(upload_id)
+                    .part_number(number)
+                    .content_length(length as i64)
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(PartError::Sdk)?;
+                done.fetch_add(length, Ordering::SeqCst);
+                Ok::<_, PartError>(
+                    CompletedPart::builder()
+                        .part_number(number)
+                        .set_e_tag(out.e_tag().map(str::to_owned))
+                        .build(),
+                )
+            });
+            next_part += 1;
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        let joined = tokio::select! {
+            joined = in_flight.join_next() => joined,
+            () = cancel.cancelled() => {
+                in_flight.abort_all();
+                return Ok(UploadOutcome::Cancelled);
+            }
+        };
+        match joined {
+            Some(Ok(Ok(part))) => {
+                completed.push(part);
+                on_progress(UploadProgress::Bytes(done.load(Ordering::SeqCst)));
+            }
+            Some(Ok(Err(PartError::Sdk(err)))) => {
+                in_flight.abort_all();
+                return Err(S3Error::from_sdk(
+                    &err,
+                    &session.doing("uploading a part", Some(&request.bucket), Some(key)),
+                )
+                .into());
+            }
+            Some(Ok(Err(PartError::Read(message)))) => {
+                in_flight.abort_all();
+                return Err(S3Error::bad_input(format!(
+                    "Reading {} failed during the upload: {message}. Nothing was stored.",
+                    request.path.display()
+                ))
+                .into());
+            }
+            Some(Err(join_error)) => {
+                in_flight.abort_all();
+                return Err(S3Error::new(
+                    ErrorKind::Server,
+                    &session.doing("uploading", Some(&request.bucket), Some(key)),
+                    join_error.to_string(),
+                )
+                .into());
+            }
+            None => break,
+        }
+    }
+    completed.sort_by_key(|p| p.part_number());
+    let mut complete = client
+        .complete_multipart_upload()
+        .bucket(&request.bucket)
+        .key(key)
+        .upload_id(upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(completed))
+                .build(),
+        );
+    if conditional {
+        complete = complete.if_none_match("*");
+    }
+    match complete.send().await {
+        Ok(_) => Ok(UploadOutcome::Uploaded {
+            key: key.to_owned(),
+            size: len,
+        }),
+        Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
+        Err(err) => Err(S3Error::from_sdk(
+            &err,
+            &session.doing("finishing the upload", Some(&request.bucket), Some(key)),
+        )
+        .into()),
+    }
+}
+
+enum PartError {
+    Read(String),
+    Sdk(
+        SdkError<
+            aws_sdk_s3::operation::upload_part::UploadPartError,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    ),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_size_grows_so_no_file_needs_more_than_ten_thousand_parts() {
+        assert_eq!(part_size_for(100 * MIB, DEFAULT_PART_SIZE), 8 * MIB);
+        let five_tib = 5 * 1024 * 1024 * MIB;
+        let size = part_size_for(five_tib, DEFAULT_PART_SIZE);
+        assert!(five_tib.div_ceil(size) <= MAX_PARTS);
+        assert_eq!(size % MIB, 0);
+    }
+
+    #[test]
+    fn numbered_keys_keep_folder_and_extension() {
+        assert_eq!(numbered_key("a/b/report.pdf", 1), "a/b/report (1).pdf");
+        assert_eq!(numbered_key("notes", 2), "notes (2)");
+        assert_eq!(numbered_key("dir.v2/.env", 3), "dir.v2/.env (3)");
+        assert_eq!(numbered_key("archive.tar.gz", 1), "archive.tar (1).gz");
+    }
+
+    #[test]
+    fn content_type_follows_the_extension() {
+        assert_eq!(content_type_for(Path::new("a.pdf")), "application/pdf");
+        assert_eq!(content_type_for(Path::new("a.csv")), "text/csv");
+        assert_eq!(
+            content_type_for(Path::new("noext")),
+            "application/octet-stream"
+        );
+    }
+}

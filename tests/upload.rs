@@ -1,0 +1,273 @@
+//! Uploads against real S3 servers: bytes round-trip through a link, collisions never
+//! overwrite silently, cancel and a vanished server leave nothing behind.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{bed, http_get, local_bed};
+use s3share::local_server::LocalS3Options;
+use s3share::s3::ShareOptions;
+use s3share::s3::upload::{
+    Collision, S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, upload_file,
+};
+use tokio_util::sync::CancellationToken;
+
+fn file_of(dir: &std::path::Path, name: &str, len: usize) -> (std::path::PathBuf, Vec<u8>) {
+    let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    let path = dir.join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    (path, bytes)
+}
+
+async fn download(bed: &common::Bed, bucket: &str, key: &str) -> Vec<u8> {
+    let link = bed
+        .session
+        .share_link(bucket, key, &ShareOptions::default())
+        .await
+        .unwrap();
+    let response = http_get(&link.url).await;
+    assert_eq!(response.status, 200, "{key}");
+    response.body
+}
+
+fn small_parts(mut request: UploadRequest) -> UploadRequest {
+    request.part_size = S3_MIN_PART_SIZE;
+    request
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_small_and_multipart_files_round_trip_exactly() {
+    let bed = bed().await;
+    let bucket = bed.bucket("up").await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, len) in [
+        ("empty.bin", 0),
+        ("small file.txt", 1234),
+        ("big.bin", 12 * 1024 * 1024 + 7),
+    ] {
+        let (path, bytes) = file_of(dir.path(), name, len);
+        let key = format!("in/{name}");
+        let started = Arc::new(Mutex::new(Vec::new()));
+        let seen = started.clone();
+        let outcome = upload_file(
+            &bed.session,
+            &small_parts(UploadRequest::new(&path, &bucket, &key, Collision::Ask)),
+            &CancellationToken::new(),
+            &move |p| seen.lock().unwrap().push(p),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            outcome,
+            UploadOutcome::Uploaded {
+                key: key.clone(),
+                size: len as u64
+            }
+        );
+        let events = started.lock().unwrap().clone();
+        let multipart = matches!(
+            events.first(),
+            Some(UploadProgress::Started {
+                upload_id: Some(_),
+                ..
+            })
+        );
+        assert_eq!(multipart, len > S3_MIN_PART_SIZE as usize, "{name}");
+        assert_eq!(
+            events.last(),
+            Some(&UploadProgress::Bytes(len as u64)),
+            "{name}"
+        );
+        let got = download(&bed, &bucket, &key).await;
+        assert!(
+            got == bytes,
+            "{name}: {} bytes back, {} sent",
+            got.len(),
+            bytes.len()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_name_is_never_overwritten_without_being_asked() {
+    let bed = bed().await;
+    let bucket = bed.bucket("collide").await;
+    let dir = tempfile::tempdir().unwrap();
+    bed.put(&bucket, "report.pdf", b"original").await;
+    let (path, _) = file_of(dir.path(), "report.pdf", 10);
+    std::fs::write(&path, b"new version").unwrap();
+    let run = |collision| {
+        let request = UploadRequest::new(&path, &bucket, "report.pdf", collision);
+        let session = bed.session.clone();
+        async move {
+            upload_file(&session, &request, &CancellationToken::new(), &|_| {})
+                .await
+                .unwrap()
+        }
+    };
+
+    assert_eq!(
+        run(Collision::Ask).await,
+        UploadOutcome::Exists {
+            key: "report.pdf".into()
+        }
+    );
+    assert_eq!(
+        run(Collision::Skip).await,
+        UploadOutcome::Skipped {
+            key: "report.pdf".into()
+        }
+    );
+    assert_eq!(download(&bed, &bucket, "report.pdf").await, b"original");
+
+    assert_eq!(
+        run(Collision::KeepBoth).await,
+        UploadOutcome::Uploaded {
+            key: "report (1).pdf".into(),
+            size: 11
+        }
+    );
+    assert_eq!(
+        run(Collision::KeepBoth).await,
+        UploadOutcome::Uploaded {
+            key: "report (2).pdf".into(),
+            size: 11
+        }
+    );
+    assert_eq!(download(&bed, &bucket, "report.pdf").await, b"original");
+    assert_eq!(
+        download(&bed, &bucket, "report (1).pdf").await,
+        b"new version"
+    );
+
+    assert_eq!(
+        run(Collision::Replace).await,
+        UploadOutcome::Uploaded {
+            key: "report.pdf".into(),
+            size: 11
+        }
+    );
+    assert_eq!(download(&bed, &bucket, "report.pdf").await, b"new version");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_and_missing_files_are_refused_with_a_message() {
+    let bed = bed().await;
+    let bucket = bed.bucket("refuse").await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = upload_file(
+        &bed.session,
+        &UploadRequest::new(dir.path(), &bucket, "x", Collision::Ask),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(folder.message.contains("is a folder"), "{}", folder.message);
+    let missing = upload_file(
+        &bed.session,
+        &UploadRequest::new(dir.path().join("nope.txt"), &bucket, "x", Collision::Ask),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        missing.message.contains("Cannot read the file"),
+        "{}",
+        missing.message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_halfway_leaves_no_object_and_no_unfinished_upload() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cancel").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = file_of(dir.path(), "big.bin", 25 * 1024 * 1024);
+    let mut request = small_parts(UploadRequest::new(
+        &path,
+        &bucket,
+        "big.bin",
+        Collision::Ask,
+    ));
+    request.concurrency = 1;
+    let cancel = CancellationToken::new();
+    let upload_id = Arc::new(Mutex::new(None));
+    let (id_seen, stop) = (upload_id.clone(), cancel.clone());
+    let outcome = upload_file(&bed.session, &request, &cancel, &move |p| match p {
+        UploadProgress::Started { upload_id, .. } => *id_seen.lock().unwrap() = upload_id,
+        // Cancel once the first part is in: halfway through.
+        UploadProgress::Bytes(_) => stop.cancel(),
+    })
+    .await
+    .unwrap();
+    assert_eq!(outcome, UploadOutcome::Cancelled);
+    let upload_id = upload_id
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("a multipart upload began");
+
+    let head = bed
+        .client()
+        .head_object()
+        .bucket(&bucket)
+        .key("big.bin")
+        .send()
+        .await;
+    assert!(head.is_err(), "no object was stored");
+    let parts = bed
+        .client()
+        .list_parts()
+        .bucket(&bucket)
+        .key("big.bin")
+        .upload_id(&upload_id)
+        .send()
+        .await;
+    // AWS and rclone answer NoSuchUpload; s3s-fs lists an aborted upload as having no parts.
+    match parts {
+        Err(_) => {}
+        Ok(out) => assert!(out.parts().is_empty(), "parts remain after abort: {out:?}"),
+    }
+    if let Some(server) = &bed.server {
+        let leftovers: Vec<_> = std::fs::read_dir(server.root())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(&upload_id))
+            .collect();
+        assert!(leftovers.is_empty(), "parts left on disk: {leftovers:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_goes_away_mid_upload_is_an_error_not_a_hang() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["gone".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = file_of(dir.path(), "big.bin", 25 * 1024 * 1024);
+    let mut request = small_parts(UploadRequest::new(&path, "gone", "big.bin", Collision::Ask));
+    request.concurrency = 1;
+    let server = bed.server.as_ref().unwrap();
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let result = tokio::time::timeout(
+        Duration::from_secs(120),
+        upload_file(&bed.session, &request, &CancellationToken::new(), &|p| {
+            if matches!(p, UploadProgress::Bytes(_))
+                && !stopped.swap(true, std::sync::atomic::Ordering::SeqCst)
+            {
+                server.stop();
+            }
+        }),
+    )
+    .await
+    .expect("the upload gave up instead of hanging");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind, s3share::s3::ErrorKind::Network, "{err:?}");
+    assert!(!server.root().join("gone").join("big.bin").exists());
+}

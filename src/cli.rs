@@ -1,13 +1,15 @@
 //! The headless front end: the same core as the window, for scripts and tests.
 //! Links go to stdout alone; expiry, warnings and errors go to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::s3::upload::{Collision, UploadOutcome, UploadProgress, UploadRequest, upload_file};
 use crate::s3::{ErrorKind, ProfileFilesSource, S3Error, Session, ShareOptions, parse_s3_uri};
 use crate::share::{Expiry, countdown_text, format_local_time};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +53,21 @@ pub enum Command {
         content_type: Option<String>,
         #[arg(long, default_value = "1h")]
         expires: Expiry,
+    },
+    /// Upload a file and print a download link for it.
+    Upload {
+        /// The file to upload.
+        file: std::path::PathBuf,
+        /// s3://bucket/prefix/ (the file keeps its name) or s3://bucket/key.
+        uri: String,
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+        /// File name the browser saves the download as.
+        #[arg(long)]
+        filename: Option<String>,
+        /// Overwrite an existing object with the same key (without it, nothing is overwritten).
+        #[arg(long)]
+        replace: bool,
     },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
     Ls { uri: Option<String> },
@@ -122,6 +139,36 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 eprintln!("warning: {warning}");
             }
         }
+        Command::Upload {
+            file,
+            uri,
+            expires,
+            filename,
+            replace,
+        } => {
+            let (bucket, prefix) = parse_s3_uri(uri)?;
+            let key = destination_key(&prefix, file)?;
+            let collision = if *replace {
+                Collision::Replace
+            } else {
+                Collision::Ask
+            };
+            let request = UploadRequest::new(file, &bucket, &key, collision);
+            let key = upload_with_progress(&session, &request).await?;
+            let options = ShareOptions {
+                expiry: *expires,
+                download_filename: filename.clone(),
+            };
+            let link = session.share_link(&bucket, &key, &options).await?;
+            write_line(&mut stdout, &link.url)?;
+            eprintln!(
+                "uploaded s3://{bucket}/{key}; link expires {}",
+                format_local_time(link.effective_expires_at)
+            );
+            for warning in &link.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
         Command::Ls { uri: None } => {
             for bucket in session.list_buckets().await? {
                 write_line(&mut stdout, &bucket.name)?;
@@ -150,6 +197,74 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
         }
     }
     Ok(())
+}
+
+/// `prefix/` + the file's name, or the key as given when it does not end with "/".
+fn destination_key(prefix: &str, file: &std::path::Path) -> Result<String, S3Error> {
+    if !prefix.is_empty() && !prefix.ends_with('/') {
+        return Ok(prefix.to_owned());
+    }
+    let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        S3Error::bad_input(format!(
+            "{} has no usable file name: give the key in full (s3://bucket/key).",
+            file.display()
+        ))
+    })?;
+    Ok(format!("{prefix}{name}"))
+}
+
+/// Uploads with a progress bar on stderr when it is a terminal; Ctrl+C cancels cleanly.
+async fn upload_with_progress(
+    session: &Session,
+    request: &UploadRequest,
+) -> Result<String, S3Error> {
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {percent}% {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let progress_bar = bar.clone();
+    let outcome = upload_file(session, request, &cancel, &move |progress| {
+        if let Some(bar) = &progress_bar {
+            match progress {
+                UploadProgress::Started { total, .. } => bar.set_length(total),
+                UploadProgress::Bytes(done) => bar.set_position(done),
+            }
+        }
+    })
+    .await;
+    ctrl_c.abort();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match outcome? {
+        UploadOutcome::Uploaded { key, .. } => Ok(key),
+        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => Err(S3Error {
+            kind: ErrorKind::BadInput,
+            message: format!(
+                "s3://{}/{key} already exists and was left as it is: pass --replace to overwrite it, or upload under another key.",
+                request.bucket
+            ),
+            detail: String::new(),
+        }),
+        UploadOutcome::Cancelled => Err(S3Error::bad_input(
+            "Upload cancelled; nothing was stored.".to_owned(),
+        )),
+    }
 }
 
 fn write_line(out: &mut impl Write, line: &str) -> Result<(), S3Error> {

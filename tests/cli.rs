@@ -231,3 +231,43 @@ async fn a_profile_without_credentials_says_how_to_add_them() {
     );
     assert!(stderr.contains("aws configure"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_prints_a_working_link_and_never_overwrites_without_replace() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-upload").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let file = dir.path().join("Angebot 2026.pdf");
+    std::fs::write(&file, b"first").unwrap();
+    let file_arg = file.to_str().unwrap();
+    let target = format!("s3://{bucket}/offers/");
+
+    let out = s3share(
+        dir.path(),
+        &["upload", file_arg, &target, "--expires", "10m"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_owned();
+    assert!(url.contains("/offers/Angebot%202026.pdf?"), "{url}");
+    assert_eq!(http_get(&url).await.body, b"first");
+
+    std::fs::write(&file, b"second").unwrap();
+    let again = s3share(dir.path(), &["upload", file_arg, &target]).await;
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert!(again.stdout.is_empty());
+    assert_eq!(http_get(&url).await.body, b"first", "not overwritten");
+
+    let replaced = s3share(dir.path(), &["upload", file_arg, &target, "--replace"]).await;
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    assert_eq!(
+        http_get(text(&replaced.stdout).trim()).await.body,
+        b"second"
+    );
+}

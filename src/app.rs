@@ -46,6 +46,7 @@ pub struct App {
     restore: Option<Persisted>,
     history: History,
     first_frame_reported: bool,
+    next_upload_id: u64,
 }
 
 impl App {
@@ -94,6 +95,7 @@ impl App {
             restore: Some(persisted),
             history,
             first_frame_reported: false,
+            next_upload_id: 0,
         }
     }
 
@@ -112,6 +114,18 @@ impl App {
                 Event::Connected { profile, .. } => Some(profile.name.clone()),
                 _ => None,
             };
+            let uploaded_here = match &event {
+                Event::UploadFinished {
+                    result: Ok(crate::worker::UploadEnd::Shared(link)),
+                    ..
+                } => link.bucket == self.state.listing.bucket,
+                _ => false,
+            };
+            if let Event::FilesPicked(paths) = &event {
+                for path in paths.clone() {
+                    self.queue_upload(path);
+                }
+            }
             let only_bucket = match &event {
                 Event::Buckets(Ok(buckets)) if buckets.len() == 1 => Some(buckets[0].name.clone()),
                 _ => None,
@@ -119,6 +133,13 @@ impl App {
             self.state.apply(event);
             if let Some(profile) = follow_up {
                 self.after_sign_in(&profile);
+            }
+            if uploaded_here {
+                let (bucket, prefix) = (
+                    self.state.listing.bucket.clone(),
+                    self.state.listing.prefix.clone(),
+                );
+                self.open_folder(&bucket, &prefix);
             }
             // With a single bucket (the demo, a scoped profile) there is nothing to choose.
             if let Some(bucket) = only_bucket
@@ -219,6 +240,81 @@ impl App {
         });
     }
 
+    /// Queues a file for upload into the open folder, keeping its name.
+    pub fn queue_upload(&mut self, path: std::path::PathBuf) {
+        if self.state.listing.bucket.is_empty() || !self.state.connected() {
+            self.state.upload_notice = Some(
+                "Open a bucket (and a folder) first: files are uploaded to the folder shown."
+                    .to_owned(),
+            );
+            return;
+        }
+        self.state.upload_notice = None;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.next_upload_id += 1;
+        let row = crate::state::UploadRow {
+            id: self.next_upload_id,
+            path,
+            bucket: self.state.listing.bucket.clone(),
+            key: format!("{}{name}", self.state.listing.prefix),
+            total: 0,
+            done: 0,
+            started: None,
+            status: crate::state::UploadStatus::Queued,
+            link: None,
+        };
+        self.send_upload(&row, crate::s3::upload::Collision::Ask);
+        self.state.uploads.push(row);
+    }
+
+    fn send_upload(&self, row: &crate::state::UploadRow, collision: crate::s3::upload::Collision) {
+        self.send(Command::Upload {
+            id: row.id,
+            path: row.path.clone(),
+            bucket: row.bucket.clone(),
+            key: row.key.clone(),
+            collision,
+            share: crate::s3::ShareOptions {
+                expiry: self.state.share.expiry,
+                // The uploaded file's own name, when the filename option is on.
+                download_filename: self.state.share.filename_enabled.then(String::new),
+            },
+        });
+    }
+
+    /// The user's answer to "this name is taken".
+    pub fn resolve_conflict(&mut self, id: u64, collision: crate::s3::upload::Collision) {
+        let Some(row) = self.state.upload_mut(id) else {
+            return;
+        };
+        row.status = crate::state::UploadStatus::Queued;
+        let row = row.clone();
+        self.send_upload(&row, collision);
+    }
+
+    pub fn cancel_upload(&mut self, id: u64) {
+        self.send(Command::CancelUpload { id });
+    }
+
+    pub fn pick_files(&mut self) {
+        self.send(Command::PickFiles);
+    }
+
+    /// Cancels every upload (aborting multipart uploads) and waits up to `timeout`.
+    pub fn shutdown(&mut self, timeout: Duration) {
+        if self.state.uploads.iter().all(|row| row.finished()) {
+            return;
+        }
+        let (done, wait) = std::sync::mpsc::channel();
+        self.send(Command::Shutdown { done });
+        if wait.recv_timeout(timeout).is_err() {
+            tracing::warn!("uploads did not stop in time; unfinished multipart uploads may remain");
+        }
+    }
+
     pub fn make_upload_link(&mut self) {
         let key = self.state.upload_key.trim().to_owned();
         let content_type =
@@ -235,6 +331,7 @@ impl App {
     /// Draws the whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         crate::ui::profile_bar::profile_bar_ui(self, ui);
+        crate::ui::uploads::uploads_ui(self, ui);
         crate::ui::buckets::buckets_ui(self, ui);
         if self.state.selected_key.is_some() || self.state.connected() {
             crate::ui::share_panel::share_panel_ui(self, ui);
@@ -243,6 +340,7 @@ impl App {
             crate::ui::objects::objects_ui(self, ui);
         });
         self.keyboard(ui.ctx());
+        crate::ui::uploads::drop_ui(self, ui.ctx());
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
@@ -322,6 +420,11 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         App::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Quitting mid-upload aborts multipart uploads so no parts are left behind.
+        self.shutdown(Duration::from_secs(10));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

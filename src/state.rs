@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::s3::list::{BucketEntry, file_name};
 use crate::s3::{ObjectEntry, ProfileInfo, S3Error, ShareLink, UploadLink};
 use crate::share::{EXPIRY_PRESETS, Expiry, effective_end};
-use crate::worker::Event;
+use crate::worker::{Event, UploadEnd};
 
 /// What is remembered between runs (eframe persistence).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -167,6 +167,45 @@ impl ShareSettings {
     }
 }
 
+/// Where an upload stands.
+#[derive(Debug, Clone)]
+pub enum UploadStatus {
+    Queued,
+    Running,
+    /// The key is taken: waiting for keep both / replace / skip.
+    Conflict,
+    Shared,
+    Skipped,
+    Cancelled,
+    Failed(S3Error),
+}
+
+/// One row of the uploads panel.
+#[derive(Debug, Clone)]
+pub struct UploadRow {
+    pub id: u64,
+    pub path: std::path::PathBuf,
+    pub bucket: String,
+    /// The key asked for, then the one actually used.
+    pub key: String,
+    pub total: u64,
+    pub done: u64,
+    /// When bytes started to flow (for speed and time left).
+    pub started: Option<std::time::Instant>,
+    pub status: UploadStatus,
+    /// The link made when the upload finished.
+    pub link: Option<ShareLink>,
+}
+
+impl UploadRow {
+    pub fn finished(&self) -> bool {
+        !matches!(
+            self.status,
+            UploadStatus::Queued | UploadStatus::Running | UploadStatus::Conflict
+        )
+    }
+}
+
 /// The last link made for the selected object.
 #[derive(Debug, Clone)]
 pub struct CopiedLink {
@@ -199,6 +238,9 @@ pub struct State {
     pub upload_error: Option<S3Error>,
     /// A link that just arrived and should go to the clipboard this frame.
     pub pending_copy: Option<String>,
+    pub uploads: Vec<UploadRow>,
+    /// A message about dropped or picked files (no bucket open, no file dialog, …).
+    pub upload_notice: Option<String>,
 }
 
 impl State {
@@ -318,6 +360,10 @@ impl State {
             .unwrap_or_default()
     }
 
+    pub fn upload_mut(&mut self, id: u64) -> Option<&mut UploadRow> {
+        self.uploads.iter_mut().find(|row| row.id == id)
+    }
+
     /// Applies one worker event.
     pub fn apply(&mut self, event: Event) {
         match event {
@@ -387,6 +433,62 @@ impl State {
                     Ok(_) => {}
                     Err(error) => self.share_error = Some(error),
                 }
+            }
+            Event::UploadStarted { id, key, total } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.key = key;
+                    row.total = total;
+                    row.done = 0;
+                    row.started = Some(std::time::Instant::now());
+                    row.status = UploadStatus::Running;
+                }
+            }
+            Event::UploadProgress { id, bytes } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.done = bytes;
+                }
+            }
+            Event::UploadConflict { id, key } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.key = key;
+                    row.status = UploadStatus::Conflict;
+                }
+            }
+            Event::UploadFinished { id, result } => {
+                let Some(row) = self.upload_mut(id) else {
+                    return;
+                };
+                let shared = match &result {
+                    Ok(UploadEnd::Shared(link)) => Some(link.clone()),
+                    _ => None,
+                };
+                row.status = match result {
+                    Ok(UploadEnd::Shared(_)) => UploadStatus::Shared,
+                    Ok(UploadEnd::UploadedNotShared { error, .. }) => UploadStatus::Failed(error),
+                    Ok(UploadEnd::Skipped) => UploadStatus::Skipped,
+                    Ok(UploadEnd::Cancelled) => UploadStatus::Cancelled,
+                    Err(error) => UploadStatus::Failed(error),
+                };
+                if let Some(link) = shared {
+                    row.done = row.total;
+                    row.link = Some(link.clone());
+                    // The new object becomes the selection, its link the one counting down.
+                    if link.bucket == self.listing.bucket {
+                        self.select_object(&link.key);
+                    }
+                    self.pending_copy = Some(link.url.clone());
+                    self.link = Some(CopiedLink {
+                        link,
+                        copied: false,
+                    });
+                }
+            }
+            Event::FilesPicked(_) => {}
+            Event::NoFileDialog => {
+                self.upload_notice = Some(
+                    "No file dialog is available on this desktop: drag the files onto the window instead."
+                        .to_owned(),
+                );
             }
             Event::UploadLinkMade(result) => match result {
                 Ok(link) => {

@@ -10,11 +10,17 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::s3::list::BucketEntry;
+use crate::s3::upload::{Collision, UploadOutcome, UploadProgress, UploadRequest, upload_file};
 use crate::s3::{
     ListPage, ProfileFilesSource, ProfileInfo, S3Error, Session, ShareLink, ShareOptions,
     UploadLink, list_profiles,
 };
 use crate::share::Expiry;
+use std::collections::HashMap;
+use tokio_util::sync::CancellationToken;
+
+/// Uploads that run at once; the rest wait in the queue.
+const PARALLEL_UPLOADS: usize = 2;
 
 /// What the window asks for.
 #[derive(Debug, Clone)]
@@ -42,6 +48,22 @@ pub enum Command {
         key: String,
         options: ShareOptions,
     },
+    /// Upload a file to `key`, then make its link with `share` (the download filename, if
+    /// on, is the file's own name). Progress comes back as `Upload*` events with `id`.
+    Upload {
+        id: u64,
+        path: PathBuf,
+        bucket: String,
+        key: String,
+        collision: Collision,
+        share: ShareOptions,
+    },
+    /// Cancel one upload (a multipart upload is aborted).
+    CancelUpload { id: u64 },
+    /// Cancel every upload and report on `done` once they have all stopped (quitting).
+    Shutdown { done: mpsc::Sender<()> },
+    /// Open the native file dialog (on the runtime, never on the UI thread).
+    PickFiles,
     /// Make an upload ("send me a file") link.
     MakeUploadLink {
         bucket: String,
@@ -76,6 +98,43 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// The upload began under `key` (which may differ from the one asked for: keep both).
+    UploadStarted {
+        id: u64,
+        key: String,
+        total: u64,
+    },
+    UploadProgress {
+        id: u64,
+        bytes: u64,
+    },
+    /// The key is taken: the user chooses keep both, replace or skip.
+    UploadConflict {
+        id: u64,
+        key: String,
+    },
+    UploadFinished {
+        id: u64,
+        result: Result<UploadEnd, S3Error>,
+    },
+    /// Files chosen in the file dialog (empty when cancelled).
+    FilesPicked(Vec<PathBuf>),
+    /// No file dialog can open here (no portal / D-Bus session).
+    NoFileDialog,
+}
+
+/// How an upload ended.
+#[derive(Debug, Clone)]
+pub enum UploadEnd {
+    /// Uploaded and shared: the link goes to the clipboard.
+    Shared(ShareLink),
+    /// Uploaded, but the link could not be made.
+    UploadedNotShared {
+        key: String,
+        error: S3Error,
+    },
+    Skipped,
+    Cancelled,
 }
 
 /// Called after every event so the window wakes up (egui's request_repaint).
@@ -117,6 +176,9 @@ pub fn spawn(runtime: &tokio::runtime::Handle, config: WorkerConfig, waker: Wake
         session: None,
         demo: None,
         listing: None,
+        uploads: HashMap::new(),
+        upload_slots: Arc::new(tokio::sync::Semaphore::new(PARALLEL_UPLOADS)),
+        dialog_open: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         out: Outbox {
             tx: event_tx,
             waker,
@@ -149,6 +211,9 @@ struct Worker {
     session: Option<Session>,
     demo: Option<crate::demo::Demo>,
     listing: Option<JoinHandle<()>>,
+    uploads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
+    upload_slots: Arc<tokio::sync::Semaphore>,
+    dialog_open: Arc<std::sync::atomic::AtomicBool>,
     out: Outbox,
 }
 
@@ -243,6 +308,74 @@ impl Worker {
                     ));
                 });
             }
+            Command::Upload {
+                id,
+                path,
+                bucket,
+                key,
+                collision,
+                share,
+            } => {
+                let Some(session) = self.session.clone() else {
+                    return;
+                };
+                self.uploads.retain(|_, (_, task)| !task.is_finished());
+                let cancel = CancellationToken::new();
+                let task = tokio::spawn(run_upload(
+                    session,
+                    id,
+                    UploadRequest::new(path, &bucket, &key, collision),
+                    share,
+                    cancel.clone(),
+                    self.upload_slots.clone(),
+                    self.out.clone(),
+                ));
+                self.uploads.insert(id, (cancel, task));
+            }
+            Command::CancelUpload { id } => {
+                if let Some((cancel, _)) = self.uploads.get(&id) {
+                    cancel.cancel();
+                }
+            }
+            Command::Shutdown { done } => {
+                let tasks: Vec<JoinHandle<()>> = self
+                    .uploads
+                    .drain()
+                    .map(|(_, (cancel, task))| {
+                        cancel.cancel();
+                        task
+                    })
+                    .collect();
+                tokio::spawn(async move {
+                    for task in tasks {
+                        let _ = task.await;
+                    }
+                    let _ = done.send(());
+                });
+            }
+            Command::PickFiles => {
+                use std::sync::atomic::Ordering;
+                // One dialog at a time.
+                if self.dialog_open.swap(true, Ordering::SeqCst) {
+                    return;
+                }
+                let (out, open) = (self.out.clone(), self.dialog_open.clone());
+                tokio::spawn(async move {
+                    if !file_dialog_available() {
+                        out.send(Event::NoFileDialog);
+                    } else {
+                        let picked = rfd::AsyncFileDialog::new()
+                            .set_title("Upload to S3")
+                            .pick_files()
+                            .await
+                            .unwrap_or_default();
+                        out.send(Event::FilesPicked(
+                            picked.iter().map(|f| f.path().to_owned()).collect(),
+                        ));
+                    }
+                    open.store(false, Ordering::SeqCst);
+                });
+            }
             Command::MakeUploadLink {
                 bucket,
                 key,
@@ -286,4 +419,72 @@ impl Worker {
             task.abort();
         }
     }
+}
+
+/// rfd's portal backend returns "cancelled" at once when there is no D-Bus session: say so
+/// instead of pretending the user closed a dialog they never saw.
+fn file_dialog_available() -> bool {
+    if cfg!(any(target_os = "linux", target_os = "freebsd")) {
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+    } else {
+        true
+    }
+}
+
+async fn run_upload(
+    session: Session,
+    id: u64,
+    request: UploadRequest,
+    share: ShareOptions,
+    cancel: CancellationToken,
+    slots: Arc<tokio::sync::Semaphore>,
+    out: Outbox,
+) {
+    // Queued until a slot frees up (or cancelled while waiting).
+    let _slot = tokio::select! {
+        slot = slots.acquire_owned() => slot,
+        () = cancel.cancelled() => {
+            out.send(Event::UploadFinished { id, result: Ok(UploadEnd::Cancelled) });
+            return;
+        }
+    };
+    let progress_out = out.clone();
+    let outcome = upload_file(
+        &session,
+        &request,
+        &cancel,
+        &move |progress| match progress {
+            UploadProgress::Started { key, total, .. } => {
+                progress_out.send(Event::UploadStarted { id, key, total });
+            }
+            UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
+        },
+    )
+    .await;
+    let result = match outcome {
+        Ok(UploadOutcome::Uploaded { key, .. }) => {
+            let options = ShareOptions {
+                expiry: share.expiry,
+                download_filename: share.download_filename.map(|_| {
+                    request
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| crate::s3::list::file_name(&key).to_owned())
+                }),
+            };
+            match session.share_link(&request.bucket, &key, &options).await {
+                Ok(link) => Ok(UploadEnd::Shared(link)),
+                Err(error) => Ok(UploadEnd::UploadedNotShared { key, error }),
+            }
+        }
+        Ok(UploadOutcome::Exists { key }) => {
+            out.send(Event::UploadConflict { id, key });
+            return;
+        }
+        Ok(UploadOutcome::Skipped { .. }) => Ok(UploadEnd::Skipped),
+        Ok(UploadOutcome::Cancelled) => Ok(UploadEnd::Cancelled),
+        Err(error) => Err(error),
+    };
+    out.send(Event::UploadFinished { id, result });
 }

@@ -200,7 +200,12 @@ fn plain_get(url: &str) -> (u16, Option<String>, Vec<u8>) {
     (
         response.status().as_u16(),
         disposition,
-        response.body_mut().read_to_vec().unwrap(),
+        response
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .unwrap(),
     )
 }
 
@@ -396,4 +401,102 @@ fn a_long_listing_appears_page_by_page() {
     // Only visible rows are laid out: the last file is not on screen at the top.
     assert!(w.harness.query_by_label("file-00000.txt").is_some());
     assert!(w.harness.query_by_label("file-02499.txt").is_none());
+}
+
+/// A file dropped from the desktop, as egui-winit hands it over.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_dropped_file_is_uploaded_to_the_open_folder_and_its_link_copied() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("notes/");
+    w.until("the notes folder", |h| {
+        h.query_by_label_contains("meeting notes").is_some()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site plan.bin");
+    let bytes: Vec<u8> = (0..40 * 1024 * 1024)
+        .map(|i: u32| (i % 253) as u8)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+
+    // Hovering shows the overlay (egui keeps repainting meanwhile: step, do not run).
+    w.harness.input_mut().hovered_files.push(egui::HoveredFile {
+        path: Some(path.clone()),
+        mime: String::new(),
+    });
+    w.harness.run_steps(2);
+    w.harness.input_mut().hovered_files.clear();
+    w.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path.clone())));
+    w.step();
+
+    let mut saw_progress = false;
+    w.until("the upload to finish", |h| {
+        saw_progress |= h.query_by_label_contains("of 40.0 MiB").is_some();
+        h.query_by_label_contains("Uploaded, link copied").is_some()
+    });
+    assert!(saw_progress, "a progress row was shown while uploading");
+    let url = w
+        .copied
+        .last()
+        .expect("the link went to the clipboard")
+        .clone();
+    assert!(url.contains("/demo-bucket/notes/site%20plan.bin?"), "{url}");
+    let (status, _, body) = plain_get(&url);
+    assert_eq!(status, 200);
+    assert!(body == bytes, "{} bytes back", body.len());
+    // The listing shows the new file, selected, with its countdown.
+    w.until("the new file in the listing", |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "site plan.bin")
+            .is_some()
+    });
+    w.until("the countdown", |h| {
+        h.query_by_label_contains("Time left: 59:").is_some()
+    });
+
+    // Dropping the same file again asks before touching the existing object.
+    w.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path.clone())));
+    w.step();
+    w.until("the name-taken question", |h| {
+        h.query_by_label_contains("exists.").is_some()
+    });
+    w.click("Keep both");
+    w.until("the copy beside it", |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "site plan (1).bin")
+            .is_some()
+    });
+    w.until("both links copied", |h| {
+        h.query_all_by_label_contains("Uploaded, link copied")
+            .count()
+            == 2
+    });
+
+    // A folder is refused with a message.
+    w.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(dir.path().to_owned())));
+    w.step();
+    w.until("the folder message", |h| {
+        h.query_by_label_contains("folders are not uploaded")
+            .is_some()
+    });
 }

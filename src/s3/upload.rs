@@ -423,7 +423,7 @@ async fn upload_parts_and_complete(
                     .body(body)
                     .send()
                     .await
-                    .map_err(PartError::Sdk)?;
+                    .map_err(|e| PartError::Sdk(Box::new(e)))?;
                 done.fetch_add(length, Ordering::SeqCst);
                 Ok::<_, PartError>(
                     CompletedPart::builder()
@@ -508,9 +508,11 @@ async fn upload_parts_and_complete(
 enum PartError {
     Read(String),
     Sdk(
-        SdkError<
-            aws_sdk_s3::operation::upload_part::UploadPartError,
-            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        Box<
+            SdkError<
+                aws_sdk_s3::operation::upload_part::UploadPartError,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
         >,
     ),
 }

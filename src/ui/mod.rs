@@ -6,6 +6,7 @@ pub mod format;
 pub mod objects;
 pub mod profile_bar;
 pub mod share_panel;
+pub mod uploads;
 
 /// An error where it happened: the plain sentence, details on hover, and Retry if it helps.
 /// Returns true when Retry was clicked.

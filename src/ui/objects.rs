@@ -138,7 +138,7 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
                         let selected = selected_key.as_deref() == Some(object.key.as_str());
                         let response = ui.add(
                             egui::Button::selectable(selected, object.file_name())
-                                .right_text("")
+                                .right_text(egui::Atom::grow())
                                 .truncate()
                                 .min_size(egui::vec2(name_width, row_height)),
                         );

@@ -500,3 +500,34 @@ fn a_dropped_file_is_uploaded_to_the_open_folder_and_its_link_copied() {
             .is_some()
     });
 }
+
+#[test]
+fn without_any_aws_profile_the_window_explains_and_offers_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        worker: WorkerConfig {
+            profile_files: no_profiles(dir.path()),
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: None,
+        ..AppOptions::default()
+    };
+    let mut w = window(runtime(), dir, None, options);
+    // Environment keys (AWS_ACCESS_KEY_ID) would sign in anyway; only assert the message
+    // where the machine has none, as on CI.
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        w.until("the first-run message", |h| {
+            h.query_by_label_contains("No AWS profile is set up on this computer")
+                .is_some()
+        });
+        assert!(
+            w.harness
+                .query_by_label_contains("aws configure sso")
+                .is_some()
+        );
+    }
+    w.click("Try the demo bucket");
+    w.until("the demo bucket's files", |h| {
+        h.query_by_label("README.txt").is_some()
+    });
+}

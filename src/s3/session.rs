@@ -119,16 +119,11 @@ impl Session {
             endpoint_url: Some(endpoint_url.to_owned()),
             kind: ProfileKind::StaticKeys,
         };
-        let base = aws_sdk_s3::config::Builder::new()
-            .behavior_version(BehaviorVersion::latest())
-            .endpoint_url(endpoint_url);
-        Self::build(
+        Self::with_credentials(
             info,
-            region.to_owned(),
-            true,
-            Some(endpoint_url.to_owned()),
+            endpoint_url,
+            region,
             CredentialsCache::from_static(access_key, secret_key),
-            base,
         )
     }
 

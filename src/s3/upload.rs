@@ -173,32 +173,21 @@ pub async fn upload_file(
                 Collision::Replace => {}
             }
         }
+        let put = Put {
+            session,
+            client: &client,
+            request,
+            key: &key,
+            len,
+            content_type: &content_type,
+            conditional,
+            cancel,
+            on_progress,
+        };
         let attempt = if len <= request.part_size.max(S3_MIN_PART_SIZE) {
-            put_single(
-                session,
-                &client,
-                request,
-                &key,
-                len,
-                &content_type,
-                conditional,
-                cancel,
-                on_progress,
-            )
-            .await
+            put.single().await
         } else {
-            put_multipart(
-                session,
-                &client,
-                request,
-                &key,
-                len,
-                &content_type,
-                conditional,
-                cancel,
-                on_progress,
-            )
-            .await
+            put.multipart().await
         };
         match attempt {
             Err(Attempt::Taken) if request.collision == Collision::KeepBoth => {
@@ -251,106 +240,112 @@ fn is_precondition_failed<E: ProvideErrorMetadata>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn put_single(
-    session: &Session,
-    client: &aws_sdk_s3::Client,
-    request: &UploadRequest,
-    key: &str,
+/// One attempt at storing the file under one key.
+#[derive(Clone, Copy)]
+struct Put<'a> {
+    session: &'a Session,
+    client: &'a aws_sdk_s3::Client,
+    request: &'a UploadRequest,
+    key: &'a str,
     len: u64,
-    content_type: &str,
+    content_type: &'a str,
+    /// Refuse (412) if the key exists by then: If-None-Match: *.
     conditional: bool,
-    cancel: &CancellationToken,
-    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
-) -> Result<UploadOutcome, Attempt> {
-    let doing = session.doing("uploading", Some(&request.bucket), Some(key));
-    on_progress(UploadProgress::Started {
-        key: key.to_owned(),
-        total: len,
-        upload_id: None,
-    });
-    let body = ByteStream::from_path(&request.path)
-        .await
-        .map_err(|e| S3Error::bad_input(format!("Cannot read {}: {e}", request.path.display())))?;
-    let mut put = client
-        .put_object()
-        .bucket(&request.bucket)
-        .key(key)
-        .content_type(content_type)
-        .content_length(len as i64)
-        .body(body);
-    if conditional {
-        put = put.if_none_match("*");
-    }
-    // Dropping the request on cancel closes the connection: S3 stores no partial object.
-    let result = tokio::select! {
-        result = put.send() => result,
-        () = cancel.cancelled() => return Ok(UploadOutcome::Cancelled),
-    };
-    match result {
-        Ok(_) => {
-            on_progress(UploadProgress::Bytes(len));
-            Ok(UploadOutcome::Uploaded {
-                key: key.to_owned(),
-                size: len,
-            })
-        }
-        Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
-        Err(err) => Err(Attempt::Failed(S3Error::from_sdk(&err, &doing))),
-    }
+    cancel: &'a CancellationToken,
+    on_progress: &'a (dyn Fn(UploadProgress) + Send + Sync),
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn put_multipart(
-    session: &Session,
-    client: &aws_sdk_s3::Client,
-    request: &UploadRequest,
-    key: &str,
-    len: u64,
-    content_type: &str,
-    conditional: bool,
-    cancel: &CancellationToken,
-    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
-) -> Result<UploadOutcome, Attempt> {
-    let doing = session.doing("uploading", Some(&request.bucket), Some(key));
-    let created = client
-        .create_multipart_upload()
-        .bucket(&request.bucket)
-        .key(key)
-        .content_type(content_type)
-        .send()
-        .await
-        .map_err(|e| S3Error::from_sdk(&e, &doing))?;
-    let Some(upload_id) = created.upload_id().map(str::to_owned) else {
-        return Err(S3Error::new(
-            ErrorKind::Server,
-            &doing,
-            "CreateMultipartUpload returned no upload id",
-        )
-        .into());
-    };
-    on_progress(UploadProgress::Started {
-        key: key.to_owned(),
-        total: len,
-        upload_id: Some(upload_id.clone()),
-    });
-    let result = upload_parts_and_complete(
-        session,
-        client,
-        request,
-        key,
-        len,
-        &upload_id,
-        conditional,
-        cancel,
-        on_progress,
-    )
-    .await;
-    let keep = matches!(result, Ok(UploadOutcome::Uploaded { .. }));
-    if !keep {
-        abort(client, &request.bucket, key, &upload_id).await;
+impl Put<'_> {
+    async fn single(&self) -> Result<UploadOutcome, Attempt> {
+        let Put {
+            session,
+            client,
+            request,
+            key,
+            len,
+            content_type,
+            conditional,
+            cancel,
+            on_progress,
+        } = *self;
+        let doing = session.doing("uploading", Some(&request.bucket), Some(key));
+        on_progress(UploadProgress::Started {
+            key: key.to_owned(),
+            total: len,
+            upload_id: None,
+        });
+        let body = ByteStream::from_path(&request.path).await.map_err(|e| {
+            S3Error::bad_input(format!("Cannot read {}: {e}", request.path.display()))
+        })?;
+        let mut put = client
+            .put_object()
+            .bucket(&request.bucket)
+            .key(key)
+            .content_type(content_type)
+            .content_length(len as i64)
+            .body(body);
+        if conditional {
+            put = put.if_none_match("*");
+        }
+        // Dropping the request on cancel closes the connection: S3 stores no partial object.
+        let result = tokio::select! {
+            result = put.send() => result,
+            () = cancel.cancelled() => return Ok(UploadOutcome::Cancelled),
+        };
+        match result {
+            Ok(_) => {
+                on_progress(UploadProgress::Bytes(len));
+                Ok(UploadOutcome::Uploaded {
+                    key: key.to_owned(),
+                    size: len,
+                })
+            }
+            Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
+            Err(err) => Err(Attempt::Failed(S3Error::from_sdk(&err, &doing))),
+        }
     }
-    result
+
+    async fn multipart(&self) -> Result<UploadOutcome, Attempt> {
+        let Put {
+            session,
+            client,
+            request,
+            key,
+            len,
+            content_type,
+            conditional: _,
+            cancel: _,
+            on_progress,
+        } = *self;
+        let doing = session.doing("uploading", Some(&request.bucket), Some(key));
+        let created = client
+            .create_multipart_upload()
+            .bucket(&request.bucket)
+            .key(key)
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+        let Some(upload_id) = created.upload_id().map(str::to_owned) else {
+            return Err(S3Error::new(
+                ErrorKind::Server,
+                &doing,
+                "CreateMultipartUpload returned no upload id",
+            )
+            .into());
+        };
+        on_progress(UploadProgress::Started {
+            key: key.to_owned(),
+            total: len,
+            upload_id: Some(upload_id.clone()),
+        });
+        let result = self.parts_and_complete(&upload_id).await;
+        let keep = matches!(result, Ok(UploadOutcome::Uploaded { .. }));
+        if !keep {
+            abort(client, &request.bucket, key, &upload_id).await;
+        }
+        result
+    }
 }
 
 /// Aborts an unfinished multipart upload so no parts are left to pay for. Best effort:
@@ -375,133 +370,135 @@ async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn upload_parts_and_complete(
-    session: &Session,
-    client: &aws_sdk_s3::Client,
-    request: &UploadRequest,
-    key: &str,
-    len: u64,
-    upload_id: &str,
-    conditional: bool,
-    cancel: &CancellationToken,
-    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
-) -> Result<UploadOutcome, Attempt> {
-    let part_size = part_size_for(len, request.part_size.max(S3_MIN_PART_SIZE));
-    let parts = len.div_ceil(part_size);
-    let done = Arc::new(AtomicU64::new(0));
-    let mut in_flight = tokio::task::JoinSet::new();
-    let mut completed: Vec<CompletedPart> = Vec::with_capacity(parts as usize);
-    let mut next_part = 0u64;
-    let concurrency = request.concurrency.max(1);
-    loop {
-        while in_flight.len() < concurrency && next_part < parts {
-            let offset = next_part * part_size;
-            let length = part_size.min(len - offset);
-            let number = (next_part + 1) as i32;
-            let client = client.clone();
-            let path = request.path.clone();
-            let (bucket, key, upload_id) =
-                (request.bucket.clone(), key.to_owned(), upload_id.to_owned());
-            let done = done.clone();
-            in_flight.spawn(async move {
-                // Read from disk as the part is sent: memory stays bounded whatever the size.
-                let body = ByteStream::read_from()
-                    .path(&path)
-                    .offset(offset)
-                    .length(Length::Exact(length))
-                    .build()
-                    .await
-                    .map_err(|e| PartError::Read(e.to_string()))?;
-                let out = client
-                    .upload_part()
-                    .bucket(bucket)
-                    .key(key)
-                    .upload_id(upload_id)
-                    .part_number(number)
-                    .content_length(length as i64)
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| PartError::Sdk(Box::new(e)))?;
-                done.fetch_add(length, Ordering::SeqCst);
-                Ok::<_, PartError>(
-                    CompletedPart::builder()
+impl Put<'_> {
+    async fn parts_and_complete(&self, upload_id: &str) -> Result<UploadOutcome, Attempt> {
+        let Put {
+            session,
+            client,
+            request,
+            key,
+            len,
+            content_type: _,
+            conditional,
+            cancel,
+            on_progress,
+        } = *self;
+        let part_size = part_size_for(len, request.part_size.max(S3_MIN_PART_SIZE));
+        let parts = len.div_ceil(part_size);
+        let done = Arc::new(AtomicU64::new(0));
+        let mut in_flight = tokio::task::JoinSet::new();
+        let mut completed: Vec<CompletedPart> = Vec::with_capacity(parts as usize);
+        let mut next_part = 0u64;
+        let concurrency = request.concurrency.max(1);
+        loop {
+            while in_flight.len() < concurrency && next_part < parts {
+                let offset = next_part * part_size;
+                let length = part_size.min(len - offset);
+                let number = (next_part + 1) as i32;
+                let client = client.clone();
+                let path = request.path.clone();
+                let (bucket, key, upload_id) =
+                    (request.bucket.clone(), key.to_owned(), upload_id.to_owned());
+                let done = done.clone();
+                in_flight.spawn(async move {
+                    // Read from disk as the part is sent: memory stays bounded whatever the size.
+                    let body = ByteStream::read_from()
+                        .path(&path)
+                        .offset(offset)
+                        .length(Length::Exact(length))
+                        .build()
+                        .await
+                        .map_err(|e| PartError::Read(e.to_string()))?;
+                    let out = client
+                        .upload_part()
+                        .bucket(bucket)
+                        .key(key)
+                        .upload_id(upload_id)
                         .part_number(number)
-                        .set_e_tag(out.e_tag().map(str::to_owned))
-                        .build(),
-                )
-            });
-            next_part += 1;
+                        .content_length(length as i64)
+                        .body(body)
+                        .send()
+                        .await
+                        .map_err(|e| PartError::Sdk(Box::new(e)))?;
+                    done.fetch_add(length, Ordering::SeqCst);
+                    Ok::<_, PartError>(
+                        CompletedPart::builder()
+                            .part_number(number)
+                            .set_e_tag(out.e_tag().map(str::to_owned))
+                            .build(),
+                    )
+                });
+                next_part += 1;
+            }
+            if in_flight.is_empty() {
+                break;
+            }
+            let joined = tokio::select! {
+                joined = in_flight.join_next() => joined,
+                () = cancel.cancelled() => {
+                    in_flight.abort_all();
+                    return Ok(UploadOutcome::Cancelled);
+                }
+            };
+            match joined {
+                Some(Ok(Ok(part))) => {
+                    completed.push(part);
+                    on_progress(UploadProgress::Bytes(done.load(Ordering::SeqCst)));
+                }
+                Some(Ok(Err(PartError::Sdk(err)))) => {
+                    in_flight.abort_all();
+                    return Err(S3Error::from_sdk(
+                        &err,
+                        &session.doing("uploading a part", Some(&request.bucket), Some(key)),
+                    )
+                    .into());
+                }
+                Some(Ok(Err(PartError::Read(message)))) => {
+                    in_flight.abort_all();
+                    return Err(S3Error::bad_input(format!(
+                        "Reading {} failed during the upload: {message}. Nothing was stored.",
+                        request.path.display()
+                    ))
+                    .into());
+                }
+                Some(Err(join_error)) => {
+                    in_flight.abort_all();
+                    return Err(S3Error::new(
+                        ErrorKind::Server,
+                        &session.doing("uploading", Some(&request.bucket), Some(key)),
+                        join_error.to_string(),
+                    )
+                    .into());
+                }
+                None => break,
+            }
         }
-        if in_flight.is_empty() {
-            break;
+        completed.sort_by_key(|p| p.part_number());
+        let mut complete = client
+            .complete_multipart_upload()
+            .bucket(&request.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(completed))
+                    .build(),
+            );
+        if conditional {
+            complete = complete.if_none_match("*");
         }
-        let joined = tokio::select! {
-            joined = in_flight.join_next() => joined,
-            () = cancel.cancelled() => {
-                in_flight.abort_all();
-                return Ok(UploadOutcome::Cancelled);
-            }
-        };
-        match joined {
-            Some(Ok(Ok(part))) => {
-                completed.push(part);
-                on_progress(UploadProgress::Bytes(done.load(Ordering::SeqCst)));
-            }
-            Some(Ok(Err(PartError::Sdk(err)))) => {
-                in_flight.abort_all();
-                return Err(S3Error::from_sdk(
-                    &err,
-                    &session.doing("uploading a part", Some(&request.bucket), Some(key)),
-                )
-                .into());
-            }
-            Some(Ok(Err(PartError::Read(message)))) => {
-                in_flight.abort_all();
-                return Err(S3Error::bad_input(format!(
-                    "Reading {} failed during the upload: {message}. Nothing was stored.",
-                    request.path.display()
-                ))
-                .into());
-            }
-            Some(Err(join_error)) => {
-                in_flight.abort_all();
-                return Err(S3Error::new(
-                    ErrorKind::Server,
-                    &session.doing("uploading", Some(&request.bucket), Some(key)),
-                    join_error.to_string(),
-                )
-                .into());
-            }
-            None => break,
+        match complete.send().await {
+            Ok(_) => Ok(UploadOutcome::Uploaded {
+                key: key.to_owned(),
+                size: len,
+            }),
+            Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
+            Err(err) => Err(S3Error::from_sdk(
+                &err,
+                &session.doing("finishing the upload", Some(&request.bucket), Some(key)),
+            )
+            .into()),
         }
-    }
-    completed.sort_by_key(|p| p.part_number());
-    let mut complete = client
-        .complete_multipart_upload()
-        .bucket(&request.bucket)
-        .key(key)
-        .upload_id(upload_id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(completed))
-                .build(),
-        );
-    if conditional {
-        complete = complete.if_none_match("*");
-    }
-    match complete.send().await {
-        Ok(_) => Ok(UploadOutcome::Uploaded {
-            key: key.to_owned(),
-            size: len,
-        }),
-        Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
-        Err(err) => Err(S3Error::from_sdk(
-            &err,
-            &session.doing("finishing the upload", Some(&request.bucket), Some(key)),
-        )
-        .into()),
     }
 }
 

@@ -531,3 +531,17 @@ fn without_any_aws_profile_the_window_explains_and_offers_the_demo() {
         h.query_by_label("README.txt").is_some()
     });
 }
+
+#[test]
+fn ctrl_c_with_a_file_selected_copies_a_fresh_link() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("README.txt");
+    w.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::C);
+    w.until("the link from Ctrl+C", |h| {
+        h.query_by_label("Copied").is_some()
+    });
+    let url = w.copied.last().expect("a link was copied").clone();
+    assert_eq!(plain_get(&url).0, 200);
+}

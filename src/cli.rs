@@ -68,6 +68,13 @@ pub enum Command {
         /// Overwrite an existing object with the same key (without it, nothing is overwritten).
         #[arg(long)]
         replace: bool,
+        /// Parts uploaded at once for large files.
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+        /// Smallest part size in MiB for large files (S3 allows 5 and up; raised as needed so
+        /// no file needs more than 10,000 parts).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(5..=5120))]
+        part_size_mib: u64,
     },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
     Ls { uri: Option<String> },
@@ -145,6 +152,8 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             expires,
             filename,
             replace,
+            parallel,
+            part_size_mib,
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             let key = destination_key(&prefix, file)?;
@@ -153,7 +162,9 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             } else {
                 Collision::Ask
             };
-            let request = UploadRequest::new(file, &bucket, &key, collision);
+            let mut request = UploadRequest::new(file, &bucket, &key, collision);
+            request.concurrency = usize::from(*parallel);
+            request.part_size = part_size_mib * 1024 * 1024;
             let key = upload_with_progress(&session, &request).await?;
             let options = ShareOptions {
                 expiry: *expires,
@@ -269,4 +280,47 @@ async fn upload_with_progress(
 
 fn write_line(out: &mut impl Write, line: &str) -> Result<(), S3Error> {
     writeln!(out, "{line}").map_err(|e| S3Error::bad_input(format!("could not write output: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_defaults_match_the_core() {
+        let args = Args::try_parse_from(["s3share", "upload", "f.bin", "s3://b/"]).unwrap();
+        let Some(Command::Upload {
+            parallel,
+            part_size_mib,
+            replace,
+            ..
+        }) = args.command
+        else {
+            panic!("not an upload");
+        };
+        assert_eq!(
+            usize::from(parallel),
+            crate::s3::upload::DEFAULT_CONCURRENCY
+        );
+        assert_eq!(
+            part_size_mib * 1024 * 1024,
+            crate::s3::upload::DEFAULT_PART_SIZE
+        );
+        assert!(!replace);
+        assert!(
+            Args::try_parse_from(["s3share", "upload", "f", "s3://b/", "--part-size-mib", "4"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn destination_keeps_the_file_name_under_a_prefix() {
+        let file = std::path::Path::new("/tmp/Q3 report.pdf");
+        assert_eq!(destination_key("in/", file).unwrap(), "in/Q3 report.pdf");
+        assert_eq!(destination_key("", file).unwrap(), "Q3 report.pdf");
+        assert_eq!(
+            destination_key("in/renamed.pdf", file).unwrap(),
+            "in/renamed.pdf"
+        );
+    }
 }

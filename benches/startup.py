@@ -53,7 +53,7 @@ def main():
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1100x680x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
-    firsts, idle_cpu, idle_rss, tick_cpu, tick_rss = [], [], [], [], []
+    firsts, ready, idle_cpu, idle_rss, tick_cpu, tick_rss = [], [], [], [], [], []
     try:
         for run in range(args.runs):
             work = tempfile.mkdtemp()
@@ -66,6 +66,8 @@ def main():
             app = subprocess.Popen([binary, "--demo"], env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True)
             for line in app.stderr:
+                if "GL context ready" in line:
+                    ready.append(int(line.split("ready ")[1].split(" ms")[0]))
                 if "first frame" in line:
                     firsts.append((time.perf_counter() - t0) * 1000)
                     break
@@ -89,6 +91,8 @@ def main():
     med = statistics.median
     print(f"{profile} build, {args.runs} runs under Xvfb (Mesa software GL)")
     print(f"first frame after process start: median {med(firsts):.0f} ms (min {min(firsts):.0f}, max {max(firsts):.0f})")
+    if ready:
+        print(f"  of which main() to window + GL context ready (eframe/winit/Mesa): median {med(ready):.0f} ms")
     print(f"idle, nothing changing:  CPU {med(idle_cpu):.2f} % of one core over {args.seconds:.0f} s, RSS {med(idle_rss):.0f} MB")
     print(f"idle, countdown ticking: CPU {med(tick_cpu):.2f} % of one core over {args.seconds:.0f} s, RSS {med(tick_rss):.0f} MB")
 

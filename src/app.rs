@@ -47,6 +47,7 @@ pub struct App {
     history: History,
     first_frame_reported: bool,
     next_upload_id: u64,
+    created: std::time::Instant,
 }
 
 impl App {
@@ -96,6 +97,7 @@ impl App {
             history,
             first_frame_reported: false,
             next_upload_id: 0,
+            created: std::time::Instant::now(),
         }
     }
 
@@ -344,7 +346,8 @@ impl App {
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
-                eprintln!("s3share: first frame");
+                let in_main = self.created.elapsed().as_millis();
+                eprintln!("s3share: first frame ({in_main} ms after the app was created)");
             }
         }
     }

@@ -12,6 +12,7 @@ use s3share::cli::{self, Args};
 const ICON: &[u8] = include_bytes!("../assets/icons/256x256.png");
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let args = Args::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -33,11 +34,15 @@ fn main() -> ExitCode {
     };
     match &args.command {
         Some(command) => runtime.block_on(cli::run(&args, command)),
-        None => run_window(&args, runtime.handle()),
+        None => run_window(&args, runtime.handle(), started),
     }
 }
 
-fn run_window(args: &Args, runtime: &tokio::runtime::Handle) -> ExitCode {
+fn run_window(
+    args: &Args,
+    runtime: &tokio::runtime::Handle,
+    started: std::time::Instant,
+) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("S3 Share")
         .with_app_id("s3share")
@@ -63,6 +68,12 @@ fn run_window(args: &Args, runtime: &tokio::runtime::Handle) -> ExitCode {
         "s3share",
         native,
         Box::new(move |cc| {
+            if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
+                eprintln!(
+                    "s3share: window and GL context ready {} ms after main",
+                    started.elapsed().as_millis()
+                );
+            }
             Ok(Box::new(App::new(
                 &cc.egui_ctx,
                 &runtime,

@@ -105,6 +105,18 @@ impl App {
         (self.clock)()
     }
 
+    /// Links shared from this machine that still work, newest first.
+    pub fn recent_links(&self) -> Vec<HistoryEntry> {
+        let now = crate::s3::presign::unix_secs(self.now());
+        self.history
+            .entries
+            .iter()
+            .filter(|e| e.effective_expires_at > now)
+            .take(10)
+            .cloned()
+            .collect()
+    }
+
     pub fn send(&self, command: Command) {
         self.worker.send(command);
     }

@@ -545,3 +545,35 @@ fn ctrl_c_with_a_file_selected_copies_a_fresh_link() {
     let url = w.copied.last().expect("a link was copied").clone();
     assert_eq!(plain_get(&url).0, 200);
 }
+
+#[test]
+fn shared_links_are_remembered_privately_and_can_be_copied_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("config").join("history.json");
+    let options = AppOptions {
+        demo: true,
+        worker: WorkerConfig {
+            profile_files: no_profiles(dir.path()),
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: Some(history.clone()),
+        ..AppOptions::default()
+    };
+    let mut w = window(runtime(), dir, None, options);
+    w.click("README.txt");
+    w.click("Copy link");
+    w.until("the link", |h| h.query_by_label("Copied").is_some());
+    let url = w.copied.last().unwrap().clone();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&history).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "history is readable by its owner only");
+    }
+    assert!(std::fs::read_to_string(&history).unwrap().contains(&url));
+    w.click("Recent links (1)");
+    let before = w.copied.len();
+    w.click("Copy");
+    assert_eq!(w.copied.len(), before + 1);
+    assert_eq!(w.copied.last(), Some(&url), "the same, still valid link");
+}

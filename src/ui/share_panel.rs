@@ -15,6 +15,8 @@ pub fn share_panel_ui(app: &mut App, ui: &mut egui::Ui) {
                 ui.add_space(12.0);
                 ui.separator();
                 upload_link_ui(app, ui);
+                ui.add_space(12.0);
+                history_ui(app, ui);
             });
         });
 }
@@ -190,4 +192,38 @@ fn upload_link_ui(app: &mut App, ui: &mut egui::Ui) {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }
     }
+}
+
+/// Links shared earlier that still work, to copy again without signing anew.
+fn history_ui(app: &mut App, ui: &mut egui::Ui) {
+    let recent = app.recent_links();
+    if recent.is_empty() {
+        return;
+    }
+    let now = app.now();
+    egui::CollapsingHeader::new(format!("Recent links ({})", recent.len()))
+        .default_open(false)
+        .show(ui, |ui| {
+            for entry in recent {
+                ui.horizontal(|ui| {
+                    let ends = std::time::UNIX_EPOCH
+                        + std::time::Duration::from_secs(entry.effective_expires_at);
+                    let (left, _) = countdown_text(now, ends);
+                    if ui
+                        .small_button("Copy")
+                        .on_hover_text(format!("s3://{}/{}", entry.bucket, entry.key))
+                        .clicked()
+                    {
+                        ui.ctx().copy_text(entry.url.clone());
+                    }
+                    ui.add(
+                        egui::Label::new(format!(
+                            "{} ({left} left)",
+                            crate::s3::list::file_name(&entry.key)
+                        ))
+                        .truncate(),
+                    );
+                });
+            }
+        });
 }

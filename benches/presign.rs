@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
+use s3share::s3::presign::with_content_disposition;
 use s3share::s3::{object_url, presign_url};
 use s3share::share::{Expiry, content_disposition};
 
@@ -28,13 +29,7 @@ fn main() {
         for i in 0..n {
             let key = format!("folder/file-{i}.pdf");
             let url = object_url(Some("http://127.0.0.1:9000"), "us-east-1", "bench", &key);
-            let url = format!(
-                "{url}?response-content-disposition={}",
-                percent_encoding::utf8_percent_encode(
-                    &disposition,
-                    percent_encoding::NON_ALPHANUMERIC
-                )
-            );
+            let url = with_content_disposition(&url, &disposition);
             let signed = presign_url(
                 "GET",
                 &url,

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::history::{History, HistoryEntry};
-use crate::s3::ErrorKind;
 use crate::state::{Connection, Persisted, State};
 use crate::worker::{Command, Event, WorkerConfig, WorkerHandle};
 
@@ -13,6 +12,9 @@ use crate::worker::{Command, Event, WorkerConfig, WorkerHandle};
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 const PERSIST_KEY: &str = "s3share";
+
+/// When set, the window prints startup markers on stderr (benches/startup.py reads them).
+pub const REPORT_FIRST_FRAME_ENV: &str = "S3SHARE_REPORT_FIRST_FRAME";
 
 /// How the app starts.
 pub struct AppOptions {
@@ -45,9 +47,9 @@ pub struct App {
     /// Bucket and folder to reopen once signed in (from the last run).
     restore: Option<Persisted>,
     history: History,
-    first_frame_reported: bool,
     next_upload_id: u64,
-    created: std::time::Instant,
+    /// Set when REPORT_FIRST_FRAME_ENV asks for the first-frame marker (startup benchmark).
+    first_frame_marker: Option<std::time::Instant>,
 }
 
 impl App {
@@ -95,9 +97,9 @@ impl App {
             clock: options.clock,
             restore: Some(persisted),
             history,
-            first_frame_reported: false,
             next_upload_id: 0,
-            created: std::time::Instant::now(),
+            first_frame_marker: std::env::var_os(REPORT_FIRST_FRAME_ENV)
+                .map(|_| std::time::Instant::now()),
         }
     }
 
@@ -125,7 +127,7 @@ impl App {
     pub fn logic(&mut self, ctx: &egui::Context) {
         for event in self.worker.drain() {
             let follow_up = match &event {
-                Event::Connected { profile, .. } => Some(profile.name.clone()),
+                Event::Connected(signed_in) => Some(signed_in.profile.name.clone()),
                 _ => None,
             };
             let uploaded_here = match &event {
@@ -162,22 +164,22 @@ impl App {
                 self.open_folder(&bucket, "");
             }
         }
-        if let Some(url) = self.state.pending_copy.take() {
-            ctx.copy_text(url);
-            if let Some(copied) = &mut self.state.link {
-                copied.copied = true;
-                let entry = HistoryEntry {
-                    bucket: copied.link.bucket.clone(),
-                    key: copied.link.key.clone(),
-                    url: copied.link.url.clone(),
-                    effective_expires_at: crate::s3::presign::unix_secs(
-                        copied.link.effective_expires_at,
-                    ),
-                };
-                if let Err(err) = self.history.add(entry) {
-                    tracing::warn!(error = %err, "could not save the link history");
-                }
-            }
+        // A link that just arrived goes to the clipboard and the history, once.
+        if let Some(copied) = &mut self.state.link
+            && !copied.copied
+        {
+            copied.copied = true;
+            ctx.copy_text(copied.link.url.clone());
+            let entry = HistoryEntry {
+                bucket: copied.link.bucket.clone(),
+                key: copied.link.key.clone(),
+                url: copied.link.url.clone(),
+                effective_expires_at: crate::s3::presign::unix_secs(
+                    copied.link.effective_expires_at,
+                ),
+            };
+            self.history.add(entry);
+            self.worker.send(Command::SaveHistory(self.history.clone()));
         }
     }
 
@@ -196,21 +198,33 @@ impl App {
 
     /// Signs in with another profile (or the same one again: Retry).
     pub fn connect(&mut self, profile: Option<String>, region: Option<String>) {
-        self.state.connection = Connection::Connecting;
-        self.state.buckets = Default::default();
-        self.state.listing = Default::default();
-        self.state.selected_key = None;
-        self.state.link = None;
+        self.forget_session();
         self.state.selected_profile = profile.clone();
         self.state.region_choice = region.clone();
         self.send(Command::Connect { profile, region });
     }
 
+    /// Signs in again with the same profile and region (after `aws sso login`, say).
+    pub fn retry_sign_in(&mut self) {
+        let (profile, region) = (
+            self.state.selected_profile.clone(),
+            self.state.region_choice.clone(),
+        );
+        self.connect(profile, region);
+    }
+
     pub fn start_demo(&mut self) {
+        self.forget_session();
+        self.send(Command::StartDemo);
+    }
+
+    /// What was shown for the previous session goes while the next one signs in.
+    fn forget_session(&mut self) {
         self.state.connection = Connection::Connecting;
         self.state.buckets = Default::default();
         self.state.listing = Default::default();
-        self.send(Command::StartDemo);
+        self.state.selected_key = None;
+        self.state.link = None;
     }
 
     pub fn open_folder(&mut self, bucket: &str, prefix: &str) {
@@ -278,7 +292,6 @@ impl App {
             done: 0,
             started: None,
             status: crate::state::UploadStatus::Queued,
-            link: None,
         };
         self.send_upload(&row, crate::s3::upload::Collision::Ask);
         self.state.uploads.push(row);
@@ -355,12 +368,9 @@ impl App {
         });
         self.keyboard(ui.ctx());
         crate::ui::uploads::drop_ui(self, ui.ctx());
-        if !self.first_frame_reported {
-            self.first_frame_reported = true;
-            if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
-                let in_main = self.created.elapsed().as_millis();
-                eprintln!("s3share: first frame ({in_main} ms after the app was created)");
-            }
+        if let Some(created) = self.first_frame_marker.take() {
+            let in_app = created.elapsed().as_millis();
+            eprintln!("s3share: first frame ({in_app} ms after the app was created)");
         }
     }
 
@@ -389,10 +399,7 @@ impl App {
 
     /// What the next run should reopen.
     pub fn persisted(&self) -> Persisted {
-        let demo = matches!(
-            self.state.connection,
-            Connection::Connected { demo: true, .. }
-        );
+        let demo = self.state.demo();
         Persisted {
             profile: if demo {
                 None
@@ -408,16 +415,6 @@ impl App {
             },
             expiry_secs: Some(self.state.share.expiry.as_secs()),
         }
-    }
-
-    /// Whether the error deserves a Retry button.
-    pub fn retryable(kind: ErrorKind) -> bool {
-        crate::s3::S3Error {
-            kind,
-            message: String::new(),
-            detail: String::new(),
-        }
-        .is_retryable()
     }
 
     /// Asks for the next frame in a second while a countdown is on screen.

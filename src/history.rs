@@ -51,14 +51,15 @@ impl History {
             .map(|d| d.config_dir().join("history.json"))
     }
 
-    /// Adds a link (newest first) and saves.
-    pub fn add(&mut self, entry: HistoryEntry) -> std::io::Result<()> {
+    /// Adds a link (newest first), in memory; `save` writes the file.
+    pub fn add(&mut self, entry: HistoryEntry) {
         self.entries.insert(0, entry);
         self.entries.truncate(HISTORY_LIMIT);
-        self.save()
     }
 
-    fn save(&self) -> std::io::Result<()> {
+    /// Writes the history (owner-only, replaced atomically). The window asks the worker to
+    /// do this, so the disk write and fsync never hold up a frame.
+    pub fn save(&self) -> std::io::Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
@@ -113,8 +114,9 @@ mod tests {
         let path = dir.path().join("sub").join("history.json");
         let t = |s| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
         let mut history = History::load(path.clone(), t(1000));
-        history.add(entry("old", 1500)).unwrap();
-        history.add(entry("new", 5000)).unwrap();
+        history.add(entry("old", 1500));
+        history.add(entry("new", 5000));
+        history.save().unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -244,9 +244,16 @@ fn error_response(
     code: &str,
     message: &str,
 ) -> http::Response<s3s::Body> {
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>"
-    );
+    xml_response(status, error_xml(code, message, ""))
+}
+
+fn error_xml(code: &str, message: &str, extra: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message>{extra}</Error>"
+    )
+}
+
+fn xml_response(status: http::StatusCode, body: String) -> http::Response<s3s::Body> {
     let mut response = http::Response::new(s3s::Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -261,26 +268,22 @@ fn wrong_region_response(
     expected: &str,
     head_bucket: bool,
 ) -> http::Response<s3s::Body> {
-    let (status, body) = if head_bucket {
-        (http::StatusCode::MOVED_PERMANENTLY, String::new())
+    let mut response = if head_bucket {
+        xml_response(http::StatusCode::MOVED_PERMANENTLY, String::new())
     } else {
-        (
+        xml_response(
             http::StatusCode::BAD_REQUEST,
-            format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region '{signed}' is wrong; expecting '{expected}'</Message><Region>{expected}</Region></Error>"
+            error_xml(
+                "AuthorizationHeaderMalformed",
+                &format!("the region '{signed}' is wrong; expecting '{expected}'"),
+                &format!("<Region>{expected}</Region>"),
             ),
         )
     };
-    let mut response = http::Response::new(s3s::Body::from(body));
-    *response.status_mut() = status;
     if let Ok(value) = http::HeaderValue::from_str(expected) {
         response
             .headers_mut()
             .insert(crate::s3::region::BUCKET_REGION_HEADER, value);
     }
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/xml"),
-    );
     response
 }

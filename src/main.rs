@@ -68,7 +68,7 @@ fn run_window(
         "s3share",
         native,
         Box::new(move |cc| {
-            if std::env::var_os("S3SHARE_REPORT_FIRST_FRAME").is_some() {
+            if std::env::var_os(s3share::app::REPORT_FIRST_FRAME_ENV).is_some() {
                 eprintln!(
                     "s3share: window and GL context ready {} ms after main",
                     started.elapsed().as_millis()

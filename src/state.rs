@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::s3::list::{BucketEntry, file_name};
 use crate::s3::{ObjectEntry, ProfileInfo, S3Error, ShareLink, UploadLink};
 use crate::share::{EXPIRY_PRESETS, Expiry, effective_end};
-use crate::worker::{Event, UploadEnd};
+use crate::worker::{Event, SignedIn, UploadEnd};
 
 /// What is remembered between runs (eframe persistence).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,13 +27,7 @@ pub enum Connection {
     #[default]
     NotConnected,
     Connecting,
-    Connected {
-        profile: ProfileInfo,
-        region: String,
-        region_from_profile: bool,
-        credentials_expire_at: Option<SystemTime>,
-        demo: bool,
-    },
+    Connected(SignedIn),
     Failed(S3Error),
 }
 
@@ -105,6 +99,17 @@ pub struct Listing {
     pub error: Option<S3Error>,
 }
 
+impl Listing {
+    /// The first page of a refresh replaces what was shown meanwhile.
+    fn drop_previous_rows(&mut self) {
+        if self.showing_previous {
+            self.folders.clear();
+            self.objects.clear();
+            self.showing_previous = false;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortColumn {
     #[default]
@@ -136,11 +141,13 @@ impl ShareSettings {
             .unwrap_or(0)
     }
 
+    /// Picks a preset; the custom field is emptied, since it no longer applies.
     pub fn set_preset(&mut self, index: usize) {
         if let Some((_, secs)) = EXPIRY_PRESETS.get(index)
             && let Ok(expiry) = Expiry::from_secs(*secs)
         {
             self.expiry = expiry;
+            self.custom_text.clear();
             self.custom_error = None;
         }
     }
@@ -167,6 +174,17 @@ impl ShareSettings {
     }
 }
 
+/// What the filtered, sorted object rows depend on.
+type RowKey = (u64, usize, String, SortColumn, bool);
+
+/// The object rows of the last frame, recomputed only when their inputs change: scrolling
+/// a long listing repaints often, and sorting thousands of rows per frame is wasted work.
+#[derive(Debug, Clone, Default)]
+struct RowCache {
+    key: Option<RowKey>,
+    rows: Vec<usize>,
+}
+
 /// Where an upload stands.
 #[derive(Debug, Clone)]
 pub enum UploadStatus {
@@ -174,7 +192,8 @@ pub enum UploadStatus {
     Running,
     /// The key is taken: waiting for keep both / replace / skip.
     Conflict,
-    Shared,
+    /// Uploaded; its link went to the clipboard.
+    Shared(ShareLink),
     Skipped,
     Cancelled,
     Failed(S3Error),
@@ -193,8 +212,6 @@ pub struct UploadRow {
     /// When bytes started to flow (for speed and time left).
     pub started: Option<std::time::Instant>,
     pub status: UploadStatus,
-    /// The link made when the upload finished.
-    pub link: Option<ShareLink>,
 }
 
 impl UploadRow {
@@ -210,7 +227,8 @@ impl UploadRow {
 #[derive(Debug, Clone)]
 pub struct CopiedLink {
     pub link: ShareLink,
-    /// The clipboard was handed the link (the window shows "Copied").
+    /// The clipboard was handed the link (the window shows "Copied"); a new link is
+    /// copied (and remembered) on the next frame.
     pub copied: bool,
 }
 
@@ -236,26 +254,31 @@ pub struct State {
     pub upload_content_type: String,
     pub upload_link: Option<UploadLink>,
     pub upload_error: Option<S3Error>,
-    /// A link that just arrived and should go to the clipboard this frame.
-    pub pending_copy: Option<String>,
     pub uploads: Vec<UploadRow>,
     /// A message about dropped or picked files (no bucket open, no file dialog, …).
     pub upload_notice: Option<String>,
+    row_cache: RowCache,
 }
 
 impl State {
+    /// The session signed in with, if any.
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        match &self.connection {
+            Connection::Connected(signed_in) => Some(signed_in),
+            Connection::NotConnected | Connection::Connecting | Connection::Failed(_) => None,
+        }
+    }
+
     pub fn connected(&self) -> bool {
-        matches!(self.connection, Connection::Connected { .. })
+        self.signed_in().is_some()
+    }
+
+    pub fn demo(&self) -> bool {
+        self.signed_in().is_some_and(|s| s.demo)
     }
 
     pub fn credentials_expire_at(&self) -> Option<SystemTime> {
-        match &self.connection {
-            Connection::Connected {
-                credentials_expire_at,
-                ..
-            } => *credentials_expire_at,
-            Connection::NotConnected | Connection::Connecting | Connection::Failed(_) => None,
-        }
+        self.signed_in().and_then(|s| s.credentials_expire_at)
     }
 
     /// When a link made now would stop working, and whether the credentials cut it short.
@@ -337,6 +360,23 @@ impl State {
         rows
     }
 
+    /// `visible_objects`, kept from the last call while the listing, filter and sort are
+    /// unchanged.
+    pub fn visible_object_rows(&mut self) -> &[usize] {
+        let key = (
+            self.listing.generation,
+            self.listing.objects.len(),
+            self.object_filter.clone(),
+            self.sort,
+            self.sort_descending,
+        );
+        if self.row_cache.key.as_ref() != Some(&key) {
+            self.row_cache.rows = self.visible_objects();
+            self.row_cache.key = Some(key);
+        }
+        &self.row_cache.rows
+    }
+
     pub fn visible_folders(&self) -> Vec<&str> {
         let needle = self.object_filter.to_lowercase();
         self.listing
@@ -371,21 +411,9 @@ impl State {
                 self.profiles = profiles;
                 self.profiles_loaded = true;
             }
-            Event::Connected {
-                profile,
-                region,
-                region_from_profile,
-                credentials_expire_at,
-                demo,
-            } => {
-                self.selected_profile = Some(profile.name.clone());
-                self.connection = Connection::Connected {
-                    profile,
-                    region,
-                    region_from_profile,
-                    credentials_expire_at,
-                    demo,
-                };
+            Event::Connected(signed_in) => {
+                self.selected_profile = Some(signed_in.profile.name.clone());
+                self.connection = Connection::Connected(signed_in);
             }
             Event::ConnectFailed(error) => {
                 self.connection = Connection::Failed(error);
@@ -396,11 +424,7 @@ impl State {
                 if generation != self.listing.generation {
                     return;
                 }
-                if self.listing.showing_previous {
-                    self.listing.folders.clear();
-                    self.listing.objects.clear();
-                    self.listing.showing_previous = false;
-                }
+                self.listing.drop_previous_rows();
                 self.listing.folders.extend(page.folders);
                 self.listing.objects.extend(page.objects);
             }
@@ -411,18 +435,15 @@ impl State {
                 self.listing.loading = false;
                 if let Err(error) = result {
                     self.listing.error = Some(error);
-                } else if self.listing.showing_previous {
+                } else {
                     // An empty folder sends no page: clear the old rows now.
-                    self.listing.folders.clear();
-                    self.listing.objects.clear();
-                    self.listing.showing_previous = false;
+                    self.listing.drop_previous_rows();
                 }
             }
             Event::Shared(result) => {
                 self.sharing = false;
                 match result {
                     Ok(link) if Some(&link.key) == self.selected_key.as_ref() => {
-                        self.pending_copy = Some(link.url.clone());
                         self.share_error = None;
                         self.link = Some(CopiedLink {
                             link,
@@ -458,25 +479,20 @@ impl State {
                 let Some(row) = self.upload_mut(id) else {
                     return;
                 };
-                let shared = match &result {
-                    Ok(UploadEnd::Shared(link)) => Some(link.clone()),
-                    _ => None,
-                };
                 row.status = match result {
-                    Ok(UploadEnd::Shared(_)) => UploadStatus::Shared,
+                    Ok(UploadEnd::Shared(link)) => UploadStatus::Shared(link),
                     Ok(UploadEnd::UploadedNotShared { error, .. }) => UploadStatus::Failed(error),
                     Ok(UploadEnd::Skipped) => UploadStatus::Skipped,
                     Ok(UploadEnd::Cancelled) => UploadStatus::Cancelled,
                     Err(error) => UploadStatus::Failed(error),
                 };
-                if let Some(link) = shared {
+                if let UploadStatus::Shared(link) = &row.status {
                     row.done = row.total;
-                    row.link = Some(link.clone());
+                    let link = link.clone();
                     // The new object becomes the selection, its link the one counting down.
                     if link.bucket == self.listing.bucket {
                         self.select_object(&link.key);
                     }
-                    self.pending_copy = Some(link.url.clone());
                     self.link = Some(CopiedLink {
                         link,
                         copied: false,
@@ -585,6 +601,26 @@ mod tests {
         assert_eq!(keys(&state), ["d/bbb.txt", "d/cc.pdf", "d/a.txt"]);
         state.object_filter = "TXT".into();
         assert_eq!(keys(&state), ["d/bbb.txt", "d/a.txt"]);
+    }
+
+    #[test]
+    fn cached_rows_follow_new_pages_filter_and_sort() {
+        let mut state = State::default();
+        let g = state.open_folder("b", "");
+        state.apply(Event::ObjectsPage {
+            generation: g,
+            page: page(&["b.txt", "a.txt"]),
+        });
+        assert_eq!(state.visible_object_rows(), [1, 0]);
+        state.apply(Event::ObjectsPage {
+            generation: g,
+            page: page(&["0.pdf"]),
+        });
+        assert_eq!(state.visible_object_rows(), [2, 1, 0]);
+        state.object_filter = "txt".into();
+        assert_eq!(state.visible_object_rows(), [1, 0]);
+        state.sort_descending = true;
+        assert_eq!(state.visible_object_rows(), [0, 1]);
     }
 
     #[test]

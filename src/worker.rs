@@ -62,6 +62,8 @@ pub enum Command {
     CancelUpload { id: u64 },
     /// Cancel every upload and report on `done` once they have all stopped (quitting).
     Shutdown { done: mpsc::Sender<()> },
+    /// Write the link history to disk (off the UI thread; in order, one after another).
+    SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
     /// Make an upload ("send me a file") link.
@@ -77,14 +79,8 @@ pub enum Command {
 #[derive(Debug, Clone)]
 pub enum Event {
     Profiles(Vec<ProfileInfo>),
-    /// Signed in; the credentials were resolved and end at `credentials_expire_at`.
-    Connected {
-        profile: ProfileInfo,
-        region: String,
-        region_from_profile: bool,
-        credentials_expire_at: Option<SystemTime>,
-        demo: bool,
-    },
+    /// Signed in; the credentials were resolved.
+    Connected(SignedIn),
     ConnectFailed(S3Error),
     Buckets(Result<Vec<BucketEntry>, S3Error>),
     ObjectsPage {
@@ -121,6 +117,19 @@ pub enum Event {
     FilesPicked(Vec<PathBuf>),
     /// No file dialog can open here (no portal / D-Bus session).
     NoFileDialog,
+}
+
+/// A session the worker has signed in with, as the window shows it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub profile: ProfileInfo,
+    pub region: String,
+    /// False when the profile names no region (the window offers a picker).
+    pub region_from_profile: bool,
+    /// When the signing credentials end (None: they do not expire).
+    pub credentials_expire_at: Option<SystemTime>,
+    /// The embedded demo server rather than an AWS profile.
+    pub demo: bool,
 }
 
 /// How an upload ended.
@@ -265,13 +274,9 @@ impl Worker {
                 }
             }
             Command::ListBuckets => {
-                let Some(session) = self.session.clone() else {
-                    return;
-                };
-                let out = self.out.clone();
-                tokio::spawn(async move {
-                    out.send(Event::Buckets(session.list_buckets().await));
-                });
+                self.spawn_request(
+                    |session| async move { Event::Buckets(session.list_buckets().await) },
+                )
             }
             Command::ListObjects {
                 bucket,
@@ -297,17 +302,9 @@ impl Worker {
                 bucket,
                 key,
                 options,
-            } => {
-                let Some(session) = self.session.clone() else {
-                    return;
-                };
-                let out = self.out.clone();
-                tokio::spawn(async move {
-                    out.send(Event::Shared(
-                        session.share_link(&bucket, &key, &options).await,
-                    ));
-                });
-            }
+            } => self.spawn_request(|session| async move {
+                Event::Shared(session.share_link(&bucket, &key, &options).await)
+            }),
             Command::Upload {
                 id,
                 path,
@@ -353,6 +350,15 @@ impl Worker {
                     let _ = done.send(());
                 });
             }
+            Command::SaveHistory(history) => {
+                // Awaited here so saves happen in the order they were asked for.
+                let saved = tokio::task::spawn_blocking(move || history.save()).await;
+                match saved {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => tracing::warn!(error = %err, "could not save the link history"),
+                    Err(err) => tracing::warn!(error = %err, "saving the link history stopped"),
+                }
+            }
             Command::PickFiles => {
                 use std::sync::atomic::Ordering;
                 // One dialog at a time.
@@ -381,18 +387,13 @@ impl Worker {
                 key,
                 content_type,
                 expiry,
-            } => {
-                let Some(session) = self.session.clone() else {
-                    return;
-                };
-                let out = self.out.clone();
-                tokio::spawn(async move {
-                    let link = session
+            } => self.spawn_request(|session| async move {
+                Event::UploadLinkMade(
+                    session
                         .upload_link(&bucket, &key, content_type.as_deref(), expiry)
-                        .await;
-                    out.send(Event::UploadLinkMade(link));
-                });
-            }
+                        .await,
+                )
+            }),
         }
     }
 
@@ -401,17 +402,32 @@ impl Worker {
     async fn signed_in(&mut self, session: Session, demo: bool) {
         match session.current_credentials("signing in").await {
             Ok(credentials) => {
-                self.out.send(Event::Connected {
+                self.out.send(Event::Connected(SignedIn {
                     profile: session.profile().clone(),
                     region: session.region().to_owned(),
                     region_from_profile: session.region_from_profile(),
                     credentials_expire_at: credentials.expiry(),
                     demo,
-                });
+                }));
                 self.session = Some(session);
             }
             Err(err) => self.out.send(Event::ConnectFailed(err)),
         }
+    }
+
+    /// Runs one request on the current session off the command loop and sends its event.
+    /// Without a session (sign-in failed) there is nothing to ask.
+    fn spawn_request<F, Fut>(&self, request: F)
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: std::future::Future<Output = Event> + Send + 'static,
+    {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        let out = self.out.clone();
+        let event = request(session);
+        tokio::spawn(async move { out.send(event.await) });
     }
 
     fn stop_listing(&mut self) {

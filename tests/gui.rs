@@ -564,6 +564,11 @@ fn shared_links_are_remembered_privately_and_can_be_copied_again() {
     w.click("Copy link");
     w.until("the link", |h| h.query_by_label("Copied").is_some());
     let url = w.copied.last().unwrap().clone();
+    // The worker writes the file, off the UI thread.
+    let saved = history.clone();
+    w.until("the history file", move |_| {
+        std::fs::read_to_string(&saved).is_ok_and(|text| text.contains("README.txt"))
+    });
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -27,6 +27,22 @@ pub enum ErrorKind {
     Server,
 }
 
+impl ErrorKind {
+    /// Retrying the same request can help.
+    pub fn is_retryable(self) -> bool {
+        match self {
+            ErrorKind::Network | ErrorKind::Server | ErrorKind::ExpiredSession => true,
+            ErrorKind::NoCredentials
+            | ErrorKind::CredentialsRejected
+            | ErrorKind::AccessDenied
+            | ErrorKind::NoSuchBucket
+            | ErrorKind::NoSuchKey
+            | ErrorKind::WrongRegion
+            | ErrorKind::BadInput => false,
+        }
+    }
+}
+
 /// An error with a message meant for the person using the app.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
@@ -67,16 +83,7 @@ impl S3Error {
 
     /// Retrying the same request can help (the window shows Retry for these).
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
-            ErrorKind::Network | ErrorKind::Server | ErrorKind::ExpiredSession => true,
-            ErrorKind::NoCredentials
-            | ErrorKind::CredentialsRejected
-            | ErrorKind::AccessDenied
-            | ErrorKind::NoSuchBucket
-            | ErrorKind::NoSuchKey
-            | ErrorKind::WrongRegion
-            | ErrorKind::BadInput => false,
-        }
+        self.kind.is_retryable()
     }
 
     /// Classifies an SDK error from an operation.

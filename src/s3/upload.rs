@@ -3,8 +3,6 @@
 //! behind on cancel or failure.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
@@ -150,7 +148,19 @@ pub async fn upload_file(
     let content_type = content_type_for(path);
 
     let mut key = request.key.clone();
-    let mut next_number = 1;
+    let mut copies = 0;
+    // Keep both: "name (1).ext", "name (2).ext", … up to a sane limit.
+    let mut next_copy = |key: &mut String| {
+        copies += 1;
+        if copies > 1000 {
+            return Err(S3Error::bad_input(format!(
+                "More than 1000 copies of {} exist: choose another name.",
+                request.key
+            )));
+        }
+        *key = numbered_key(&request.key, copies);
+        Ok(())
+    };
     // Overwrite only when asked to; otherwise let the server refuse a key that appeared
     // meanwhile (If-None-Match: *).
     let conditional = request.collision != Collision::Replace;
@@ -160,14 +170,7 @@ pub async fn upload_file(
                 Collision::Ask => return Ok(UploadOutcome::Exists { key }),
                 Collision::Skip => return Ok(UploadOutcome::Skipped { key }),
                 Collision::KeepBoth => {
-                    key = numbered_key(&request.key, next_number);
-                    next_number += 1;
-                    if next_number > 1000 {
-                        return Err(S3Error::bad_input(format!(
-                            "More than 1000 copies of {} exist: choose another name.",
-                            request.key
-                        )));
-                    }
+                    next_copy(&mut key)?;
                     continue;
                 }
                 Collision::Replace => {}
@@ -190,10 +193,7 @@ pub async fn upload_file(
             put.multipart().await
         };
         match attempt {
-            Err(Attempt::Taken) if request.collision == Collision::KeepBoth => {
-                key = numbered_key(&request.key, next_number);
-                next_number += 1;
-            }
+            Err(Attempt::Taken) if request.collision == Collision::KeepBoth => next_copy(&mut key)?,
             Err(Attempt::Taken) => return Ok(UploadOutcome::Exists { key }),
             Err(Attempt::Failed(err)) => return Err(err),
             Ok(outcome) => return Ok(outcome),
@@ -313,9 +313,8 @@ impl Put<'_> {
             key,
             len,
             content_type,
-            conditional: _,
-            cancel: _,
             on_progress,
+            ..
         } = *self;
         let doing = session.doing("uploading", Some(&request.bucket), Some(key));
         let created = client
@@ -346,31 +345,7 @@ impl Put<'_> {
         }
         result
     }
-}
 
-/// Aborts an unfinished multipart upload so no parts are left to pay for. Best effort:
-/// a server that is gone cannot be told (a bucket lifecycle rule cleans those up).
-async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: &str) {
-    let aborted = tokio::time::timeout(
-        Duration::from_secs(15),
-        client
-            .abort_multipart_upload()
-            .bucket(bucket)
-            .key(key)
-            .upload_id(upload_id)
-            .send(),
-    )
-    .await;
-    match aborted {
-        Ok(Ok(_)) => tracing::info!(bucket, key, "multipart upload aborted"),
-        Ok(Err(err)) => {
-            tracing::warn!(bucket, key, error = %super::error::chain(&err), "could not abort the multipart upload")
-        }
-        Err(_) => tracing::warn!(bucket, key, "aborting the multipart upload timed out"),
-    }
-}
-
-impl Put<'_> {
     async fn parts_and_complete(&self, upload_id: &str) -> Result<UploadOutcome, Attempt> {
         let Put {
             session,
@@ -378,14 +353,14 @@ impl Put<'_> {
             request,
             key,
             len,
-            content_type: _,
             conditional,
             cancel,
             on_progress,
+            ..
         } = *self;
         let part_size = part_size_for(len, request.part_size.max(S3_MIN_PART_SIZE));
         let parts = len.div_ceil(part_size);
-        let done = Arc::new(AtomicU64::new(0));
+        let mut done = 0u64;
         let mut in_flight = tokio::task::JoinSet::new();
         let mut completed: Vec<CompletedPart> = Vec::with_capacity(parts as usize);
         let mut next_part = 0u64;
@@ -399,7 +374,6 @@ impl Put<'_> {
                 let path = request.path.clone();
                 let (bucket, key, upload_id) =
                     (request.bucket.clone(), key.to_owned(), upload_id.to_owned());
-                let done = done.clone();
                 in_flight.spawn(async move {
                     // Read from disk as the part is sent: memory stays bounded whatever the size.
                     let body = ByteStream::read_from()
@@ -420,33 +394,29 @@ impl Put<'_> {
                         .send()
                         .await
                         .map_err(|e| PartError::Sdk(Box::new(e)))?;
-                    done.fetch_add(length, Ordering::SeqCst);
-                    Ok::<_, PartError>(
-                        CompletedPart::builder()
-                            .part_number(number)
-                            .set_e_tag(out.e_tag().map(str::to_owned))
-                            .build(),
-                    )
+                    let part = CompletedPart::builder()
+                        .part_number(number)
+                        .set_e_tag(out.e_tag().map(str::to_owned))
+                        .build();
+                    Ok::<_, PartError>((part, length))
                 });
                 next_part += 1;
             }
             if in_flight.is_empty() {
                 break;
             }
+            // Every early return below drops `in_flight`, which aborts the parts still running.
             let joined = tokio::select! {
                 joined = in_flight.join_next() => joined,
-                () = cancel.cancelled() => {
-                    in_flight.abort_all();
-                    return Ok(UploadOutcome::Cancelled);
-                }
+                () = cancel.cancelled() => return Ok(UploadOutcome::Cancelled),
             };
             match joined {
-                Some(Ok(Ok(part))) => {
+                Some(Ok(Ok((part, length)))) => {
                     completed.push(part);
-                    on_progress(UploadProgress::Bytes(done.load(Ordering::SeqCst)));
+                    done += length;
+                    on_progress(UploadProgress::Bytes(done));
                 }
                 Some(Ok(Err(PartError::Sdk(err)))) => {
-                    in_flight.abort_all();
                     return Err(S3Error::from_sdk(
                         &err,
                         &session.doing("uploading a part", Some(&request.bucket), Some(key)),
@@ -454,7 +424,6 @@ impl Put<'_> {
                     .into());
                 }
                 Some(Ok(Err(PartError::Read(message)))) => {
-                    in_flight.abort_all();
                     return Err(S3Error::bad_input(format!(
                         "Reading {} failed during the upload: {message}. Nothing was stored.",
                         request.path.display()
@@ -462,7 +431,6 @@ impl Put<'_> {
                     .into());
                 }
                 Some(Err(join_error)) => {
-                    in_flight.abort_all();
                     return Err(S3Error::new(
                         ErrorKind::Server,
                         &session.doing("uploading", Some(&request.bucket), Some(key)),
@@ -499,6 +467,28 @@ impl Put<'_> {
             )
             .into()),
         }
+    }
+}
+
+/// Aborts an unfinished multipart upload so no parts are left to pay for. Best effort:
+/// a server that is gone cannot be told (a bucket lifecycle rule cleans those up).
+async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: &str) {
+    let aborted = tokio::time::timeout(
+        Duration::from_secs(15),
+        client
+            .abort_multipart_upload()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .send(),
+    )
+    .await;
+    match aborted {
+        Ok(Ok(_)) => tracing::info!(bucket, key, "multipart upload aborted"),
+        Ok(Err(err)) => {
+            tracing::warn!(bucket, key, error = %super::error::chain(&err), "could not abort the multipart upload")
+        }
+        Err(_) => tracing::warn!(bucket, key, "aborting the multipart upload timed out"),
     }
 }
 

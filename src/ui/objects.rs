@@ -106,8 +106,8 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     ui.separator();
 
+    let objects = app.state.visible_object_rows().to_vec();
     let folders = app.state.visible_folders();
-    let objects = app.state.visible_objects();
     let rows: Vec<Row<'_>> = folders
         .into_iter()
         .map(Row::Folder)

@@ -29,7 +29,7 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     egui::Panel::top("profile_bar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            let demo = matches!(app.state.connection, Connection::Connected { demo: true, .. });
+            let demo = app.state.demo();
             let current = if demo {
                 crate::demo::DEMO_PROFILE.to_owned()
             } else {
@@ -58,15 +58,11 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                 app.connect(Some(name), None);
             }
 
-            if let Connection::Connected {
-                region,
-                region_from_profile: false,
-                demo: false,
-                profile,
-                ..
-            } = &app.state.connection
+            if let Some(signed_in) = app.state.signed_in()
+                && !signed_in.region_from_profile
+                && !signed_in.demo
             {
-                let (region, profile) = (region.clone(), profile.name.clone());
+                let (region, profile) = (signed_in.region.clone(), signed_in.profile.name.clone());
                 let label = ui.label("Region");
                 let mut chosen_region = None;
                 egui::ComboBox::from_id_salt("region")
@@ -91,19 +87,17 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                     ui.spinner();
                     ui.label("Signing in…");
                 }
-                Connection::Connected {
-                    profile,
-                    region,
-                    credentials_expire_at,
-                    demo,
-                    ..
-                } => {
-                    let mut text = if *demo {
+                Connection::Connected(signed_in) => {
+                    let mut text = if signed_in.demo {
                         "Demo bucket on this computer".to_owned()
                     } else {
-                        format!("Signed in with {} ({region})", profile.kind.describe())
+                        format!(
+                            "Signed in with {} ({})",
+                            signed_in.profile.kind.describe(),
+                            signed_in.region
+                        )
                     };
-                    if let Some(end) = credentials_expire_at {
+                    if let Some(end) = &signed_in.credentials_expire_at {
                         text.push_str(&format!(
                             "; session ends {}",
                             crate::share::format_local_time(*end)
@@ -129,23 +123,13 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                     "No AWS profile is set up on this computer: run `aws configure` (access keys) or `aws configure sso`, then Retry, or try the demo bucket.",
                 );
                 if ui.button("Retry").clicked() {
-                    let (profile, region) = (
-                        app.state.selected_profile.clone(),
-                        app.state.region_choice.clone(),
-                    );
-                    app.connect(profile, region);
+                    app.retry_sign_in();
                 }
             } else {
-                let retry = matches!(
-                    error.kind,
-                    ErrorKind::ExpiredSession | ErrorKind::Network | ErrorKind::NoCredentials
-                ) || App::retryable(error.kind);
+                // Signing in again also helps once credentials have been added.
+                let retry = error.kind == ErrorKind::NoCredentials || error.kind.is_retryable();
                 if crate::ui::error_ui(ui, &error, retry) {
-                    let (profile, region) = (
-                        app.state.selected_profile.clone(),
-                        app.state.region_choice.clone(),
-                    );
-                    app.connect(profile, region);
+                    app.retry_sign_in();
                 }
             }
         }

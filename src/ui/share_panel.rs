@@ -38,7 +38,6 @@ fn share_ui(app: &mut App, ui: &mut egui::Ui) {
         let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
         if ui.add(slider).labelled_by(label.id).changed() {
             app.state.share.set_preset(index);
-            app.state.share.custom_text.clear();
         }
         ui.label(format_duration(app.state.share.expiry.as_duration()));
     });
@@ -51,7 +50,6 @@ fn share_ui(app: &mut App, ui: &mut egui::Ui) {
             .clicked()
         {
             app.state.share.set_preset(EXPIRY_PRESETS.len() - 1);
-            app.state.share.custom_text.clear();
         }
         let label = ui.label("Custom");
         let response = ui

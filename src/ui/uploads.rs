@@ -140,12 +140,8 @@ pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
                             actions.push((row.id, Some(Collision::Skip)));
                         }
                     }
-                    UploadStatus::Shared => {
-                        let left = row
-                            .link
-                            .as_ref()
-                            .map(|l| countdown_text(now, l.effective_expires_at).0)
-                            .unwrap_or_default();
+                    UploadStatus::Shared(link) => {
+                        let (left, _) = countdown_text(now, link.effective_expires_at);
                         ui.label(format!("Uploaded, link copied ({left} left)"));
                     }
                     UploadStatus::Skipped => {

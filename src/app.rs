@@ -306,8 +306,14 @@ impl App {
             collision,
             share: crate::s3::ShareOptions {
                 expiry: self.state.share.expiry,
-                // The uploaded file's own name, when the filename option is on.
-                download_filename: self.state.share.filename_enabled.then(String::new),
+                // With the filename option on, the uploaded file keeps its own name (also
+                // when "keep both" stores it as "name (1).ext").
+                download_filename: self.state.share.filename_enabled.then(|| {
+                    row.path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| crate::s3::list::file_name(&row.key).to_owned())
+                }),
             },
         });
     }

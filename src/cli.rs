@@ -123,9 +123,7 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 "expires {} (in {left})",
                 format_local_time(link.effective_expires_at)
             );
-            for warning in &link.warnings {
-                eprintln!("warning: {warning}");
-            }
+            print_warnings(&link.warnings);
         }
         Command::UploadLink {
             uri,
@@ -142,9 +140,7 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 format_local_time(link.effective_expires_at),
                 link.curl_command().replace(&link.url, "URL")
             );
-            for warning in &link.warnings {
-                eprintln!("warning: {warning}");
-            }
+            print_warnings(&link.warnings);
         }
         Command::Upload {
             file,
@@ -176,9 +172,7 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 "uploaded s3://{bucket}/{key}; link expires {}",
                 format_local_time(link.effective_expires_at)
             );
-            for warning in &link.warnings {
-                eprintln!("warning: {warning}");
-            }
+            print_warnings(&link.warnings);
         }
         Command::Ls { uri: None } => {
             for bucket in session.list_buckets().await? {
@@ -264,17 +258,21 @@ async fn upload_with_progress(
     }
     match outcome? {
         UploadOutcome::Uploaded { key, .. } => Ok(key),
-        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => Err(S3Error {
-            kind: ErrorKind::BadInput,
-            message: format!(
+        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => {
+            Err(S3Error::bad_input(format!(
                 "s3://{}/{key} already exists and was left as it is: pass --replace to overwrite it, or upload under another key.",
                 request.bucket
-            ),
-            detail: String::new(),
-        }),
+            )))
+        }
         UploadOutcome::Cancelled => Err(S3Error::bad_input(
             "Upload cancelled; nothing was stored.".to_owned(),
         )),
+    }
+}
+
+fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
     }
 }
 

@@ -481,7 +481,7 @@ impl State {
                 };
                 row.status = match result {
                     Ok(UploadEnd::Shared(link)) => UploadStatus::Shared(link),
-                    Ok(UploadEnd::UploadedNotShared { error, .. }) => UploadStatus::Failed(error),
+                    Ok(UploadEnd::UploadedNotShared(error)) => UploadStatus::Failed(error),
                     Ok(UploadEnd::Skipped) => UploadStatus::Skipped,
                     Ok(UploadEnd::Cancelled) => UploadStatus::Cancelled,
                     Err(error) => UploadStatus::Failed(error),

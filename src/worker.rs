@@ -48,8 +48,8 @@ pub enum Command {
         key: String,
         options: ShareOptions,
     },
-    /// Upload a file to `key`, then make its link with `share` (the download filename, if
-    /// on, is the file's own name). Progress comes back as `Upload*` events with `id`.
+    /// Upload a file to `key`, then make its link with `share`. Progress comes back as
+    /// `Upload*` events with `id`.
     Upload {
         id: u64,
         path: PathBuf,
@@ -138,10 +138,7 @@ pub enum UploadEnd {
     /// Uploaded and shared: the link goes to the clipboard.
     Shared(ShareLink),
     /// Uploaded, but the link could not be made.
-    UploadedNotShared {
-        key: String,
-        error: S3Error,
-    },
+    UploadedNotShared(S3Error),
     Skipped,
     Cancelled,
 }
@@ -479,19 +476,9 @@ async fn run_upload(
     .await;
     let result = match outcome {
         Ok(UploadOutcome::Uploaded { key, .. }) => {
-            let options = ShareOptions {
-                expiry: share.expiry,
-                download_filename: share.download_filename.map(|_| {
-                    request
-                        .path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| crate::s3::list::file_name(&key).to_owned())
-                }),
-            };
-            match session.share_link(&request.bucket, &key, &options).await {
+            match session.share_link(&request.bucket, &key, &share).await {
                 Ok(link) => Ok(UploadEnd::Shared(link)),
-                Err(error) => Ok(UploadEnd::UploadedNotShared { key, error }),
+                Err(error) => Ok(UploadEnd::UploadedNotShared(error)),
             }
         }
         Ok(UploadOutcome::Exists { key }) => {

@@ -256,9 +256,22 @@ struct Put<'a> {
 }
 
 impl Put<'_> {
+    /// What the user was doing, for error messages.
+    fn doing(&self, what: &'static str) -> super::error::Doing<'_> {
+        self.session
+            .doing(what, Some(&self.request.bucket), Some(self.key))
+    }
+
+    fn report_start(&self, upload_id: Option<String>) {
+        (self.on_progress)(UploadProgress::Started {
+            key: self.key.to_owned(),
+            total: self.len,
+            upload_id,
+        });
+    }
+
     async fn single(&self) -> Result<UploadOutcome, Attempt> {
         let Put {
-            session,
             client,
             request,
             key,
@@ -267,13 +280,9 @@ impl Put<'_> {
             conditional,
             cancel,
             on_progress,
+            ..
         } = *self;
-        let doing = session.doing("uploading", Some(&request.bucket), Some(key));
-        on_progress(UploadProgress::Started {
-            key: key.to_owned(),
-            total: len,
-            upload_id: None,
-        });
+        self.report_start(None);
         let body = ByteStream::from_path(&request.path).await.map_err(|e| {
             S3Error::bad_input(format!("Cannot read {}: {e}", request.path.display()))
         })?;
@@ -301,22 +310,21 @@ impl Put<'_> {
                 })
             }
             Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
-            Err(err) => Err(Attempt::Failed(S3Error::from_sdk(&err, &doing))),
+            Err(err) => Err(Attempt::Failed(S3Error::from_sdk(
+                &err,
+                &self.doing("uploading"),
+            ))),
         }
     }
 
     async fn multipart(&self) -> Result<UploadOutcome, Attempt> {
         let Put {
-            session,
             client,
             request,
             key,
-            len,
             content_type,
-            on_progress,
             ..
         } = *self;
-        let doing = session.doing("uploading", Some(&request.bucket), Some(key));
         let created = client
             .create_multipart_upload()
             .bucket(&request.bucket)
@@ -324,20 +332,16 @@ impl Put<'_> {
             .content_type(content_type)
             .send()
             .await
-            .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+            .map_err(|e| S3Error::from_sdk(&e, &self.doing("uploading")))?;
         let Some(upload_id) = created.upload_id().map(str::to_owned) else {
             return Err(S3Error::new(
                 ErrorKind::Server,
-                &doing,
+                &self.doing("uploading"),
                 "CreateMultipartUpload returned no upload id",
             )
             .into());
         };
-        on_progress(UploadProgress::Started {
-            key: key.to_owned(),
-            total: len,
-            upload_id: Some(upload_id.clone()),
-        });
+        self.report_start(Some(upload_id.clone()));
         let result = self.parts_and_complete(&upload_id).await;
         let keep = matches!(result, Ok(UploadOutcome::Uploaded { .. }));
         if !keep {
@@ -348,7 +352,6 @@ impl Put<'_> {
 
     async fn parts_and_complete(&self, upload_id: &str) -> Result<UploadOutcome, Attempt> {
         let Put {
-            session,
             client,
             request,
             key,
@@ -417,11 +420,7 @@ impl Put<'_> {
                     on_progress(UploadProgress::Bytes(done));
                 }
                 Some(Ok(Err(PartError::Sdk(err)))) => {
-                    return Err(S3Error::from_sdk(
-                        &err,
-                        &session.doing("uploading a part", Some(&request.bucket), Some(key)),
-                    )
-                    .into());
+                    return Err(S3Error::from_sdk(&err, &self.doing("uploading a part")).into());
                 }
                 Some(Ok(Err(PartError::Read(message)))) => {
                     return Err(S3Error::bad_input(format!(
@@ -433,7 +432,7 @@ impl Put<'_> {
                 Some(Err(join_error)) => {
                     return Err(S3Error::new(
                         ErrorKind::Server,
-                        &session.doing("uploading", Some(&request.bucket), Some(key)),
+                        &self.doing("uploading"),
                         join_error.to_string(),
                     )
                     .into());
@@ -461,11 +460,7 @@ impl Put<'_> {
                 size: len,
             }),
             Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
-            Err(err) => Err(S3Error::from_sdk(
-                &err,
-                &session.doing("finishing the upload", Some(&request.bucket), Some(key)),
-            )
-            .into()),
+            Err(err) => Err(S3Error::from_sdk(&err, &self.doing("finishing the upload")).into()),
         }
     }
 }

@@ -5,9 +5,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
-use s3share::s3::presign::with_content_disposition;
-use s3share::s3::{object_url, presign_url};
-use s3share::share::{Expiry, content_disposition};
+use s3share::with_content_disposition;
+use s3share::{Expiry, content_disposition};
+use s3share::{object_url, presign_url};
 
 fn main() {
     let iterations: u32 = std::env::var("PRESIGN_ITERATIONS")

@@ -89,11 +89,28 @@ pub async fn run(args: &Args, command: &Command) -> ExitCode {
             if !err.detail.is_empty() {
                 tracing::debug!(detail = %err.detail, "error detail");
             }
-            match err.kind {
-                ErrorKind::BadInput => ExitCode::from(2),
-                _ => ExitCode::FAILURE,
-            }
+            exit_code(err.kind)
         }
+    }
+}
+
+/// 2 when the user can fix the input (or chose to stop), 1 for every other failure.
+fn exit_code(kind: ErrorKind) -> ExitCode {
+    match kind {
+        ErrorKind::BadInput
+        | ErrorKind::LocalFile
+        | ErrorKind::AlreadyExists
+        | ErrorKind::Cancelled
+        | ErrorKind::Output => ExitCode::from(2),
+        ErrorKind::NoCredentials
+        | ErrorKind::ExpiredSession
+        | ErrorKind::CredentialsRejected
+        | ErrorKind::AccessDenied
+        | ErrorKind::NoSuchBucket
+        | ErrorKind::NoSuchKey
+        | ErrorKind::WrongRegion
+        | ErrorKind::Network
+        | ErrorKind::Server => ExitCode::FAILURE,
     }
 }
 
@@ -117,8 +134,8 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 download_filename: filename.clone(),
             };
             let link = session.share_link(&bucket, &key, &options).await?;
-            write_line(&mut stdout, &link.url)?;
-            let (left, _) = countdown_text(std::time::SystemTime::now(), link.effective_expires_at);
+            write_line(&mut stdout, link.url.expose())?;
+            let (left, _) = countdown_text(session.now(), link.effective_expires_at);
             eprintln!(
                 "expires {} (in {left})",
                 format_local_time(link.effective_expires_at)
@@ -134,11 +151,11 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             let link = session
                 .upload_link(&bucket, &key, content_type.as_deref(), *expires)
                 .await?;
-            write_line(&mut stdout, &link.url)?;
+            write_line(&mut stdout, link.url.expose())?;
             eprintln!(
                 "expires {}; upload with: {}",
                 format_local_time(link.effective_expires_at),
-                link.curl_command().replace(&link.url, "URL")
+                link.curl_command_with("URL")
             );
             print_warnings(&link.warnings);
         }
@@ -167,7 +184,7 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 download_filename: filename.clone(),
             };
             let link = session.share_link(&bucket, &key, &options).await?;
-            write_line(&mut stdout, &link.url)?;
+            write_line(&mut stdout, link.url.expose())?;
             eprintln!(
                 "uploaded s3://{bucket}/{key}; link expires {}",
                 format_local_time(link.effective_expires_at)
@@ -258,14 +275,16 @@ async fn upload_with_progress(
     }
     match outcome? {
         UploadOutcome::Uploaded { key, .. } => Ok(key),
-        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => {
-            Err(S3Error::bad_input(format!(
+        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => Err(S3Error::plain(
+            ErrorKind::AlreadyExists,
+            format!(
                 "s3://{}/{key} already exists and was left as it is: pass --replace to overwrite it, or upload under another key.",
                 request.bucket
-            )))
-        }
-        UploadOutcome::Cancelled => Err(S3Error::bad_input(
-            "Upload cancelled; nothing was stored.".to_owned(),
+            ),
+        )),
+        UploadOutcome::Cancelled => Err(S3Error::plain(
+            ErrorKind::Cancelled,
+            "Upload cancelled; nothing was stored.",
         )),
     }
 }
@@ -277,7 +296,8 @@ fn print_warnings(warnings: &[String]) {
 }
 
 fn write_line(out: &mut impl Write, line: &str) -> Result<(), S3Error> {
-    writeln!(out, "{line}").map_err(|e| S3Error::bad_input(format!("could not write output: {e}")))
+    writeln!(out, "{line}")
+        .map_err(|e| S3Error::plain(ErrorKind::Output, format!("could not write output: {e}")))
 }
 
 #[cfg(test)]

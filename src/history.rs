@@ -9,16 +9,32 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::s3::ShareLink;
+use crate::share::SignedUrl;
+
 /// At most this many links are kept.
 pub const HISTORY_LIMIT: usize = 200;
 
+/// One link made on this machine. `Debug` shows the URL without its signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub bucket: String,
     pub key: String,
-    pub url: String,
-    /// Seconds since the epoch when the link stops working.
-    pub effective_expires_at: u64,
+    pub url: SignedUrl,
+    /// When the link stops working (its own expiry or its credentials' end).
+    pub effective_expires_at: SystemTime,
+}
+
+impl HistoryEntry {
+    /// The entry for a link just made.
+    pub fn of(link: &ShareLink) -> HistoryEntry {
+        HistoryEntry {
+            bucket: link.bucket.clone(),
+            key: link.key.clone(),
+            url: link.url.clone(),
+            effective_expires_at: link.effective_expires_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -35,7 +51,6 @@ impl History {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        let now = crate::s3::presign::unix_secs(now);
         History {
             path: Some(path),
             entries: entries
@@ -49,6 +64,15 @@ impl History {
     pub fn default_path() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "s3share")
             .map(|d| d.config_dir().join("history.json"))
+    }
+
+    /// Links that still work at `now`, newest first, at most `limit`.
+    pub fn still_valid(&self, now: SystemTime, limit: usize) -> Vec<&HistoryEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.effective_expires_at > now)
+            .take(limit)
+            .collect()
     }
 
     /// Adds a link (newest first), in memory; `save` writes the file.
@@ -103,8 +127,8 @@ mod tests {
         HistoryEntry {
             bucket: "b".into(),
             key: key.into(),
-            url: format!("http://h/b/{key}?X-Amz-Signature=s"),
-            effective_expires_at: ends,
+            url: SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s")),
+            effective_expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(ends),
         }
     }
 

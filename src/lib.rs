@@ -1,15 +1,29 @@
 //! S3 Share: turn an object in a private S3 bucket into a link a colleague can open.
 //!
-//! `s3` and `share` hold the core (no egui); `local_server` is the embedded S3 server
-//! behind the demo bucket and the tests; `cli` is the headless front end.
+//! `s3` and `share` hold the core (no egui); `state` is what the window shows and its one
+//! reducer; `ui` the panels, which push `intent`s; `app` turns intents into `worker`
+//! commands and carries out effects; `demo` is the embedded S3 server behind the demo
+//! bucket (feature "demo"); `cli` is the headless front end. Modules are private: what
+//! the binary, the tests and the benchmarks use is re-exported here.
 
-pub mod app;
-pub mod cli;
-pub mod demo;
-pub mod history;
-pub mod local_server;
-pub mod s3;
-pub mod share;
-pub mod state;
-pub mod ui;
-pub mod worker;
+mod app;
+mod cli;
+#[cfg(feature = "demo")]
+mod demo;
+mod history;
+mod intent;
+mod s3;
+mod share;
+mod state;
+mod ui;
+mod worker;
+
+pub use app::{App, AppOptions, REPORT_FIRST_FRAME_ENV};
+pub use cli::{Args, run as run_cli};
+pub use s3::upload;
+pub use s3::{
+    CredentialsCache, ErrorKind, ProfileFilesSource, ProfileInfo, ProfileKind, S3Error, Session,
+    ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
+};
+pub use share::{Clock, Expiry, SignedUrl, content_disposition, fixed_clock};
+pub use worker::WorkerConfig;

@@ -6,8 +6,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use s3share::app::{App, AppOptions};
-use s3share::cli::{self, Args};
+use s3share::{App, AppOptions, Args};
 
 const ICON: &[u8] = include_bytes!("../assets/icons/256x256.png");
 
@@ -33,7 +32,7 @@ fn main() -> ExitCode {
         }
     };
     match &args.command {
-        Some(command) => runtime.block_on(cli::run(&args, command)),
+        Some(command) => runtime.block_on(s3share::run_cli(&args, command)),
         None => run_window(&args, runtime.handle(), started),
     }
 }
@@ -68,7 +67,7 @@ fn run_window(
         "s3share",
         native,
         Box::new(move |cc| {
-            if std::env::var_os(s3share::app::REPORT_FIRST_FRAME_ENV).is_some() {
+            if std::env::var_os(s3share::REPORT_FIRST_FRAME_ENV).is_some() {
                 eprintln!(
                     "s3share: window and GL context ready {} ms after main",
                     started.elapsed().as_millis()

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant, SystemTime};
 use egui::OutputCommand;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use s3share::app::{App, AppOptions};
-use s3share::local_server::{LocalS3, LocalS3Options};
-use s3share::s3::ProfileFilesSource;
-use s3share::worker::WorkerConfig;
+use s3share::ProfileFilesSource;
+use s3share::WorkerConfig;
+use s3share::{App, AppOptions};
+use testbed::{LocalS3, LocalS3Options};
 
 const ACCESS: &str = "gui-test-access";
 const SECRET: &str = "gui-test-secret-0123456789";
@@ -32,7 +32,7 @@ impl FakeClock {
         self.offset.store(0, Ordering::SeqCst);
     }
 
-    fn clock(&self) -> s3share::app::Clock {
+    fn clock(&self) -> s3share::Clock {
         let offset = self.offset.clone();
         Arc::new(move || SystemTime::now() + Duration::from_secs(offset.load(Ordering::SeqCst)))
     }
@@ -170,6 +170,21 @@ impl Window {
                 "timed out waiting for {what}"
             );
             std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// A key pressed and released, one frame each: the harness keeps only the last frame's
+    /// output of a step, so a link copied in an earlier frame of the same step would be lost.
+    fn press(&mut self, modifiers: egui::Modifiers, key: egui::Key) {
+        for pressed in [true, false] {
+            self.harness.event(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers,
+            });
+            self.step();
         }
     }
 
@@ -537,8 +552,7 @@ fn ctrl_c_with_a_file_selected_copies_a_fresh_link() {
     let clock = FakeClock::default();
     let mut w = demo_window(&clock);
     w.click("README.txt");
-    w.harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::C);
+    w.press(egui::Modifiers::COMMAND, egui::Key::C);
     w.until("the link from Ctrl+C", |h| {
         h.query_by_label("Copied").is_some()
     });

@@ -9,9 +9,9 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use common::{bed, http_get, http_put, local_bed};
-use s3share::local_server::LocalS3Options;
-use s3share::s3::{CredentialsCache, ErrorKind, ProfileInfo, ProfileKind, Session, ShareOptions};
-use s3share::share::Expiry;
+use s3share::Expiry;
+use s3share::{CredentialsCache, ErrorKind, ProfileInfo, ProfileKind, Session, ShareOptions};
+use testbed::LocalS3Options;
 
 fn options(secs: u64, filename: Option<&str>) -> ShareOptions {
     ShareOptions {
@@ -31,7 +31,7 @@ async fn link_works_for_a_plain_http_client_before_expiry() {
         .share_link(&bucket, "docs/report.txt", &options(300, None))
         .await
         .unwrap();
-    let response = http_get(&link.url).await;
+    let response = http_get(link.url.expose()).await;
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"quarterly numbers");
     assert!(link.warnings.is_empty());
@@ -51,9 +51,9 @@ async fn expired_link_is_refused_by_the_server() {
         .share_link(&bucket, "k.txt", &options(2, None))
         .await
         .unwrap();
-    assert_eq!(http_get(&link.url).await.status, 200);
+    assert_eq!(http_get(link.url.expose()).await.status, 200);
     tokio::time::sleep(Duration::from_millis(3500)).await;
-    let after = http_get(&link.url).await;
+    let after = http_get(link.url.expose()).await;
     // AWS and s3s answer 403; rclone answers 400. Either way: not the file.
     assert!(matches!(after.status, 400 | 403), "status {}", after.status);
     assert_ne!(after.body, b"short-lived");
@@ -70,7 +70,7 @@ async fn link_is_refused_when_one_character_is_changed() {
         .share_link(&bucket, "secret.txt", &options(600, None))
         .await
         .unwrap();
-    let url = link.url.clone();
+    let url = link.url.expose().to_owned();
     let last = url.chars().last().unwrap();
     let flipped = if last == '0' { '1' } else { '0' };
     let bad_signature = format!("{}{flipped}", &url[..url.len() - 1]);
@@ -111,7 +111,7 @@ async fn download_filename_comes_back_in_content_disposition() {
             .share_link(&bucket, "raw/0001.bin", &options(600, Some(name)))
             .await
             .unwrap();
-        let response = http_get(&link.url).await;
+        let response = http_get(link.url.expose()).await;
         assert_eq!(response.status, 200, "{name}");
         assert_eq!(
             response.content_disposition.as_deref(),
@@ -121,7 +121,7 @@ async fn download_filename_comes_back_in_content_disposition() {
             "{name}"
         );
         // The disposition is signed: changing it breaks the link.
-        let changed = link.url.replacen("attachment", "inline", 1);
+        let changed = link.url.expose().replacen("attachment", "inline", 1);
         assert!(
             matches!(http_get(&changed).await.status, 400 | 403),
             "{name}"
@@ -161,9 +161,12 @@ async fn upload_link_takes_its_content_type_and_refuses_another() {
         )
         .await
         .unwrap();
-    assert_eq!(http_put(&link.url, Some("text/plain"), b"wrong").await, 403);
     assert_eq!(
-        http_put(&link.url, Some("text/csv"), b"a,b\n1,2\n").await,
+        http_put(link.url.expose(), Some("text/plain"), b"wrong").await,
+        403
+    );
+    assert_eq!(
+        http_put(link.url.expose(), Some("text/csv"), b"a,b\n1,2\n").await,
         200
     );
     let download = bed
@@ -171,7 +174,7 @@ async fn upload_link_takes_its_content_type_and_refuses_another() {
         .share_link(&bucket, "inbox/from colleague.csv", &options(60, None))
         .await
         .unwrap();
-    assert_eq!(http_get(&download.url).await.body, b"a,b\n1,2\n");
+    assert_eq!(http_get(download.url.expose()).await.body, b"a,b\n1,2\n");
     assert!(link.curl_command().contains("-H 'Content-Type: text/csv'"));
 }
 
@@ -200,8 +203,8 @@ async fn keys_with_spaces_unicode_and_reserved_characters_give_working_links() {
         // but it checks the signature first: a valid link to a missing object gets 404,
         // a bad one 403.
         let creds = bed.session.current_credentials("test").await.unwrap();
-        let url = s3share::s3::object_url(Some(&bed.endpoint), "us-east-1", &bucket, &long_key);
-        let signed = s3share::s3::presign_url(
+        let url = s3share::object_url(Some(&bed.endpoint), "us-east-1", &bucket, &long_key);
+        let signed = s3share::presign_url(
             "GET",
             &url,
             &[],
@@ -224,7 +227,7 @@ async fn keys_with_spaces_unicode_and_reserved_characters_give_working_links() {
             .share_link(&bucket, key, &options(600, None))
             .await
             .unwrap_or_else(|e| panic!("{key}: {e:?}"));
-        let response = http_get(&link.url).await;
+        let response = http_get(link.url.expose()).await;
         assert_eq!(response.status, 200, "{key}");
         assert_eq!(response.body, body.as_bytes(), "{key}");
     }
@@ -372,17 +375,17 @@ async fn a_bucket_in_another_region_gets_a_link_signed_for_its_region() {
         .await
         .unwrap();
     assert!(
-        link.url.contains("%2Feu-west-3%2Fs3%2F"),
+        link.url.expose().contains("%2Feu-west-3%2Fs3%2F"),
         "signed for the bucket's region"
     );
-    let response = http_get(&link.url).await;
+    let response = http_get(link.url.expose()).await;
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"bonjour");
     // Control: the same link signed for the profile's region is refused, as on AWS.
     let creds = bed.session.current_credentials("test").await.unwrap();
-    let naive = s3share::s3::presign_url(
+    let naive = s3share::presign_url(
         "GET",
-        &s3share::s3::object_url(Some(&bed.endpoint), "us-east-1", "eu-reports", "q.txt"),
+        &s3share::object_url(Some(&bed.endpoint), "us-east-1", "eu-reports", "q.txt"),
         &[],
         "us-east-1",
         &creds,
@@ -468,5 +471,56 @@ async fn credentials_that_end_first_shorten_the_link_and_say_so() {
         link.warnings[0]
     );
     assert!(link.warnings[0].contains("stops working then"));
-    assert_eq!(http_get(&link.url).await.status, 200);
+    assert_eq!(http_get(link.url.expose()).await.status, 200);
+}
+
+/// The S3 documentation's query-authentication example, made through a whole `Session`
+/// (profile files, credentials cache, URL builder, signer) with the injected clock: the
+/// signer takes its time from the clock it is given, not from the computer's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_signs_by_its_clock_to_the_documented_url() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile docs]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        "[docs]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    )
+    .unwrap();
+    let files = s3share::ProfileFilesSource {
+        config_file: Some(dir.path().join("config")),
+        credentials_file: Some(dir.path().join("credentials")),
+    };
+    let documented_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_369_353_600);
+    let session = Session::connect(&files, Some("docs"), None)
+        .await
+        .unwrap()
+        .with_clock(s3share::fixed_clock(documented_at));
+    let link = session
+        .sign_download(
+            "examplebucket",
+            "test.txt",
+            "us-east-1",
+            &options(86_400, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        link.url.expose(),
+        "https://examplebucket.s3.amazonaws.com/test.txt\
+         ?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request\
+         &X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\
+         &X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
+    assert_eq!(link.signed_at, documented_at);
+    assert_eq!(
+        link.effective_expires_at,
+        documented_at + Duration::from_secs(86_400)
+    );
+    // What a log line or a panic message would show of it: no signature.
+    assert!(!format!("{link:?}").contains("aeeed9bb"));
 }

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{bed, http_get, local_bed};
-use s3share::local_server::LocalS3Options;
-use s3share::s3::ShareOptions;
-use s3share::s3::upload::{
+use s3share::ShareOptions;
+use s3share::upload::{
     Collision, S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, upload_file,
 };
+use testbed::LocalS3Options;
 use tokio_util::sync::CancellationToken;
 
 fn file_of(dir: &std::path::Path, name: &str, len: usize) -> (std::path::PathBuf, Vec<u8>) {
@@ -27,7 +27,7 @@ async fn download(bed: &common::Bed, bucket: &str, key: &str) -> Vec<u8> {
         .share_link(bucket, key, &ShareOptions::default())
         .await
         .unwrap();
-    let response = http_get(&link.url).await;
+    let response = http_get(link.url.expose()).await;
     assert_eq!(response.status, 200, "{key}");
     response.body
 }
@@ -268,6 +268,6 @@ async fn a_server_that_goes_away_mid_upload_is_an_error_not_a_hang() {
     .await
     .expect("the upload gave up instead of hanging");
     let err = result.unwrap_err();
-    assert_eq!(err.kind, s3share::s3::ErrorKind::Network, "{err:?}");
+    assert_eq!(err.kind, s3share::ErrorKind::Network, "{err:?}");
     assert!(!server.root().join("gone").join("big.bin").exists());
 }

@@ -23,6 +23,14 @@ pub enum ErrorKind {
     Network,
     /// What the user typed cannot work (expiry, filename, key).
     BadInput,
+    /// A local file cannot be read (missing, no permission, a folder, changed meanwhile).
+    LocalFile,
+    /// The object exists and was left as it is (nothing is overwritten without asking).
+    AlreadyExists,
+    /// The user stopped it; nothing was stored.
+    Cancelled,
+    /// The result could not be written out (stdout closed, disk full).
+    Output,
     /// The server answered with an error that fits none of the above.
     Server,
 }
@@ -38,7 +46,11 @@ impl ErrorKind {
             | ErrorKind::NoSuchBucket
             | ErrorKind::NoSuchKey
             | ErrorKind::WrongRegion
-            | ErrorKind::BadInput => false,
+            | ErrorKind::BadInput
+            | ErrorKind::LocalFile
+            | ErrorKind::AlreadyExists
+            | ErrorKind::Cancelled
+            | ErrorKind::Output => false,
         }
     }
 }
@@ -66,8 +78,13 @@ pub struct Doing<'a> {
 
 impl S3Error {
     pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::plain(ErrorKind::BadInput, message)
+    }
+
+    /// An error whose whole message is given (local files, cancellations, output).
+    pub fn plain(kind: ErrorKind, message: impl Into<String>) -> Self {
         S3Error {
-            kind: ErrorKind::BadInput,
+            kind,
             message: message.into(),
             detail: String::new(),
         }
@@ -247,6 +264,12 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
             "Could not reach the S3 server while {what}. Check the network connection (and the profile's endpoint_url), then Retry."
         ),
         ErrorKind::BadInput => format!("The request for {target} is not valid while {what}."),
+        ErrorKind::LocalFile => format!("A local file could not be read while {what}."),
+        ErrorKind::AlreadyExists => format!(
+            "{target} already exists and was left as it is. Choose another name, or replace it explicitly."
+        ),
+        ErrorKind::Cancelled => format!("Cancelled while {what}; nothing was stored."),
+        ErrorKind::Output => format!("The result could not be written out while {what}."),
         ErrorKind::Server => format!(
             "The S3 server answered with an error while {what} ({target}). Retry in a moment; if it persists, see the details."
         ),

@@ -1,7 +1,10 @@
-//! Listing results: one page of "folders" (common prefixes) and objects at a time, so a
-//! window can show a long listing as it arrives.
+//! Listing: buckets, and one page of "folders" (common prefixes) and objects at a time, so
+//! a window can show a long listing as it arrives.
 
 use std::time::SystemTime;
+
+use super::error::{ErrorKind, S3Error};
+use super::session::Session;
 
 /// An object as shown in a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +12,6 @@ pub struct ObjectEntry {
     pub key: String,
     pub size: u64,
     pub last_modified: Option<SystemTime>,
-    pub storage_class: Option<String>,
 }
 
 impl ObjectEntry {
@@ -28,8 +30,6 @@ pub fn file_name(key: &str) -> &str {
 /// One page of a listing under a prefix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListPage {
-    pub bucket: String,
-    pub prefix: String,
     /// Common prefixes, each ending in "/".
     pub folders: Vec<String>,
     pub objects: Vec<ObjectEntry>,
@@ -42,6 +42,118 @@ pub struct ListPage {
 pub struct BucketEntry {
     pub name: String,
     pub created: Option<SystemTime>,
+}
+
+impl Session {
+    pub async fn list_buckets(&self) -> Result<Vec<BucketEntry>, S3Error> {
+        let what = "listing buckets";
+        self.current_credentials(what).await?;
+        let client = self.client_for(&self.inner.region);
+        let mut buckets = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = client
+                .list_buckets()
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| S3Error::from_sdk(&e, &self.doing(what, None, None)))?;
+            for bucket in out.buckets() {
+                if let Some(name) = bucket.name() {
+                    buckets.push(BucketEntry {
+                        name: name.to_owned(),
+                        created: bucket
+                            .creation_date()
+                            .and_then(|d| SystemTime::try_from(*d).ok()),
+                    });
+                    if let Some(region) = bucket.bucket_region() {
+                        self.inner.regions.insert(name, region);
+                    }
+                }
+            }
+            match out.continuation_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        buckets.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(buckets)
+    }
+
+    /// One page of the listing under `prefix` ("folders" via delimiter "/").
+    pub async fn list_page(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        token: Option<String>,
+    ) -> Result<ListPage, S3Error> {
+        let what = "listing objects";
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        let out = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .delimiter("/")
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(|e| {
+                let err = S3Error::from_sdk(&e, &self.doing(what, Some(bucket), None));
+                if err.kind == ErrorKind::WrongRegion {
+                    self.inner.regions.forget(bucket);
+                }
+                err
+            })?;
+        let folders = out
+            .common_prefixes()
+            .iter()
+            .filter_map(|p| p.prefix().map(str::to_owned))
+            .collect();
+        let objects = out
+            .contents()
+            .iter()
+            .filter_map(|o| {
+                let key = o.key()?;
+                // The zero-byte "folder marker" of the prefix itself is not a file.
+                (key != prefix).then(|| ObjectEntry {
+                    key: key.to_owned(),
+                    size: o.size().unwrap_or(0).max(0) as u64,
+                    last_modified: o
+                        .last_modified()
+                        .and_then(|d| SystemTime::try_from(*d).ok()),
+                })
+            })
+            .collect();
+        let next_token = if out.is_truncated().unwrap_or(false) {
+            out.next_continuation_token().map(str::to_owned)
+        } else {
+            None
+        };
+        Ok(ListPage {
+            folders,
+            objects,
+            next_token,
+        })
+    }
+
+    /// Every page under `prefix`, handed to `on_page` as it arrives.
+    pub async fn list_all(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        mut on_page: impl FnMut(ListPage),
+    ) -> Result<(), S3Error> {
+        let mut token = None;
+        loop {
+            let page = self.list_page(bucket, prefix, token).await?;
+            token = page.next_token.clone();
+            on_page(page);
+            if token.is_none() {
+                return Ok(());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

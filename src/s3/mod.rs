@@ -1,21 +1,24 @@
 //! Everything that talks to S3: profiles and credentials, bucket regions, listing,
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
-pub mod compat;
-pub mod config;
-pub mod credentials;
-pub mod error;
-pub mod list;
-pub mod presign;
-pub mod region;
-pub mod session;
+mod compat;
+mod config;
+mod credentials;
+mod error;
+mod link;
+mod list;
+mod presign;
+mod region;
+mod session;
 pub mod upload;
 
 pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;
 pub use error::{ErrorKind, S3Error};
-pub use list::{ListPage, ObjectEntry};
-pub use presign::{ShareLink, ShareOptions, UploadLink, object_url, presign_url};
+pub use list::{BucketEntry, ListPage, ObjectEntry, file_name};
+pub use presign::{
+    ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
+};
 pub use session::Session;
 
 /// Splits `s3://bucket/key` (or `bucket/key`) into bucket and key; the key may be empty.

@@ -4,7 +4,7 @@
 //! documented form (no extra `x-id` parameter), deterministic for a given time and key,
 //! and cheap enough to make thousands per second.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
@@ -16,7 +16,7 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::error::{ErrorKind, S3Error};
-use crate::share::Expiry;
+use crate::share::{Expiry, SignedUrl};
 
 /// Everything but SigV4's unreserved characters is encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -36,9 +36,9 @@ pub struct ShareOptions {
 }
 
 /// A download link and the truth about how long it works.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareLink {
-    pub url: String,
+    pub url: SignedUrl,
     pub bucket: String,
     pub key: String,
     pub signed_at: SystemTime,
@@ -46,26 +46,14 @@ pub struct ShareLink {
     pub expires_at: SystemTime,
     /// The earlier of `expires_at` and the signing credentials' end: when it really stops.
     pub effective_expires_at: SystemTime,
-    pub credentials_expire_at: Option<SystemTime>,
     /// Plain sentences, for example that the credentials end before the link.
     pub warnings: Vec<String>,
 }
 
-/// Debug never prints the signature: a presigned URL is a bearer credential.
-impl std::fmt::Debug for ShareLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ShareLink")
-            .field("url", &redact(&self.url))
-            .field("effective_expires_at", &self.effective_expires_at)
-            .field("warnings", &self.warnings)
-            .finish_non_exhaustive()
-    }
-}
-
 /// An upload ("send me a file") link: a presigned PUT.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadLink {
-    pub url: String,
+    pub url: SignedUrl,
     pub bucket: String,
     pub key: String,
     /// When set, the uploader must send exactly this Content-Type (it is signed).
@@ -74,35 +62,21 @@ pub struct UploadLink {
     pub warnings: Vec<String>,
 }
 
-impl std::fmt::Debug for UploadLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadLink")
-            .field("url", &redact(&self.url))
-            .field("content_type", &self.content_type)
-            .finish_non_exhaustive()
-    }
-}
-
 impl UploadLink {
-    /// A ready-to-paste command for whoever receives the link.
+    /// A ready-to-paste command for whoever receives the link, with the link in it (so it
+    /// is as secret as the link).
     pub fn curl_command(&self) -> String {
+        self.curl_command_with(&self.url.expose().replace('\'', "%27"))
+    }
+
+    /// The same command with `<link>` (or another placeholder) instead of the link.
+    pub fn curl_command_with(&self, url: &str) -> String {
         let header = self
             .content_type
             .as_deref()
             .map(|t| format!(" -H 'Content-Type: {t}'"))
             .unwrap_or_default();
-        format!(
-            "curl --fail --upload-file FILE{header} '{}'",
-            self.url.replace('\'', "%27")
-        )
-    }
-}
-
-/// The URL without its query: safe for logs and history listings.
-pub fn redact(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, _)) => format!("{base}?<signature hidden>"),
-        None => url.to_owned(),
+        format!("curl --fail --upload-file FILE{header} '{url}'")
     }
 }
 
@@ -209,16 +183,10 @@ fn signing_error(err: &dyn std::error::Error) -> S3Error {
     }
 }
 
-/// Seconds since the epoch, for comparisons in tests and history.
-pub fn unix_secs(t: SystemTime) -> u64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn at(secs: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
@@ -332,13 +300,5 @@ mod tests {
         assert!(signed.starts_with(
             "http://h/b/k?response-content-disposition=attachment%3B%20filename%3D%22a%20b%22&X-Amz-Algorithm="
         ));
-    }
-
-    #[test]
-    fn redaction_hides_the_signature() {
-        assert_eq!(
-            redact("https://h/b/k?X-Amz-Signature=abc"),
-            "https://h/b/k?<signature hidden>"
-        );
     }
 }

@@ -1,18 +1,23 @@
 //! Pure sharing logic: expiry limits and presets, the effective end of a link,
-//! countdown text and the Content-Disposition header.
+//! countdown text, the words about a link's end, the Content-Disposition header, the
+//! clock and the `SignedUrl` that hides a link's signature.
 //!
 //! Nothing here touches the network, egui or the AWS SDK, so every rule is unit-tested.
 
-pub mod countdown;
-pub mod disposition;
-pub mod expiry;
+mod clock;
+mod countdown;
+mod disposition;
+mod expiry;
+mod signed_url;
+mod warnings;
+
+pub use clock::{Clock, fixed_clock, system_clock};
+pub use signed_url::SignedUrl;
+pub use warnings::{Signer, cut_short_sentence, link_warnings};
 
 pub use countdown::countdown_text;
 pub use disposition::{DispositionError, content_disposition};
-pub use expiry::{
-    EXPIRY_PRESETS, Expiry, ExpiryError, MAX_EXPIRY_SECS, effective_end, format_duration,
-    parse_expiry,
-};
+pub use expiry::{EXPIRY_PRESETS, Expiry, effective_end, format_duration, parse_expiry};
 
 /// "2026-11-22 14:05" in the user's time zone.
 pub fn format_local_time(t: std::time::SystemTime) -> String {

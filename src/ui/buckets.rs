@@ -1,8 +1,9 @@
 //! The bucket list on the left, filterable by typing.
 
-use crate::app::App;
+use crate::intent::Intent;
+use crate::state::State;
 
-pub fn buckets_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn buckets_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
     egui::Panel::left("buckets")
         .resizable(true)
         .default_size(200.0)
@@ -10,32 +11,30 @@ pub fn buckets_ui(app: &mut App, ui: &mut egui::Ui) {
             ui.heading("Buckets");
             let label = ui.label("Filter buckets");
             ui.add(
-                egui::TextEdit::singleline(&mut app.state.bucket_filter)
-                    .hint_text("type to filter"),
+                egui::TextEdit::singleline(&mut state.bucket_filter).hint_text("type to filter"),
             )
             .labelled_by(label.id);
-            if app.state.buckets.is_pending() {
+            if state.buckets.is_pending() {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("Loading buckets…");
                 });
             }
-            if let Some(error) = app.state.buckets.error().cloned()
+            if let Some(error) = state.buckets.error().cloned()
                 && crate::ui::error_ui(ui, &error, true)
             {
-                app.refresh_buckets();
+                intents.push(Intent::RefreshBuckets);
             }
-            let mut open = None;
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for bucket in app.state.visible_buckets() {
-                    let selected = bucket.name == app.state.listing.bucket;
+                for bucket in state.visible_buckets() {
+                    let selected = bucket.name == state.listing.bucket;
                     if ui.selectable_label(selected, &bucket.name).clicked() {
-                        open = Some(bucket.name.clone());
+                        intents.push(Intent::OpenFolder {
+                            bucket: bucket.name.clone(),
+                            prefix: String::new(),
+                        });
                     }
                 }
             });
-            if let Some(bucket) = open {
-                app.open_folder(&bucket, "");
-            }
         });
 }

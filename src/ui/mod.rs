@@ -1,12 +1,22 @@
-//! One file per panel. Functions that draw are named `*_ui`. Nothing here imports
-//! aws-sdk-s3: the panels read `State` and ask the app for work.
+//! One file per panel. Functions that draw are named `*_ui`; each reads `State` (editing
+//! only its own form fields) and pushes `Intent`s. Nothing here imports aws-sdk-s3, the
+//! worker or `App`.
 
-pub mod buckets;
-pub mod format;
-pub mod objects;
-pub mod profile_bar;
-pub mod share_panel;
-pub mod uploads;
+mod buckets;
+mod format;
+mod objects;
+mod profile_bar;
+mod share_panel;
+mod uploads;
+
+#[cfg(test)]
+mod tests;
+
+pub use buckets::buckets_ui;
+pub use objects::objects_ui;
+pub use profile_bar::profile_bar_ui;
+pub use share_panel::share_panel_ui;
+pub use uploads::{drop_ui, uploads_ui};
 
 /// An error where it happened: the plain sentence, details on hover, and Retry if it helps.
 /// Returns true when Retry was clicked.

@@ -1,9 +1,9 @@
 //! The selected bucket's folder: breadcrumbs, filter, sortable columns, and only the
 //! visible rows laid out, so long listings scroll smoothly while pages arrive.
 
-use crate::app::App;
-use crate::s3::list::file_name;
-use crate::state::SortColumn;
+use crate::intent::Intent;
+use crate::s3::file_name;
+use crate::state::{SortColumn, State};
 use crate::ui::format::{human_size, local_time};
 
 const SIZE_WIDTH: f32 = 90.0;
@@ -14,10 +14,10 @@ enum Row<'a> {
     Object(usize),
 }
 
-pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
-    if app.state.listing.bucket.is_empty() {
+pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
+    if state.listing.bucket.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.weak(if app.state.connected() {
+            ui.weak(if state.connected() {
                 "Choose a bucket on the left."
             } else {
                 "Sign in with a profile, or try the demo bucket."
@@ -25,8 +25,8 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
         });
         return;
     }
-    let bucket = app.state.listing.bucket.clone();
-    let prefix = app.state.listing.prefix.clone();
+    let bucket = state.listing.bucket.clone();
+    let prefix = state.listing.prefix.clone();
     let mut open: Option<String> = None;
 
     ui.horizontal_wrapped(|ui| {
@@ -35,7 +35,7 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
             .on_hover_text("Parent folder (Backspace or Alt+Up)")
             .clicked()
         {
-            open = app.state.parent_prefix();
+            open = state.parent_prefix();
         }
         if ui.button("Refresh").clicked() {
             open = Some(prefix.clone());
@@ -57,10 +57,10 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
 
     ui.horizontal(|ui| {
         let label = ui.label("Filter objects");
-        ui.add(egui::TextEdit::singleline(&mut app.state.object_filter).hint_text("name contains"))
+        ui.add(egui::TextEdit::singleline(&mut state.object_filter).hint_text("name contains"))
             .labelled_by(label.id);
-        let count = app.state.listing.objects.len() + app.state.listing.folders.len();
-        if app.state.listing.loading {
+        let count = state.listing.objects.len() + state.listing.folders.len();
+        if state.listing.loading {
             ui.spinner();
             ui.label(format!("{count} items so far, loading…"));
         } else {
@@ -68,7 +68,7 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
         }
     });
 
-    if let Some(error) = app.state.listing.error.clone()
+    if let Some(error) = state.listing.error.clone()
         && crate::ui::error_ui(ui, &error, true)
     {
         open = Some(prefix.clone());
@@ -82,7 +82,7 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
             (SortColumn::Size, "Size", SIZE_WIDTH),
             (SortColumn::Modified, "Modified", MODIFIED_WIDTH),
         ] {
-            let arrow = match (app.state.sort == column, app.state.sort_descending) {
+            let arrow = match (state.sort == column, state.sort_descending) {
                 (true, false) => " ^",
                 (true, true) => " v",
                 (false, _) => "",
@@ -95,19 +95,14 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
                 .on_hover_text(format!("Sort by {}", title.to_lowercase()))
                 .clicked()
             {
-                if app.state.sort == column {
-                    app.state.sort_descending = !app.state.sort_descending;
-                } else {
-                    app.state.sort = column;
-                    app.state.sort_descending = false;
-                }
+                intents.push(Intent::SortBy(column));
             }
         }
     });
     ui.separator();
 
-    let objects = app.state.visible_object_rows().to_vec();
-    let folders = app.state.visible_folders();
+    let objects = state.visible_object_rows().to_vec();
+    let folders = state.visible_folders();
     let rows: Vec<Row<'_>> = folders
         .into_iter()
         .map(Row::Folder)
@@ -115,8 +110,8 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
         .collect();
     let row_height = ui.spacing().interact_size.y;
     let mut select = None;
-    let selected_key = app.state.selected_key.clone();
-    let listing = &app.state.listing;
+    let selected_key = state.selected_key.clone();
+    let listing = &state.listing;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_rows(ui, row_height, rows.len(), |ui, range| {
@@ -158,9 +153,9 @@ pub fn objects_ui(app: &mut App, ui: &mut egui::Ui) {
             }
         });
     if let Some(key) = select {
-        app.state.select_object(&key);
+        intents.push(Intent::SelectObject(key));
     }
     if let Some(prefix) = open {
-        app.open_folder(&bucket, &prefix);
+        intents.push(Intent::OpenFolder { bucket, prefix });
     }
 }

@@ -1,9 +1,9 @@
 //! The top bar: profile picker, region picker when the profile has none, sign-in status,
 //! the demo button and the About line.
 
-use crate::app::App;
+use crate::intent::Intent;
 use crate::s3::ErrorKind;
-use crate::state::Connection;
+use crate::state::{Connection, State};
 
 /// Regions offered when a profile names none.
 const REGIONS: &[&str] = &[
@@ -25,15 +25,18 @@ const REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
     egui::Panel::top("profile_bar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            let demo = app.state.demo();
+            let demo = state.demo();
             let current = if demo {
-                crate::demo::DEMO_PROFILE.to_owned()
+                state
+                    .signed_in()
+                    .map(|s| s.profile.name.clone())
+                    .unwrap_or_default()
             } else {
-                app.state
+                state
                     .selected_profile
                     .clone()
                     .unwrap_or_else(|| "default".to_owned())
@@ -43,7 +46,7 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             egui::ComboBox::from_id_salt("profile")
                 .selected_text(&current)
                 .show_ui(ui, |ui| {
-                    for profile in &app.state.profiles {
+                    for profile in &state.profiles {
                         if ui
                             .selectable_label(profile.name == current, &profile.name)
                             .clicked()
@@ -55,10 +58,13 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                 .response
                 .labelled_by(label.id);
             if let Some(name) = chosen {
-                app.connect(Some(name), None);
+                intents.push(Intent::Connect {
+                    profile: Some(name),
+                    region: None,
+                });
             }
 
-            if let Some(signed_in) = app.state.signed_in()
+            if let Some(signed_in) = state.signed_in()
                 && !signed_in.region_from_profile
                 && !signed_in.demo
             {
@@ -77,12 +83,14 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                     .response
                     .labelled_by(label.id);
                 if let Some(r) = chosen_region {
-                    app.connect(Some(profile), Some(r));
+                    intents.push(Intent::Connect {
+                        profile: Some(profile),
+                        region: Some(r),
+                    });
                 }
             }
 
-            match &app.state.connection {
-                Connection::NotConnected => {}
+            match &state.connection {
                 Connection::Connecting => {
                     ui.spinner();
                     ui.label("Signing in…");
@@ -108,28 +116,27 @@ pub fn profile_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                 Connection::Failed(_) => {}
             }
             if !demo && ui.button("Try the demo bucket").clicked() {
-                app.start_demo();
+                intents.push(Intent::StartDemo);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.weak(format!("S3 Share {}", env!("CARGO_PKG_VERSION")));
             });
         });
-        if let Connection::Failed(error) = &app.state.connection {
-            let error = error.clone();
-            let no_profiles = app.state.profiles_loaded && app.state.profiles.is_empty();
+        if let Connection::Failed(error) = &state.connection {
+            let no_profiles = state.profiles_loaded && state.profiles.is_empty();
             if error.kind == ErrorKind::NoCredentials && no_profiles {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     "No AWS profile is set up on this computer: run `aws configure` (access keys) or `aws configure sso`, then Retry, or try the demo bucket.",
                 );
                 if ui.button("Retry").clicked() {
-                    app.retry_sign_in();
+                    intents.push(Intent::RetrySignIn);
                 }
             } else {
                 // Signing in again also helps once credentials have been added.
                 let retry = error.kind == ErrorKind::NoCredentials || error.kind.is_retryable();
-                if crate::ui::error_ui(ui, &error, retry) {
-                    app.retry_sign_in();
+                if crate::ui::error_ui(ui, error, retry) {
+                    intents.push(Intent::RetrySignIn);
                 }
             }
         }

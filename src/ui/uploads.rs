@@ -1,14 +1,17 @@
 //! Uploads: the drop overlay that names where files will go, the "Upload…" button, and a
 //! row per upload with progress, speed, time left, Cancel, and the name-taken question.
 
-use crate::app::App;
+use std::time::SystemTime;
+
+use crate::intent::Intent;
+use crate::s3::file_name;
 use crate::s3::upload::Collision;
 use crate::share::countdown_text;
-use crate::state::UploadStatus;
+use crate::state::{State, UploadStatus};
 use crate::ui::format::human_size;
 
 /// Files hovering: an overlay naming the destination. Files dropped: queued.
-pub fn drop_ui(app: &mut App, ctx: &egui::Context) {
+pub fn drop_ui(ctx: &egui::Context, state: &State, intents: &mut Vec<Intent>) {
     let (hovering, dropped) = ctx.input(|i| {
         (
             !i.raw.hovered_files.is_empty(),
@@ -19,18 +22,16 @@ pub fn drop_ui(app: &mut App, ctx: &egui::Context) {
                 .collect::<Vec<_>>(),
         )
     });
-    for path in dropped {
-        app.queue_upload(path);
-    }
+    intents.extend(dropped.into_iter().map(Intent::QueueUpload));
     if !hovering {
         return;
     }
-    let text = if app.state.listing.bucket.is_empty() {
+    let text = if state.listing.bucket.is_empty() {
         "Open a bucket first: files are uploaded to the folder shown".to_owned()
     } else {
         format!(
             "Drop to upload to s3://{}/{}",
-            app.state.listing.bucket, app.state.listing.prefix
+            state.listing.bucket, state.listing.prefix
         )
     };
     let painter = ctx.layer_painter(egui::LayerId::new(
@@ -48,11 +49,11 @@ pub fn drop_ui(app: &mut App, ctx: &egui::Context) {
     );
 }
 
-pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut Vec<Intent>) {
     egui::Panel::bottom("uploads").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            let can_upload = !app.state.listing.bucket.is_empty();
+            let can_upload = !state.listing.bucket.is_empty();
             if ui
                 .add_enabled(can_upload, egui::Button::new("Upload…"))
                 .on_hover_text(
@@ -60,30 +61,28 @@ pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
                 )
                 .clicked()
             {
-                app.pick_files();
+                intents.push(Intent::PickFiles);
             }
-            if app.state.uploads.iter().any(|row| row.finished())
+            if state.uploads.iter().any(|row| row.finished())
                 && ui.button("Clear finished").clicked()
             {
-                app.state.uploads.retain(|row| !row.finished());
+                intents.push(Intent::ClearFinishedUploads);
             }
-            if let Some(notice) = &app.state.upload_notice {
+            if let Some(notice) = &state.upload_notice {
                 ui.colored_label(ui.visuals().warn_fg_color, notice);
-            } else if app.state.uploads.is_empty() {
+            } else if state.uploads.is_empty() {
                 ui.weak("Drag files here to upload them to the open folder and copy their link.");
             }
         });
-        let now = app.now();
-        let mut actions: Vec<(u64, Option<Collision>)> = Vec::new();
-        for row in &app.state.uploads {
+        for row in &state.uploads {
             ui.horizontal(|ui| {
-                let name = crate::s3::list::file_name(&row.key).to_owned();
+                let name = file_name(&row.key).to_owned();
                 ui.add_sized([200.0, 18.0], egui::Label::new(&name).truncate());
                 match &row.status {
                     UploadStatus::Queued => {
                         ui.weak("Waiting…");
                         if ui.button("Cancel").clicked() {
-                            actions.push((row.id, None));
+                            intents.push(Intent::CancelUpload(row.id));
                         }
                     }
                     UploadStatus::Running => {
@@ -119,11 +118,8 @@ pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
                             human_size(speed as u64)
                         ));
                         if ui.button("Cancel").clicked() {
-                            actions.push((row.id, None));
+                            intents.push(Intent::CancelUpload(row.id));
                         }
-                        // Progress events repaint; this keeps speed and time left fresh.
-                        ui.ctx()
-                            .request_repaint_after(std::time::Duration::from_millis(500));
                     }
                     UploadStatus::Conflict => {
                         ui.colored_label(
@@ -131,13 +127,22 @@ pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
                             format!("s3://{}/{} exists.", row.bucket, row.key),
                         );
                         if ui.button("Keep both").clicked() {
-                            actions.push((row.id, Some(Collision::KeepBoth)));
+                            intents.push(Intent::ResolveConflict {
+                                id: row.id,
+                                collision: Collision::KeepBoth,
+                            });
                         }
                         if ui.button("Replace").clicked() {
-                            actions.push((row.id, Some(Collision::Replace)));
+                            intents.push(Intent::ResolveConflict {
+                                id: row.id,
+                                collision: Collision::Replace,
+                            });
                         }
                         if ui.button("Skip").clicked() {
-                            actions.push((row.id, Some(Collision::Skip)));
+                            intents.push(Intent::ResolveConflict {
+                                id: row.id,
+                                collision: Collision::Skip,
+                            });
                         }
                     }
                     UploadStatus::Shared(link) => {
@@ -155,12 +160,6 @@ pub fn uploads_ui(app: &mut App, ui: &mut egui::Ui) {
                     }
                 }
             });
-        }
-        for (id, choice) in actions {
-            match choice {
-                Some(collision) => app.resolve_conflict(id, collision),
-                None => app.cancel_upload(id),
-            }
         }
         ui.add_space(2.0);
     });

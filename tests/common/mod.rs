@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
-use s3share::local_server::{LocalS3, LocalS3Options};
-use s3share::s3::Session;
+use s3share::Session;
+use testbed::{LocalS3, LocalS3Options};
 
 pub const ACCESS_KEY: &str = "s3share-test-access";
 pub const SECRET_KEY: &str = "s3share-test-secret-0123456789";

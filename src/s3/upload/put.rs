@@ -1,8 +1,6 @@
-//! Uploads: one PUT for small files, multipart for large ones (parts read from disk as they
-//! go, several in flight), never a silent overwrite, and no unfinished multipart upload left
-//! behind on cancel or failure.
+//! One attempt at storing a file under one key: a single PUT, or a multipart upload whose
+//! parts are read from disk as they are sent and which is aborted on every failure path.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
@@ -10,198 +8,11 @@ use aws_sdk_s3::primitives::{ByteStream, Length};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio_util::sync::CancellationToken;
 
-use super::error::{ErrorKind, S3Error};
-use super::session::Session;
+use super::{S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, part_size_for};
+use crate::s3::error::{ErrorKind, S3Error};
+use crate::s3::session::Session;
 
-const MIB: u64 = 1024 * 1024;
-/// Default part size; large files get larger parts so that no file needs more than
-/// `MAX_PARTS` parts.
-pub const DEFAULT_PART_SIZE: u64 = 8 * MIB;
-/// S3 refuses parts (other than the last) smaller than this.
-pub const S3_MIN_PART_SIZE: u64 = 5 * MIB;
-pub const MAX_PARTS: u64 = 10_000;
-pub const DEFAULT_CONCURRENCY: usize = 6;
-
-/// What to do when the key is already taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collision {
-    /// Stop and report `UploadOutcome::Exists` so the user can choose.
-    Ask,
-    /// Store as "name (1).ext", "name (2).ext", … whichever is free.
-    KeepBoth,
-    Replace,
-    Skip,
-}
-
-#[derive(Debug, Clone)]
-pub struct UploadRequest {
-    pub path: PathBuf,
-    pub bucket: String,
-    pub key: String,
-    pub collision: Collision,
-    /// Smallest part size; raised for very large files.
-    pub part_size: u64,
-    /// Parts in flight at once.
-    pub concurrency: usize,
-}
-
-impl UploadRequest {
-    pub fn new(path: impl Into<PathBuf>, bucket: &str, key: &str, collision: Collision) -> Self {
-        UploadRequest {
-            path: path.into(),
-            bucket: bucket.to_owned(),
-            key: key.to_owned(),
-            collision,
-            part_size: DEFAULT_PART_SIZE,
-            concurrency: DEFAULT_CONCURRENCY,
-        }
-    }
-}
-
-/// Progress as it happens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadProgress {
-    /// The upload began under `key`; `upload_id` is set for multipart uploads.
-    Started {
-        key: String,
-        total: u64,
-        upload_id: Option<String>,
-    },
-    /// Bytes acknowledged by the server so far.
-    Bytes(u64),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadOutcome {
-    Uploaded {
-        key: String,
-        size: u64,
-    },
-    /// `Collision::Skip` and the key was taken: nothing was sent.
-    Skipped {
-        key: String,
-    },
-    /// `Collision::Ask` and the key is taken (or was taken meanwhile): nothing was changed.
-    Exists {
-        key: String,
-    },
-    /// Cancelled; any multipart upload was aborted.
-    Cancelled,
-}
-
-/// The part size for a file: at least `min_part`, and large enough for `MAX_PARTS`.
-pub fn part_size_for(len: u64, min_part: u64) -> u64 {
-    let needed = len.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
-    min_part.max(needed)
-}
-
-/// "name (n).ext" beside `key`, keeping its folder and extension.
-pub fn numbered_key(key: &str, n: u32) -> String {
-    let (folder, name) = match key.rfind('/') {
-        Some(i) => key.split_at(i + 1),
-        None => ("", key),
-    };
-    match name.rfind('.') {
-        Some(dot) if dot > 0 => format!("{folder}{} ({n}){}", &name[..dot], &name[dot..]),
-        _ => format!("{folder}{name} ({n})"),
-    }
-}
-
-/// Content-Type from the file name (application/octet-stream when unknown).
-pub fn content_type_for(path: &Path) -> String {
-    mime_guess::from_path(path)
-        .first_or_octet_stream()
-        .essence_str()
-        .to_owned()
-}
-
-/// Uploads `request.path`. Progress goes to `on_progress`; `cancel` stops it and aborts
-/// any multipart upload.
-pub async fn upload_file(
-    session: &Session,
-    request: &UploadRequest,
-    cancel: &CancellationToken,
-    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
-) -> Result<UploadOutcome, S3Error> {
-    let path = &request.path;
-    let meta = tokio::fs::metadata(path).await.map_err(|e| {
-        S3Error::bad_input(format!(
-            "Cannot read the file {}: {e}. Check that it exists and that you may read it.",
-            path.display()
-        ))
-    })?;
-    if meta.is_dir() {
-        return Err(S3Error::bad_input(format!(
-            "{} is a folder: folders are not uploaded. Drop or pick the files inside it (or a zip of it).",
-            path.display()
-        )));
-    }
-    if request.key.is_empty() || request.key.ends_with('/') {
-        return Err(S3Error::bad_input(format!(
-            "The destination key {:?} is not a file name: end it with the file's name.",
-            request.key
-        )));
-    }
-    let len = meta.len();
-    let region = session.bucket_region(&request.bucket).await?;
-    let client = session.client_for(&region);
-    let content_type = content_type_for(path);
-
-    let mut key = request.key.clone();
-    let mut copies = 0;
-    // Keep both: "name (1).ext", "name (2).ext", … up to a sane limit.
-    let mut next_copy = |key: &mut String| {
-        copies += 1;
-        if copies > 1000 {
-            return Err(S3Error::bad_input(format!(
-                "More than 1000 copies of {} exist: choose another name.",
-                request.key
-            )));
-        }
-        *key = numbered_key(&request.key, copies);
-        Ok(())
-    };
-    // Overwrite only when asked to; otherwise let the server refuse a key that appeared
-    // meanwhile (If-None-Match: *).
-    let conditional = request.collision != Collision::Replace;
-    loop {
-        if conditional && exists(session, &client, &request.bucket, &key).await? {
-            match request.collision {
-                Collision::Ask => return Ok(UploadOutcome::Exists { key }),
-                Collision::Skip => return Ok(UploadOutcome::Skipped { key }),
-                Collision::KeepBoth => {
-                    next_copy(&mut key)?;
-                    continue;
-                }
-                Collision::Replace => {}
-            }
-        }
-        let put = Put {
-            session,
-            client: &client,
-            request,
-            key: &key,
-            len,
-            content_type: &content_type,
-            conditional,
-            cancel,
-            on_progress,
-        };
-        let attempt = if len <= request.part_size.max(S3_MIN_PART_SIZE) {
-            put.single().await
-        } else {
-            put.multipart().await
-        };
-        match attempt {
-            Err(Attempt::Taken) if request.collision == Collision::KeepBoth => next_copy(&mut key)?,
-            Err(Attempt::Taken) => return Ok(UploadOutcome::Exists { key }),
-            Err(Attempt::Failed(err)) => return Err(err),
-            Ok(outcome) => return Ok(outcome),
-        }
-    }
-}
-
-enum Attempt {
+pub(super) enum Attempt {
     /// The server refused because the key exists (412 on If-None-Match).
     Taken,
     Failed(S3Error),
@@ -210,22 +21,6 @@ enum Attempt {
 impl From<S3Error> for Attempt {
     fn from(err: S3Error) -> Self {
         Attempt::Failed(err)
-    }
-}
-
-async fn exists(
-    session: &Session,
-    client: &aws_sdk_s3::Client,
-    bucket: &str,
-    key: &str,
-) -> Result<bool, S3Error> {
-    match client.head_object().bucket(bucket).key(key).send().await {
-        Ok(_) => Ok(true),
-        Err(SdkError::ServiceError(ctx)) if ctx.raw().status().as_u16() == 404 => Ok(false),
-        Err(err) => Err(S3Error::from_sdk(
-            &err,
-            &session.doing("checking whether the name is free", Some(bucket), Some(key)),
-        )),
     }
 }
 
@@ -242,22 +37,22 @@ fn is_precondition_failed<E: ProvideErrorMetadata>(
 
 /// One attempt at storing the file under one key.
 #[derive(Clone, Copy)]
-struct Put<'a> {
-    session: &'a Session,
-    client: &'a aws_sdk_s3::Client,
-    request: &'a UploadRequest,
-    key: &'a str,
-    len: u64,
-    content_type: &'a str,
+pub(super) struct Put<'a> {
+    pub(super) session: &'a Session,
+    pub(super) client: &'a aws_sdk_s3::Client,
+    pub(super) request: &'a UploadRequest,
+    pub(super) key: &'a str,
+    pub(super) len: u64,
+    pub(super) content_type: &'a str,
     /// Refuse (412) if the key exists by then: If-None-Match: *.
-    conditional: bool,
-    cancel: &'a CancellationToken,
-    on_progress: &'a (dyn Fn(UploadProgress) + Send + Sync),
+    pub(super) conditional: bool,
+    pub(super) cancel: &'a CancellationToken,
+    pub(super) on_progress: &'a (dyn Fn(UploadProgress) + Send + Sync),
 }
 
 impl Put<'_> {
     /// What the user was doing, for error messages.
-    fn doing(&self, what: &'static str) -> super::error::Doing<'_> {
+    fn doing(&self, what: &'static str) -> crate::s3::error::Doing<'_> {
         self.session
             .doing(what, Some(&self.request.bucket), Some(self.key))
     }
@@ -270,7 +65,7 @@ impl Put<'_> {
         });
     }
 
-    async fn single(&self) -> Result<UploadOutcome, Attempt> {
+    pub(super) async fn single(&self) -> Result<UploadOutcome, Attempt> {
         let Put {
             client,
             request,
@@ -284,7 +79,10 @@ impl Put<'_> {
         } = *self;
         self.report_start(None);
         let body = ByteStream::from_path(&request.path).await.map_err(|e| {
-            S3Error::bad_input(format!("Cannot read {}: {e}", request.path.display()))
+            S3Error::plain(
+                ErrorKind::LocalFile,
+                format!("Cannot read {}: {e}", request.path.display()),
+            )
         })?;
         let mut put = client
             .put_object()
@@ -317,7 +115,7 @@ impl Put<'_> {
         }
     }
 
-    async fn multipart(&self) -> Result<UploadOutcome, Attempt> {
+    pub(super) async fn multipart(&self) -> Result<UploadOutcome, Attempt> {
         let Put {
             client,
             request,
@@ -423,10 +221,13 @@ impl Put<'_> {
                     return Err(S3Error::from_sdk(&err, &self.doing("uploading a part")).into());
                 }
                 Some(Ok(Err(PartError::Read(message)))) => {
-                    return Err(S3Error::bad_input(format!(
-                        "Reading {} failed during the upload: {message}. Nothing was stored.",
-                        request.path.display()
-                    ))
+                    return Err(S3Error::plain(
+                        ErrorKind::LocalFile,
+                        format!(
+                            "Reading {} failed during the upload: {message}. Nothing was stored.",
+                            request.path.display()
+                        ),
+                    )
                     .into());
                 }
                 Some(Err(join_error)) => {
@@ -481,7 +282,7 @@ async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: 
     match aborted {
         Ok(Ok(_)) => tracing::info!(bucket, key, "multipart upload aborted"),
         Ok(Err(err)) => {
-            tracing::warn!(bucket, key, error = %super::error::chain(&err), "could not abort the multipart upload")
+            tracing::warn!(bucket, key, error = %crate::s3::error::chain(&err), "could not abort the multipart upload")
         }
         Err(_) => tracing::warn!(bucket, key, "aborting the multipart upload timed out"),
     }
@@ -497,36 +298,4 @@ enum PartError {
             >,
         >,
     ),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn part_size_grows_so_no_file_needs_more_than_ten_thousand_parts() {
-        assert_eq!(part_size_for(100 * MIB, DEFAULT_PART_SIZE), 8 * MIB);
-        let five_tib = 5 * 1024 * 1024 * MIB;
-        let size = part_size_for(five_tib, DEFAULT_PART_SIZE);
-        assert!(five_tib.div_ceil(size) <= MAX_PARTS);
-        assert_eq!(size % MIB, 0);
-    }
-
-    #[test]
-    fn numbered_keys_keep_folder_and_extension() {
-        assert_eq!(numbered_key("a/b/report.pdf", 1), "a/b/report (1).pdf");
-        assert_eq!(numbered_key("notes", 2), "notes (2)");
-        assert_eq!(numbered_key("dir.v2/.env", 3), "dir.v2/.env (3)");
-        assert_eq!(numbered_key("archive.tar.gz", 1), "archive.tar (1).gz");
-    }
-
-    #[test]
-    fn content_type_follows_the_extension() {
-        assert_eq!(content_type_for(Path::new("a.pdf")), "application/pdf");
-        assert_eq!(content_type_for(Path::new("a.csv")), "text/csv");
-        assert_eq!(
-            content_type_for(Path::new("noext")),
-            "application/octet-stream"
-        );
-    }
 }

@@ -1,12 +1,19 @@
-//! The demo bucket: a real S3 server embedded in the app (see `local_server`), with a few
-//! sample files under the user's data directory and keys generated on first use, so a
-//! newcomer can browse, share and upload before configuring AWS.
+//! The demo bucket: a real S3 server embedded in the app (`server`), with a few sample files
+//! under the user's data directory and keys generated on first use, so a newcomer can
+//! browse, share and upload before configuring AWS.
+//!
+//! Why this is in the product: the README's first command (`cargo run -- --demo`) and the
+//! window's "Try the demo bucket" must show something useful without any AWS account. It
+//! sits behind the default-on `demo` cargo feature, the only reason the product links
+//! `s3s`/`s3s-fs`; a build without it has no demo and no embedded server.
+
+mod server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::local_server::{LocalS3, LocalS3Options};
 use crate::s3::Session;
+use server::DemoServer;
 
 pub const DEMO_BUCKET: &str = "demo-bucket";
 pub const DEMO_PROFILE: &str = "demo (local)";
@@ -43,7 +50,8 @@ pub fn data_dir() -> Option<PathBuf> {
 /// A running demo: the server and a session signed in to it.
 #[derive(Debug)]
 pub struct Demo {
-    pub server: LocalS3,
+    /// Serves as long as the demo is in use; dropping it stops the server.
+    _server: DemoServer,
     pub session: Session,
 }
 
@@ -63,16 +71,7 @@ pub async fn start(base: &Path) -> std::io::Result<Demo> {
         }
     }
     let (access_key, secret_key) = demo_keys(base)?;
-    let server = LocalS3::start(
-        &root,
-        &access_key,
-        &secret_key,
-        LocalS3Options {
-            buckets: vec![DEMO_BUCKET.to_owned()],
-            ..LocalS3Options::default()
-        },
-    )
-    .await?;
+    let server = DemoServer::start(&root, &access_key, &secret_key).await?;
     let session = Session::with_static_keys(
         DEMO_PROFILE,
         &server.endpoint(),
@@ -80,7 +79,10 @@ pub async fn start(base: &Path) -> std::io::Result<Demo> {
         &access_key,
         &secret_key,
     );
-    Ok(Demo { server, session })
+    Ok(Demo {
+        _server: server,
+        session,
+    })
 }
 
 /// The demo's key pair, made on first use and kept readable by the owner only.

@@ -1,206 +1,26 @@
-//! The only way the window asks for work: a `Command` goes to a task on the Tokio
-//! runtime, and an `Event` comes back, followed by a repaint request. The UI never awaits.
+//! The worker's side: one loop on the runtime takes commands in order; each request runs
+//! as its own task, so a slow listing never holds up a link.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::SystemTime;
 
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
-
-use crate::s3::list::BucketEntry;
-use crate::s3::upload::{Collision, UploadOutcome, UploadProgress, UploadRequest, upload_file};
-use crate::s3::{
-    ListPage, ProfileFilesSource, ProfileInfo, S3Error, Session, ShareLink, ShareOptions,
-    UploadLink, list_profiles,
-};
-use crate::share::Expiry;
-use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
 
+use super::{Command, Event, SignedIn, UploadEnd, Waker, WorkerConfig};
+use crate::s3::upload::{UploadOutcome, UploadProgress, UploadRequest, upload_file};
+use crate::s3::{S3Error, Session, ShareOptions, list_profiles};
+use crate::share::Clock;
+
 /// Uploads that run at once; the rest wait in the queue.
-const PARALLEL_UPLOADS: usize = 2;
-
-/// What the window asks for.
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Read the profile list from the AWS config files.
-    LoadProfiles,
-    /// Sign in with a profile (None: AWS_PROFILE or default), optionally forcing a region.
-    Connect {
-        profile: Option<String>,
-        region: Option<String>,
-    },
-    /// Start the embedded demo S3 server and sign in to it.
-    StartDemo,
-    /// List the buckets of the current session.
-    ListBuckets,
-    /// List a folder; every page comes back as `ObjectsPage` with this generation.
-    ListObjects {
-        bucket: String,
-        prefix: String,
-        generation: u64,
-    },
-    /// Make a download link (HEAD check, then local signing).
-    Share {
-        bucket: String,
-        key: String,
-        options: ShareOptions,
-    },
-    /// Upload a file to `key`, then make its link with `share`. Progress comes back as
-    /// `Upload*` events with `id`.
-    Upload {
-        id: u64,
-        path: PathBuf,
-        bucket: String,
-        key: String,
-        collision: Collision,
-        share: ShareOptions,
-    },
-    /// Cancel one upload (a multipart upload is aborted).
-    CancelUpload { id: u64 },
-    /// Cancel every upload and report on `done` once they have all stopped (quitting).
-    Shutdown { done: mpsc::Sender<()> },
-    /// Write the link history to disk (off the UI thread; in order, one after another).
-    SaveHistory(crate::history::History),
-    /// Open the native file dialog (on the runtime, never on the UI thread).
-    PickFiles,
-    /// Make an upload ("send me a file") link.
-    MakeUploadLink {
-        bucket: String,
-        key: String,
-        content_type: Option<String>,
-        expiry: Expiry,
-    },
-}
-
-/// What comes back.
-#[derive(Debug, Clone)]
-pub enum Event {
-    Profiles(Vec<ProfileInfo>),
-    /// Signed in; the credentials were resolved.
-    Connected(SignedIn),
-    ConnectFailed(S3Error),
-    Buckets(Result<Vec<BucketEntry>, S3Error>),
-    ObjectsPage {
-        generation: u64,
-        page: ListPage,
-    },
-    /// The listing of `generation` ended (Ok) or failed.
-    ObjectsDone {
-        generation: u64,
-        result: Result<(), S3Error>,
-    },
-    Shared(Result<ShareLink, S3Error>),
-    UploadLinkMade(Result<UploadLink, S3Error>),
-    /// The upload began under `key` (which may differ from the one asked for: keep both).
-    UploadStarted {
-        id: u64,
-        key: String,
-        total: u64,
-    },
-    UploadProgress {
-        id: u64,
-        bytes: u64,
-    },
-    /// The key is taken: the user chooses keep both, replace or skip.
-    UploadConflict {
-        id: u64,
-        key: String,
-    },
-    UploadFinished {
-        id: u64,
-        result: Result<UploadEnd, S3Error>,
-    },
-    /// Files chosen in the file dialog (empty when cancelled).
-    FilesPicked(Vec<PathBuf>),
-    /// No file dialog can open here (no portal / D-Bus session).
-    NoFileDialog,
-}
-
-/// A session the worker has signed in with, as the window shows it.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub profile: ProfileInfo,
-    pub region: String,
-    /// False when the profile names no region (the window offers a picker).
-    pub region_from_profile: bool,
-    /// When the signing credentials end (None: they do not expire).
-    pub credentials_expire_at: Option<SystemTime>,
-    /// The embedded demo server rather than an AWS profile.
-    pub demo: bool,
-}
-
-/// How an upload ended.
-#[derive(Debug, Clone)]
-pub enum UploadEnd {
-    /// Uploaded and shared: the link goes to the clipboard.
-    Shared(ShareLink),
-    /// Uploaded, but the link could not be made.
-    UploadedNotShared(S3Error),
-    Skipped,
-    Cancelled,
-}
-
-/// Called after every event so the window wakes up (egui's request_repaint).
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
-
-/// The window's handle: send commands, drain events.
-pub struct WorkerHandle {
-    commands: UnboundedSender<Command>,
-    events: mpsc::Receiver<Event>,
-}
-
-impl WorkerHandle {
-    pub fn send(&self, command: Command) {
-        // The worker only stops when the runtime shuts down, i.e. when the app exits.
-        if self.commands.send(command).is_err() {
-            tracing::warn!("worker has stopped; command dropped");
-        }
-    }
-
-    /// Every event that has arrived, without waiting.
-    pub fn drain(&self) -> Vec<Event> {
-        self.events.try_iter().collect()
-    }
-}
-
-/// Where the worker finds profiles and the demo's data.
-#[derive(Debug, Clone, Default)]
-pub struct WorkerConfig {
-    pub profile_files: ProfileFilesSource,
-    pub data_dir: Option<PathBuf>,
-}
-
-/// Starts the worker on `runtime`.
-pub fn spawn(runtime: &tokio::runtime::Handle, config: WorkerConfig, waker: Waker) -> WorkerHandle {
-    let (command_tx, command_rx) = unbounded_channel();
-    let (event_tx, event_rx) = mpsc::channel();
-    let worker = Worker {
-        config,
-        session: None,
-        demo: None,
-        listing: None,
-        uploads: HashMap::new(),
-        upload_slots: Arc::new(tokio::sync::Semaphore::new(PARALLEL_UPLOADS)),
-        dialog_open: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-        out: Outbox {
-            tx: event_tx,
-            waker,
-        },
-    };
-    runtime.spawn(worker.run(command_rx));
-    WorkerHandle {
-        commands: command_tx,
-        events: event_rx,
-    }
-}
+pub(super) const PARALLEL_UPLOADS: usize = 2;
 
 #[derive(Clone)]
-struct Outbox {
-    tx: mpsc::Sender<Event>,
-    waker: Waker,
+pub(super) struct Outbox {
+    pub(super) tx: mpsc::Sender<Event>,
+    pub(super) waker: Waker,
 }
 
 impl Outbox {
@@ -212,19 +32,22 @@ impl Outbox {
     }
 }
 
-struct Worker {
-    config: WorkerConfig,
-    session: Option<Session>,
-    demo: Option<crate::demo::Demo>,
-    listing: Option<JoinHandle<()>>,
-    uploads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
-    upload_slots: Arc<tokio::sync::Semaphore>,
-    dialog_open: Arc<std::sync::atomic::AtomicBool>,
-    out: Outbox,
+pub(super) struct Worker {
+    pub(super) config: WorkerConfig,
+    /// The window's clock: every session signs by it.
+    pub(super) clock: Clock,
+    pub(super) session: Option<Session>,
+    #[cfg(feature = "demo")]
+    pub(super) demo: Option<crate::demo::Demo>,
+    pub(super) listing: Option<JoinHandle<()>>,
+    pub(super) uploads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
+    pub(super) upload_slots: Arc<tokio::sync::Semaphore>,
+    pub(super) dialog_open: Arc<std::sync::atomic::AtomicBool>,
+    pub(super) out: Outbox,
 }
 
 impl Worker {
-    async fn run(mut self, mut commands: UnboundedReceiver<Command>) {
+    pub(super) async fn run(mut self, mut commands: UnboundedReceiver<Command>) {
         while let Some(command) = commands.recv().await {
             self.handle(command).await;
         }
@@ -252,23 +75,7 @@ impl Worker {
             }
             Command::StartDemo => {
                 self.stop_listing();
-                let started = match &self.demo {
-                    Some(demo) => Ok(demo.session.clone()),
-                    None => match self.config.data_dir.clone().or_else(crate::demo::data_dir) {
-                        Some(dir) => crate::demo::start(&dir).await.map(|demo| {
-                            let session = demo.session.clone();
-                            self.demo = Some(demo);
-                            session
-                        }),
-                        None => Err(std::io::Error::other("no data directory")),
-                    },
-                };
-                match started {
-                    Ok(session) => self.signed_in(session, true).await,
-                    Err(err) => self.out.send(Event::ConnectFailed(S3Error::bad_input(format!(
-                        "The demo bucket could not start: {err}. Check that the data directory is writable."
-                    )))),
-                }
+                self.start_demo().await;
             }
             Command::ListBuckets => {
                 self.spawn_request(
@@ -394,9 +201,38 @@ impl Worker {
         }
     }
 
+    #[cfg(feature = "demo")]
+    async fn start_demo(&mut self) {
+        let started = match &self.demo {
+            Some(demo) => Ok(demo.session.clone()),
+            None => match self.config.data_dir.clone().or_else(crate::demo::data_dir) {
+                Some(dir) => crate::demo::start(&dir).await.map(|demo| {
+                    let session = demo.session.clone();
+                    self.demo = Some(demo);
+                    session
+                }),
+                None => Err(std::io::Error::other("no data directory")),
+            },
+        };
+        match started {
+            Ok(session) => self.signed_in(session, true).await,
+            Err(err) => self.out.send(Event::ConnectFailed(S3Error::bad_input(format!(
+                "The demo bucket could not start: {err}. Check that the data directory is writable."
+            )))),
+        }
+    }
+
+    #[cfg(not(feature = "demo"))]
+    async fn start_demo(&mut self) {
+        self.out.send(Event::ConnectFailed(S3Error::bad_input(
+            "This build of S3 Share has no demo bucket (it was built without the \"demo\" feature).",
+        )));
+    }
+
     /// Resolves the credentials now, so "no credentials" and "expired SSO session" show at
     /// once and the expiry of what will sign is known before any link is made.
     async fn signed_in(&mut self, session: Session, demo: bool) {
+        let session = session.with_clock(self.clock.clone());
         match session.current_credentials("signing in").await {
             Ok(credentials) => {
                 self.out.send(Event::Connected(SignedIn {

@@ -1,6 +1,6 @@
-//! A real S3 server inside the process: `s3s` + `s3s-fs` on 127.0.0.1 at a random port.
-//! It checks SigV4 signatures and link expiry, so the demo bucket and the tests exercise
-//! exactly what AWS would decide.
+//! The test bed (a dev-dependency only, never part of the product): a real S3 server inside
+//! the test process, `s3s` + `s3s-fs` on 127.0.0.1 at a random port. It checks SigV4
+//! signatures and link expiry, so tests exercise exactly what AWS would decide.
 //!
 //! A thin gate in front of `s3s` adds what AWS does and s3s-fs does not, after s3s has
 //! checked the signature: the `response-*` overrides of a GET (Content-Disposition);
@@ -20,6 +20,9 @@ use s3s::auth::SimpleAuth;
 use s3s::service::{S3Service, S3ServiceBuilder};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+/// The header S3 puts on HeadBucket answers (and on wrong-region refusals).
+const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
 /// How to start a local server.
 #[derive(Debug, Clone, Default)]
@@ -176,9 +179,7 @@ impl RegionGate {
         let is_get = req.method() == http::Method::GET;
         let mut response = self.service.call(req.map(s3s::Body::from)).await?;
         if gate_regions && let Ok(value) = http::HeaderValue::from_str(&bucket_region) {
-            response
-                .headers_mut()
-                .insert(crate::s3::region::BUCKET_REGION_HEADER, value);
+            response.headers_mut().insert(BUCKET_REGION_HEADER, value);
         }
         // s3s-fs ignores the response-* overrides; AWS applies them to a GET that passed
         // the signature check (they are part of what is signed), so do the same here.
@@ -281,9 +282,7 @@ fn wrong_region_response(
         )
     };
     if let Ok(value) = http::HeaderValue::from_str(expected) {
-        response
-            .headers_mut()
-            .insert(crate::s3::region::BUCKET_REGION_HEADER, value);
+        response.headers_mut().insert(BUCKET_REGION_HEADER, value);
     }
     response
 }

@@ -1,0 +1,204 @@
+//! Intent -> state changes and commands: the one place the window's requests become work.
+
+use super::App;
+use crate::intent::Intent;
+use crate::s3::ShareOptions;
+use crate::state::{Effect, State};
+use crate::worker::Command;
+
+impl App {
+    pub(super) fn handle(&mut self, intent: Intent) -> Vec<Effect> {
+        effects_of(&mut self.state, intent)
+    }
+}
+
+/// What `intent` changes in `state`, and the work it starts.
+pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
+    let send = |command| vec![Effect::Send(command)];
+    match intent {
+        Intent::Connect { profile, region } => connect(state, profile, region),
+        Intent::RetrySignIn => {
+            let (profile, region) = (state.selected_profile.clone(), state.region_choice.clone());
+            connect(state, profile, region)
+        }
+        Intent::StartDemo => {
+            state.forget_session();
+            send(Command::StartDemo)
+        }
+        Intent::RefreshBuckets => {
+            state.buckets.start();
+            send(Command::ListBuckets)
+        }
+        Intent::OpenFolder { bucket, prefix } => vec![state.list_folder(&bucket, &prefix)],
+        Intent::GoUp => match state.parent_prefix() {
+            Some(parent) if !state.listing.bucket.is_empty() => {
+                let bucket = state.listing.bucket.clone();
+                vec![state.list_folder(&bucket, &parent)]
+            }
+            _ => Vec::new(),
+        },
+        Intent::SelectObject(key) => {
+            state.select_object(&key);
+            Vec::new()
+        }
+        Intent::SortBy(column) => {
+            state.sort_by(column);
+            Vec::new()
+        }
+        Intent::CopyLink => copy_link(state),
+        Intent::CopyAgain(url) => vec![Effect::Copy(url)],
+        Intent::CopyCurlCommand(link) => vec![Effect::CopyCurl(link)],
+        Intent::MakeUploadLink => {
+            let key = state.upload_key.trim().to_owned();
+            let content_type =
+                Some(state.upload_content_type.trim().to_owned()).filter(|t| !t.is_empty());
+            state.upload_link = None;
+            send(Command::MakeUploadLink {
+                bucket: state.listing.bucket.clone(),
+                key,
+                content_type,
+                expiry: state.share.expiry,
+            })
+        }
+        Intent::QueueUpload(path) => state.queue_upload(path),
+        Intent::PickFiles => send(Command::PickFiles),
+        Intent::ResolveConflict { id, collision } => state.resolve_conflict(id, collision),
+        Intent::CancelUpload(id) => send(Command::CancelUpload { id }),
+        Intent::ClearFinishedUploads => {
+            state.uploads.retain(|row| !row.finished());
+            Vec::new()
+        }
+    }
+}
+
+/// Signs in with another profile (or the same one again: Retry).
+fn connect(state: &mut State, profile: Option<String>, region: Option<String>) -> Vec<Effect> {
+    state.forget_session();
+    state.selected_profile = profile.clone();
+    state.region_choice = region.clone();
+    vec![Effect::Send(Command::Connect { profile, region })]
+}
+
+/// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
+fn copy_link(state: &mut State) -> Vec<Effect> {
+    let Some(key) = state.selected_key.clone() else {
+        return Vec::new();
+    };
+    if state.sharing {
+        return Vec::new();
+    }
+    let download_filename = match state.share.download_filename() {
+        Ok(name) => name,
+        Err(err) => {
+            state.share_error = Some(crate::s3::S3Error::bad_input(err.to_string()));
+            return Vec::new();
+        }
+    };
+    state.sharing = true;
+    state.share_error = None;
+    vec![Effect::Send(Command::Share {
+        bucket: state.listing.bucket.clone(),
+        key,
+        options: ShareOptions {
+            expiry: state.share.expiry,
+            download_filename,
+        },
+    })]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::s3::upload::Collision;
+    use crate::share::Expiry;
+
+    fn sent(effects: &[Effect]) -> Vec<&Command> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send(command) => Some(command),
+                Effect::Copy(_) | Effect::CopyCurl(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copy_link_asks_for_the_selected_object_with_the_chosen_lifetime_once() {
+        let mut state = State::default();
+        state.open_folder("b", "docs/");
+        state.select_object("docs/a.txt");
+        state.share.set_preset(8);
+        let effects = effects_of(&mut state, Intent::CopyLink);
+        let [
+            Command::Share {
+                bucket,
+                key,
+                options,
+            },
+        ] = sent(&effects)[..]
+        else {
+            panic!("one Share command: {effects:?}");
+        };
+        assert_eq!((bucket.as_str(), key.as_str()), ("b", "docs/a.txt"));
+        assert_eq!(options.expiry, Expiry::MAX);
+        assert!(state.sharing);
+        // A second click while the first link is on its way asks for nothing.
+        assert!(effects_of(&mut state, Intent::CopyLink).is_empty());
+    }
+
+    #[test]
+    fn a_bad_download_filename_is_refused_before_any_request() {
+        let mut state = State::default();
+        state.select_object("a.txt");
+        state.share.filename_enabled = true;
+        state.share.filename = "a\nb".into();
+        assert!(effects_of(&mut state, Intent::CopyLink).is_empty());
+        assert!(
+            state
+                .share_error
+                .as_ref()
+                .is_some_and(|e| e.message.contains("control character"))
+        );
+    }
+
+    #[test]
+    fn going_up_lists_the_parent_and_at_the_top_does_nothing() {
+        let mut state = State::default();
+        state.open_folder("b", "a/b/");
+        let effects = effects_of(&mut state, Intent::GoUp);
+        assert!(matches!(
+            sent(&effects)[..],
+            [Command::ListObjects { prefix, .. }] if prefix == "a/"
+        ));
+        state.open_folder("b", "");
+        assert!(effects_of(&mut state, Intent::GoUp).is_empty());
+    }
+
+    #[test]
+    fn answering_a_name_conflict_sends_the_upload_again_with_that_answer() {
+        let mut state = State::default();
+        state.connection =
+            crate::state::Connection::Connected(crate::worker::SignedIn::demo_for_tests());
+        state.open_folder("b", "in/");
+        let queued = effects_of(&mut state, Intent::QueueUpload("/tmp/x.pdf".into()));
+        assert!(matches!(
+            sent(&queued)[..],
+            [Command::Upload { key, collision: Collision::Ask, .. }] if key == "in/x.pdf"
+        ));
+        let id = state.uploads[0].id;
+        let again = effects_of(
+            &mut state,
+            Intent::ResolveConflict {
+                id,
+                collision: Collision::KeepBoth,
+            },
+        );
+        assert!(matches!(
+            sent(&again)[..],
+            [Command::Upload {
+                collision: Collision::KeepBoth,
+                ..
+            }]
+        ));
+    }
+}

@@ -1,0 +1,56 @@
+//! Lays out the panels, collects the intents they push (and the keyboard's), and hands
+//! them to `intents`.
+
+use super::App;
+use crate::intent::Intent;
+
+impl App {
+    /// Draws the whole window.
+    pub(super) fn window_ui(&mut self, ui: &mut egui::Ui) {
+        let now = self.now();
+        let mut intents = Vec::new();
+        let state = &mut self.state;
+        crate::ui::profile_bar_ui(ui, state, &mut intents);
+        crate::ui::uploads_ui(ui, state, now, &mut intents);
+        crate::ui::buckets_ui(ui, state, &mut intents);
+        if state.selected_key.is_some() || state.connected() {
+            crate::ui::share_panel_ui(ui, state, now, &mut intents);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            crate::ui::objects_ui(ui, state, &mut intents);
+        });
+        keyboard(ui.ctx(), state.selected_key.is_some(), &mut intents);
+        crate::ui::drop_ui(ui.ctx(), state, &mut intents);
+        for intent in intents {
+            let effects = self.handle(intent);
+            self.carry_out(ui.ctx(), effects);
+        }
+        if let Some(after) = self.state.repaint_after() {
+            ui.ctx().request_repaint_after(after);
+        }
+        if let Some(created) = self.first_frame_marker.take() {
+            let in_app = created.elapsed().as_millis();
+            eprintln!("s3share: first frame ({in_app} ms after the app was created)");
+        }
+    }
+}
+
+/// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up.
+fn keyboard(ctx: &egui::Context, file_selected: bool, intents: &mut Vec<Intent>) {
+    if ctx.egui_wants_keyboard_input() {
+        return;
+    }
+    let (copy, up) = ctx.input_mut(|i| {
+        let copy = i.events.iter().any(|e| matches!(e, egui::Event::Copy))
+            || i.consume_key(egui::Modifiers::COMMAND, egui::Key::C);
+        let up = i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)
+            || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp);
+        (copy, up)
+    });
+    if copy && file_selected {
+        intents.push(Intent::CopyLink);
+    }
+    if up {
+        intents.push(Intent::GoUp);
+    }
+}

@@ -1,0 +1,50 @@
+//! What the person at the window asked for. Panels push these and nothing else; `App`
+//! turns each into state changes and worker commands in one place (`app/intents.rs`).
+
+use std::path::PathBuf;
+
+use crate::s3::UploadLink;
+use crate::s3::upload::Collision;
+use crate::share::SignedUrl;
+use crate::state::SortColumn;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Sign in with this profile (None: AWS_PROFILE or default), optionally forcing a region.
+    Connect {
+        profile: Option<String>,
+        region: Option<String>,
+    },
+    /// Sign in again with the same profile and region (Retry, after `aws sso login`).
+    RetrySignIn,
+    /// Switch to the embedded demo bucket.
+    StartDemo,
+    /// Load the bucket list again.
+    RefreshBuckets,
+    /// Show a folder ("" is the bucket's top); the folder already shown is listed again.
+    OpenFolder { bucket: String, prefix: String },
+    /// Go to the parent of the folder shown.
+    GoUp,
+    /// Select an object to share.
+    SelectObject(String),
+    /// Sort the listing by a column; the same column again reverses the order.
+    SortBy(SortColumn),
+    /// Make a fresh link for the selected object and copy it.
+    CopyLink,
+    /// Copy a link made earlier again (recent links, the upload link).
+    CopyAgain(SignedUrl),
+    /// Copy the ready-to-paste curl command of an upload link.
+    CopyCurlCommand(UploadLink),
+    /// Make an upload ("send me a file") link for the key and type in the form.
+    MakeUploadLink,
+    /// Upload a file into the open folder, then share it.
+    QueueUpload(PathBuf),
+    /// Open the file dialog to choose files to upload.
+    PickFiles,
+    /// The answer to "this name is taken" for upload `id`.
+    ResolveConflict { id: u64, collision: Collision },
+    /// Stop upload `id` (a multipart upload is aborted).
+    CancelUpload(u64),
+    /// Remove finished uploads from the list.
+    ClearFinishedUploads,
+}

@@ -1,0 +1,160 @@
+//! The one reducer: how each worker event changes the state, and what follows from it.
+
+use super::{Connection, Effect, Remote, State, UploadStatus};
+use crate::history::HistoryEntry;
+use crate::s3::ShareLink;
+use crate::worker::{Command, Event, UploadEnd};
+
+impl State {
+    /// Applies one worker event; the effects are for `App` to carry out.
+    pub fn apply(&mut self, event: Event) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            Event::Profiles(profiles) => {
+                self.profiles = profiles;
+                self.profiles_loaded = true;
+            }
+            Event::Connected(signed_in) => {
+                let profile = signed_in.profile.name.clone();
+                self.selected_profile = Some(profile.clone());
+                self.connection = Connection::Connected(signed_in);
+                self.buckets.start();
+                effects.push(Effect::Send(Command::ListBuckets));
+                if let Some((bucket, prefix)) = self.take_restore(&profile) {
+                    effects.push(self.list_folder(&bucket, &prefix));
+                }
+            }
+            Event::ConnectFailed(error) => {
+                self.connection = Connection::Failed(error);
+                self.buckets = Remote::NotRequested;
+            }
+            Event::Buckets(result) => {
+                // With a single bucket (the demo, a scoped profile) there is nothing to choose.
+                let only_bucket = match &result {
+                    Ok(buckets) if buckets.len() == 1 => Some(buckets[0].name.clone()),
+                    _ => None,
+                };
+                self.buckets.finish(result);
+                if let Some(bucket) = only_bucket
+                    && self.listing.bucket.is_empty()
+                {
+                    effects.push(self.list_folder(&bucket, ""));
+                }
+            }
+            Event::ObjectsPage { generation, page } => {
+                if generation == self.listing.generation {
+                    self.listing.drop_previous_rows();
+                    self.listing.folders.extend(page.folders);
+                    self.listing.objects.extend(page.objects);
+                }
+            }
+            Event::ObjectsDone { generation, result } => {
+                if generation == self.listing.generation {
+                    self.listing.loading = false;
+                    match result {
+                        Err(error) => self.listing.error = Some(error),
+                        // An empty folder sends no page: clear the old rows now.
+                        Ok(()) => self.listing.drop_previous_rows(),
+                    }
+                }
+            }
+            Event::Shared(result) => {
+                self.sharing = false;
+                match result {
+                    Ok(link) if Some(&link.key) == self.selected_key.as_ref() => {
+                        self.share_error = None;
+                        effects.extend(self.hand_out(link));
+                    }
+                    // A link for an object no longer selected: the user moved on.
+                    Ok(_) => {}
+                    Err(error) => self.share_error = Some(error),
+                }
+            }
+            Event::UploadStarted { id, key, total } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.key = key;
+                    row.total = total;
+                    row.done = 0;
+                    row.started = Some(std::time::Instant::now());
+                    row.status = UploadStatus::Running;
+                }
+            }
+            Event::UploadProgress { id, bytes } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.done = bytes;
+                }
+            }
+            Event::UploadConflict { id, key } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.key = key;
+                    row.status = UploadStatus::Conflict;
+                }
+            }
+            Event::UploadFinished { id, result } => {
+                effects.extend(self.upload_finished(id, result))
+            }
+            Event::FilesPicked(paths) => {
+                for path in paths {
+                    effects.extend(self.queue_upload(path));
+                }
+            }
+            Event::NoFileDialog => {
+                self.upload_notice = Some(
+                    "No file dialog is available on this desktop: drag the files onto the window instead."
+                        .to_owned(),
+                );
+            }
+            Event::UploadLinkMade(result) => match result {
+                Ok(link) => {
+                    self.upload_link = Some(link);
+                    self.upload_error = None;
+                }
+                Err(error) => self.upload_error = Some(error),
+            },
+        }
+        effects
+    }
+
+    fn upload_finished(
+        &mut self,
+        id: u64,
+        result: Result<UploadEnd, crate::s3::S3Error>,
+    ) -> Vec<Effect> {
+        let Some(row) = self.upload_mut(id) else {
+            return Vec::new();
+        };
+        row.status = match result {
+            Ok(UploadEnd::Shared(link)) => UploadStatus::Shared(link),
+            Ok(UploadEnd::UploadedNotShared(error)) => UploadStatus::Failed(error),
+            Ok(UploadEnd::Skipped) => UploadStatus::Skipped,
+            Ok(UploadEnd::Cancelled) => UploadStatus::Cancelled,
+            Err(error) => UploadStatus::Failed(error),
+        };
+        let UploadStatus::Shared(link) = &row.status else {
+            return Vec::new();
+        };
+        row.done = row.total;
+        let link = link.clone();
+        let mut effects = Vec::new();
+        // The new object becomes the selection, its link the one counting down, and the
+        // folder it went to is listed again so it shows.
+        if link.bucket == self.listing.bucket {
+            self.select_object(&link.key);
+            let (bucket, prefix) = (self.listing.bucket.clone(), self.listing.prefix.clone());
+            effects.push(self.list_folder(&bucket, &prefix));
+        }
+        effects.extend(self.hand_out(link));
+        effects
+    }
+
+    /// A new link: it counts down on screen, goes to the clipboard and into the history.
+    fn hand_out(&mut self, link: ShareLink) -> Vec<Effect> {
+        self.history.add(HistoryEntry::of(&link));
+        let effects = vec![
+            Effect::Copy(link.url.clone()),
+            Effect::Send(Command::SaveHistory(self.history.clone())),
+        ];
+        self.link = Some(link);
+        effects
+    }
+}

@@ -1,0 +1,187 @@
+//! The folder being shown: its rows as pages arrive (a generation drops pages of an older
+//! listing), the filter and sort, and the rows cached between frames.
+
+use super::{Effect, State};
+use crate::s3::{BucketEntry, ObjectEntry, file_name};
+use crate::worker::Command;
+
+/// The folder being shown.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub bucket: String,
+    pub prefix: String,
+    pub generation: u64,
+    pub folders: Vec<String>,
+    pub objects: Vec<ObjectEntry>,
+    /// Pages are still arriving.
+    pub loading: bool,
+    /// True until the first page of a refresh arrives: the old rows stay on screen.
+    pub showing_previous: bool,
+    pub error: Option<crate::s3::S3Error>,
+}
+
+impl Listing {
+    /// The first page of a refresh replaces what was shown meanwhile.
+    pub(super) fn drop_previous_rows(&mut self) {
+        if self.showing_previous {
+            self.folders.clear();
+            self.objects.clear();
+            self.showing_previous = false;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    Size,
+    Modified,
+}
+
+/// What the filtered, sorted object rows depend on.
+type RowKey = (u64, usize, String, SortColumn, bool);
+
+/// The object rows of the last frame, recomputed only when their inputs change: scrolling
+/// a long listing repaints often, and sorting thousands of rows per frame is wasted work.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RowCache {
+    key: Option<RowKey>,
+    rows: Vec<usize>,
+}
+
+impl State {
+    /// Opens a folder: a new generation, so pages of an older listing are ignored.
+    /// Returns the generation to request.
+    pub fn open_folder(&mut self, bucket: &str, prefix: &str) -> u64 {
+        let refresh = self.listing.bucket == bucket && self.listing.prefix == prefix;
+        let generation = self.listing.generation + 1;
+        if refresh {
+            self.listing.showing_previous = true;
+        } else {
+            self.listing = Listing {
+                bucket: bucket.to_owned(),
+                prefix: prefix.to_owned(),
+                ..Listing::default()
+            };
+            self.selected_key = None;
+            self.link = None;
+            self.share_error = None;
+            self.object_filter.clear();
+        }
+        self.listing.generation = generation;
+        self.listing.loading = true;
+        self.listing.error = None;
+        self.upload_key = prefix.to_owned();
+        generation
+    }
+
+    /// `open_folder`, and the request for its pages.
+    pub fn list_folder(&mut self, bucket: &str, prefix: &str) -> Effect {
+        let generation = self.open_folder(bucket, prefix);
+        Effect::Send(Command::ListObjects {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+            generation,
+        })
+    }
+
+    /// The parent folder of the one shown ("" at the top).
+    pub fn parent_prefix(&self) -> Option<String> {
+        let prefix = self.listing.prefix.strip_suffix('/')?;
+        Some(match prefix.rfind('/') {
+            Some(i) => prefix[..=i].to_owned(),
+            None => String::new(),
+        })
+    }
+
+    pub fn select_object(&mut self, key: &str) {
+        if self.selected_key.as_deref() != Some(key) {
+            self.selected_key = Some(key.to_owned());
+            self.link = None;
+            self.share_error = None;
+            self.share.filename = file_name(key).to_owned();
+        }
+    }
+
+    /// Sorts by `column`; the same column again reverses the order.
+    pub fn sort_by(&mut self, column: SortColumn) {
+        if self.sort == column {
+            self.sort_descending = !self.sort_descending;
+        } else {
+            self.sort = column;
+            self.sort_descending = false;
+        }
+    }
+
+    /// Objects after the filter and sort, as indexes into `listing.objects`.
+    pub fn visible_objects(&self) -> Vec<usize> {
+        let needle = self.object_filter.to_lowercase();
+        let mut rows: Vec<usize> = (0..self.listing.objects.len())
+            .filter(|&i| {
+                needle.is_empty()
+                    || file_name(&self.listing.objects[i].key)
+                        .to_lowercase()
+                        .contains(&needle)
+            })
+            .collect();
+        let objects = &self.listing.objects;
+        rows.sort_by(|&a, &b| {
+            let (a, b) = (&objects[a], &objects[b]);
+            let order = match self.sort {
+                SortColumn::Name => a.key.cmp(&b.key),
+                SortColumn::Size => a.size.cmp(&b.size).then_with(|| a.key.cmp(&b.key)),
+                SortColumn::Modified => a
+                    .last_modified
+                    .cmp(&b.last_modified)
+                    .then_with(|| a.key.cmp(&b.key)),
+            };
+            if self.sort_descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        rows
+    }
+
+    /// `visible_objects`, kept from the last call while the listing, filter and sort are
+    /// unchanged.
+    pub fn visible_object_rows(&mut self) -> &[usize] {
+        let key = (
+            self.listing.generation,
+            self.listing.objects.len(),
+            self.object_filter.clone(),
+            self.sort,
+            self.sort_descending,
+        );
+        if self.row_cache.key.as_ref() != Some(&key) {
+            self.row_cache.rows = self.visible_objects();
+            self.row_cache.key = Some(key);
+        }
+        &self.row_cache.rows
+    }
+
+    pub fn visible_folders(&self) -> Vec<&str> {
+        let needle = self.object_filter.to_lowercase();
+        self.listing
+            .folders
+            .iter()
+            .map(String::as_str)
+            .filter(|f| needle.is_empty() || file_name(f).to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    pub fn visible_buckets(&self) -> Vec<&BucketEntry> {
+        let needle = self.bucket_filter.to_lowercase();
+        self.buckets
+            .value()
+            .map(|buckets| {
+                buckets
+                    .iter()
+                    .filter(|b| needle.is_empty() || b.name.to_lowercase().contains(&needle))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

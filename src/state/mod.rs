@@ -1,0 +1,141 @@
+//! What the window shows, as plain data, and the one reducer: `State::apply(Event)` is the
+//! only place a worker event changes it, and the `Effect`s it returns are carried out by
+//! `App`. No egui here: every transition is unit-testable.
+//!
+//! By concern: `remote` (a value that keeps showing while it reloads), `listing` (the
+//! folder shown, filter, sort), `share_form` (lifetime and filename), `uploads` (upload
+//! rows), `persisted` (what the next run reopens), `apply` (the reducer).
+
+mod apply;
+mod listing;
+mod persisted;
+mod remote;
+mod share_form;
+mod uploads;
+
+#[cfg(test)]
+mod tests;
+
+use std::time::{Duration, SystemTime};
+
+pub use listing::{Listing, SortColumn};
+pub use persisted::{Persisted, Startup};
+pub use remote::Remote;
+pub use share_form::ShareSettings;
+pub use uploads::{UploadRow, UploadStatus};
+
+use crate::history::{History, HistoryEntry};
+use crate::s3::{BucketEntry, ProfileInfo, S3Error, ShareLink, UploadLink};
+use crate::share::{SignedUrl, effective_end};
+use crate::worker::{Command, SignedIn};
+
+/// Recent links shown in the share panel.
+const RECENT_LINKS: usize = 10;
+
+/// What follows from an event or an intent, carried out by `App`.
+#[derive(Debug)]
+pub enum Effect {
+    /// Ask the worker for work.
+    Send(Command),
+    /// Put a link on the clipboard.
+    Copy(SignedUrl),
+    /// Put an upload link's ready-to-paste curl command on the clipboard.
+    CopyCurl(UploadLink),
+}
+
+/// Where the sign-in stands.
+#[derive(Debug, Clone, Default)]
+pub enum Connection {
+    #[default]
+    Connecting,
+    Connected(SignedIn),
+    Failed(S3Error),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub profiles: Vec<ProfileInfo>,
+    pub profiles_loaded: bool,
+    pub selected_profile: Option<String>,
+    pub region_choice: Option<String>,
+    pub connection: Connection,
+    pub buckets: Remote<Vec<BucketEntry>>,
+    pub bucket_filter: String,
+    pub listing: Listing,
+    pub object_filter: String,
+    pub sort: SortColumn,
+    pub sort_descending: bool,
+    pub selected_key: Option<String>,
+    pub share: ShareSettings,
+    pub sharing: bool,
+    /// The last link made for the selected object: on the clipboard, counting down.
+    pub link: Option<ShareLink>,
+    pub share_error: Option<S3Error>,
+    pub upload_key: String,
+    pub upload_content_type: String,
+    pub upload_link: Option<UploadLink>,
+    pub upload_error: Option<S3Error>,
+    pub uploads: Vec<UploadRow>,
+    /// A message about dropped or picked files (no bucket open, no file dialog, …).
+    pub upload_notice: Option<String>,
+    /// Links made on this machine (saved by the worker, off the UI thread).
+    pub history: History,
+    /// Bucket and folder to reopen once signed in (from the last run).
+    restore: Option<Persisted>,
+    next_upload_id: u64,
+    row_cache: listing::RowCache,
+}
+
+impl State {
+    /// The session signed in with, if any.
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        match &self.connection {
+            Connection::Connected(signed_in) => Some(signed_in),
+            Connection::Connecting | Connection::Failed(_) => None,
+        }
+    }
+
+    pub fn connected(&self) -> bool {
+        self.signed_in().is_some()
+    }
+
+    pub fn demo(&self) -> bool {
+        self.signed_in().is_some_and(|s| s.demo)
+    }
+
+    /// When a link made now would stop working, and whether the credentials cut it short.
+    pub fn preview_end(&self, now: SystemTime) -> (SystemTime, bool) {
+        let credentials_end = self.signed_in().and_then(|s| s.credentials_expire_at);
+        effective_end(now, self.share.expiry, credentials_end)
+    }
+
+    /// Links shared from this machine that still work, newest first.
+    pub fn recent_links(&self, now: SystemTime) -> Vec<&HistoryEntry> {
+        self.history.still_valid(now, RECENT_LINKS)
+    }
+
+    /// What was shown for the previous session goes while the next one signs in.
+    pub fn forget_session(&mut self) {
+        self.connection = Connection::Connecting;
+        self.buckets = Remote::default();
+        self.listing = Listing::default();
+        self.selected_key = None;
+        self.link = None;
+    }
+
+    /// When the next frame is needed without any event: every second while a countdown is
+    /// on screen, twice a second while an upload runs (speed and time left).
+    pub fn repaint_after(&self) -> Option<Duration> {
+        let uploading = self
+            .uploads
+            .iter()
+            .any(|row| matches!(row.status, UploadStatus::Running));
+        if uploading {
+            Some(Duration::from_millis(500))
+        } else if self.link.is_some() {
+            Some(Duration::from_secs(1))
+        } else {
+            None
+        }
+    }
+}

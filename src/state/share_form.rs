@@ -1,0 +1,58 @@
+//! The share panel's choices: the lifetime (preset, 7-day maximum or custom text) and the
+//! optional download filename, each validated where it is entered.
+
+use crate::share::{DispositionError, EXPIRY_PRESETS, Expiry, content_disposition, parse_expiry};
+
+/// The share panel's choices.
+#[derive(Debug, Clone, Default)]
+pub struct ShareSettings {
+    pub expiry: Expiry,
+    /// Text of the custom lifetime field and its error.
+    pub custom_text: String,
+    pub custom_error: Option<String>,
+    pub filename_enabled: bool,
+    pub filename: String,
+}
+
+impl ShareSettings {
+    /// The slider position: the preset closest to the current expiry.
+    pub fn preset_index(&self) -> usize {
+        let secs = self.expiry.as_secs();
+        EXPIRY_PRESETS
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (_, preset))| preset.abs_diff(secs))
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    }
+
+    /// Picks a preset; the custom field is emptied, since it no longer applies.
+    pub fn set_preset(&mut self, index: usize) {
+        if let Some((_, secs)) = EXPIRY_PRESETS.get(index)
+            && let Ok(expiry) = Expiry::from_secs(*secs)
+        {
+            self.expiry = expiry;
+            self.custom_text.clear();
+            self.custom_error = None;
+        }
+    }
+
+    /// Applies the custom field ("90m", "2h30m", "3d"); keeps the last good expiry on error.
+    pub fn apply_custom(&mut self) {
+        match parse_expiry(&self.custom_text) {
+            Ok(expiry) => {
+                self.expiry = expiry;
+                self.custom_error = None;
+            }
+            Err(err) => self.custom_error = Some(err.to_string()),
+        }
+    }
+
+    /// The download filename if switched on, validated.
+    pub fn download_filename(&self) -> Result<Option<String>, DispositionError> {
+        if !self.filename_enabled {
+            return Ok(None);
+        }
+        content_disposition(&self.filename).map(|_| Some(self.filename.trim().to_owned()))
+    }
+}

@@ -1,0 +1,150 @@
+//! The reducer and the listing rules, without a window or a server.
+
+use super::*;
+use crate::s3::{ListPage, ObjectEntry};
+use crate::share::Expiry;
+use crate::worker::Event;
+
+fn page(objects: &[&str]) -> ListPage {
+    ListPage {
+        objects: objects
+            .iter()
+            .map(|k| ObjectEntry {
+                key: (*k).into(),
+                size: k.len() as u64,
+                last_modified: None,
+            })
+            .collect(),
+        ..ListPage::default()
+    }
+}
+
+#[test]
+fn pages_of_an_old_listing_are_ignored() {
+    let mut state = State::default();
+    let old = state.open_folder("b", "a/");
+    let new = state.open_folder("b", "c/");
+    state.apply(Event::ObjectsPage {
+        generation: old,
+        page: page(&["a/x"]),
+    });
+    assert!(state.listing.objects.is_empty());
+    state.apply(Event::ObjectsPage {
+        generation: new,
+        page: page(&["c/y"]),
+    });
+    assert_eq!(state.listing.objects.len(), 1);
+    assert!(state.listing.loading);
+    state.apply(Event::ObjectsDone {
+        generation: new,
+        result: Ok(()),
+    });
+    assert!(!state.listing.loading);
+}
+
+#[test]
+fn a_refresh_keeps_the_old_rows_until_the_first_page() {
+    let mut state = State::default();
+    let first = state.open_folder("b", "");
+    state.apply(Event::ObjectsPage {
+        generation: first,
+        page: page(&["one", "two"]),
+    });
+    let again = state.open_folder("b", "");
+    assert_eq!(
+        state.listing.objects.len(),
+        2,
+        "still shown while refreshing"
+    );
+    state.apply(Event::ObjectsPage {
+        generation: again,
+        page: page(&["three"]),
+    });
+    assert_eq!(state.listing.objects.len(), 1);
+}
+
+#[test]
+fn filter_and_sort_apply_to_file_names() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "d/");
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["d/bbb.txt", "d/a.txt", "d/cc.pdf"]),
+    });
+    let keys = |s: &State| -> Vec<String> {
+        s.visible_objects()
+            .into_iter()
+            .map(|i| s.listing.objects[i].key.clone())
+            .collect()
+    };
+    assert_eq!(keys(&state), ["d/a.txt", "d/bbb.txt", "d/cc.pdf"]);
+    state.sort = SortColumn::Size;
+    state.sort_descending = true;
+    assert_eq!(keys(&state), ["d/bbb.txt", "d/cc.pdf", "d/a.txt"]);
+    state.object_filter = "TXT".into();
+    assert_eq!(keys(&state), ["d/bbb.txt", "d/a.txt"]);
+}
+
+#[test]
+fn cached_rows_follow_new_pages_filter_and_sort() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["b.txt", "a.txt"]),
+    });
+    assert_eq!(state.visible_object_rows(), [1, 0]);
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["0.pdf"]),
+    });
+    assert_eq!(state.visible_object_rows(), [2, 1, 0]);
+    state.object_filter = "txt".into();
+    assert_eq!(state.visible_object_rows(), [1, 0]);
+    state.sort_descending = true;
+    assert_eq!(state.visible_object_rows(), [0, 1]);
+}
+
+#[test]
+fn parent_prefix_walks_up_one_folder() {
+    let mut state = State::default();
+    state.open_folder("b", "a/b/");
+    assert_eq!(state.parent_prefix().as_deref(), Some("a/"));
+    state.open_folder("b", "a/");
+    assert_eq!(state.parent_prefix().as_deref(), Some(""));
+    state.open_folder("b", "");
+    assert_eq!(state.parent_prefix(), None);
+}
+
+#[test]
+fn custom_lifetime_keeps_the_last_good_value_on_error() {
+    let mut share = ShareSettings {
+        custom_text: "2h30m".into(),
+        ..ShareSettings::default()
+    };
+    share.apply_custom();
+    assert_eq!(share.expiry.as_secs(), 9000);
+    share.custom_text = "9d".into();
+    share.apply_custom();
+    assert_eq!(share.expiry.as_secs(), 9000);
+    assert!(share.custom_error.as_ref().unwrap().contains("7 days"));
+    share.set_preset(8);
+    assert_eq!(share.expiry, Expiry::MAX);
+    assert_eq!(share.preset_index(), 8);
+}
+
+#[test]
+fn filename_with_a_line_break_is_refused() {
+    let share = ShareSettings {
+        filename_enabled: true,
+        filename: "a\nb".into(),
+        ..ShareSettings::default()
+    };
+    assert!(
+        share
+            .download_filename()
+            .unwrap_err()
+            .to_string()
+            .contains("control character")
+    );
+}

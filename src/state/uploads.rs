@@ -1,0 +1,115 @@
+//! Uploads as the window shows them: a row per file with its progress and status, and the
+//! commands that start one (from a drop, the file dialog or the name-taken question).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Effect, State};
+use crate::s3::upload::Collision;
+use crate::s3::{S3Error, ShareLink, ShareOptions, file_name};
+use crate::worker::Command;
+
+/// Where an upload stands.
+#[derive(Debug, Clone)]
+pub enum UploadStatus {
+    Queued,
+    Running,
+    /// The key is taken: waiting for keep both / replace / skip.
+    Conflict,
+    /// Uploaded; its link went to the clipboard.
+    Shared(ShareLink),
+    Skipped,
+    Cancelled,
+    Failed(S3Error),
+}
+
+/// One row of the uploads panel.
+#[derive(Debug, Clone)]
+pub struct UploadRow {
+    pub id: u64,
+    pub path: PathBuf,
+    pub bucket: String,
+    /// The key asked for, then the one actually used.
+    pub key: String,
+    pub total: u64,
+    pub done: u64,
+    /// When bytes started to flow (for speed and time left).
+    pub started: Option<Instant>,
+    pub status: UploadStatus,
+}
+
+impl UploadRow {
+    pub fn finished(&self) -> bool {
+        !matches!(
+            self.status,
+            UploadStatus::Queued | UploadStatus::Running | UploadStatus::Conflict
+        )
+    }
+}
+
+impl State {
+    pub fn upload_mut(&mut self, id: u64) -> Option<&mut UploadRow> {
+        self.uploads.iter_mut().find(|row| row.id == id)
+    }
+
+    /// Queues a file for upload into the open folder, keeping its name.
+    pub fn queue_upload(&mut self, path: PathBuf) -> Vec<Effect> {
+        if self.listing.bucket.is_empty() || !self.connected() {
+            self.upload_notice = Some(
+                "Open a bucket (and a folder) first: files are uploaded to the folder shown."
+                    .to_owned(),
+            );
+            return Vec::new();
+        }
+        self.upload_notice = None;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.next_upload_id += 1;
+        let row = UploadRow {
+            id: self.next_upload_id,
+            path,
+            bucket: self.listing.bucket.clone(),
+            key: format!("{}{name}", self.listing.prefix),
+            total: 0,
+            done: 0,
+            started: None,
+            status: UploadStatus::Queued,
+        };
+        let command = self.upload_command(&row, Collision::Ask);
+        self.uploads.push(row);
+        vec![Effect::Send(command)]
+    }
+
+    /// The user's answer to "this name is taken".
+    pub fn resolve_conflict(&mut self, id: u64, collision: Collision) -> Vec<Effect> {
+        let Some(row) = self.upload_mut(id) else {
+            return Vec::new();
+        };
+        row.status = UploadStatus::Queued;
+        let row = row.clone();
+        vec![Effect::Send(self.upload_command(&row, collision))]
+    }
+
+    fn upload_command(&self, row: &UploadRow, collision: Collision) -> Command {
+        Command::Upload {
+            id: row.id,
+            path: row.path.clone(),
+            bucket: row.bucket.clone(),
+            key: row.key.clone(),
+            collision,
+            share: ShareOptions {
+                expiry: self.share.expiry,
+                // With the filename option on, the uploaded file keeps its own name (also
+                // when "keep both" stores it as "name (1).ext").
+                download_filename: self.share.filename_enabled.then(|| {
+                    row.path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| file_name(&row.key).to_owned())
+                }),
+            },
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Each panel alone: a plain `State`, no runtime, no server, no `App`. Clicks found by
+//! their accessible label; what is checked is the intents the panel pushes.
+
+use std::time::SystemTime;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use super::*;
+use crate::intent::Intent;
+use crate::s3::upload::Collision;
+use crate::s3::{BucketEntry, ErrorKind, ObjectEntry, S3Error};
+use crate::share::Expiry;
+use crate::state::{Connection, Remote, SortColumn, State, UploadRow, UploadStatus};
+
+/// What a panel gets: the state, the clock's now, and the intents it pushed.
+struct Panel {
+    state: State,
+    now: SystemTime,
+    intents: Vec<Intent>,
+}
+
+fn harness(
+    state: State,
+    draw: impl FnMut(&mut egui::Ui, &mut Panel) + 'static,
+) -> Harness<'static, Panel> {
+    let panel = Panel {
+        state,
+        now: SystemTime::now(),
+        intents: Vec::new(),
+    };
+    let mut harness = Harness::new_ui_state(draw, panel);
+    harness.run();
+    harness
+}
+
+fn click(harness: &mut Harness<'static, Panel>, label: &str) -> Vec<Intent> {
+    harness.state_mut().intents.clear();
+    harness.get_by_label(label).click();
+    harness.run();
+    std::mem::take(&mut harness.state_mut().intents)
+}
+
+fn object(key: &str, size: u64) -> ObjectEntry {
+    ObjectEntry {
+        key: key.into(),
+        size,
+        last_modified: None,
+    }
+}
+
+#[test]
+fn clicking_a_bucket_asks_to_open_its_top_folder() {
+    let mut state = State::default();
+    state.buckets = Remote::Ready(
+        ["alpha", "beta"]
+            .iter()
+            .map(|name| BucketEntry {
+                name: (*name).into(),
+                created: None,
+            })
+            .collect(),
+    );
+    let mut h = harness(state, |ui, p| buckets_ui(ui, &mut p.state, &mut p.intents));
+    assert_eq!(
+        click(&mut h, "beta"),
+        [Intent::OpenFolder {
+            bucket: "beta".into(),
+            prefix: String::new(),
+        }]
+    );
+}
+
+#[test]
+fn the_listing_opens_folders_selects_files_and_sorts_by_header() {
+    let mut state = State::default();
+    state.open_folder("b", "docs/");
+    state.listing.folders.push("docs/old/".into());
+    state.listing.objects.push(object("docs/plan.pdf", 2048));
+    state.listing.loading = false;
+    let mut h = harness(state, |ui, p| objects_ui(ui, &mut p.state, &mut p.intents));
+    assert_eq!(
+        click(&mut h, "old/"),
+        [Intent::OpenFolder {
+            bucket: "b".into(),
+            prefix: "docs/old/".into(),
+        }]
+    );
+    assert_eq!(
+        click(&mut h, "plan.pdf"),
+        [Intent::SelectObject("docs/plan.pdf".into())]
+    );
+    assert_eq!(click(&mut h, "Size"), [Intent::SortBy(SortColumn::Size)]);
+    assert_eq!(
+        click(&mut h, "Up"),
+        [Intent::OpenFolder {
+            bucket: "b".into(),
+            prefix: String::new(),
+        }]
+    );
+}
+
+#[test]
+fn the_share_panel_edits_its_form_and_asks_for_a_link() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("report.csv");
+    let mut h = harness(state, |ui, p| {
+        share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+    });
+    // The lifetime is the form's own business: no intent, the state changes.
+    assert!(click(&mut h, "7 days (max)").is_empty());
+    assert_eq!(h.state().state.share.expiry, Expiry::MAX);
+    assert_eq!(click(&mut h, "Copy link"), [Intent::CopyLink]);
+}
+
+#[test]
+fn a_failed_copy_offers_retry_only_when_retrying_can_help() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("report.csv");
+    state.share_error = Some(S3Error::plain(ErrorKind::Network, "Could not reach S3."));
+    let mut h = harness(state, |ui, p| {
+        share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+    });
+    assert_eq!(click(&mut h, "Retry"), [Intent::CopyLink]);
+    h.state_mut().state.share_error =
+        Some(S3Error::plain(ErrorKind::AccessDenied, "Access denied."));
+    h.run();
+    assert!(h.query_by_label("Retry").is_none());
+}
+
+#[test]
+fn a_taken_name_is_answered_from_the_upload_row() {
+    let mut state = State::default();
+    state.uploads.push(UploadRow {
+        id: 7,
+        path: "/tmp/plan.pdf".into(),
+        bucket: "b".into(),
+        key: "plan.pdf".into(),
+        total: 0,
+        done: 0,
+        started: None,
+        status: UploadStatus::Conflict,
+    });
+    let mut h = harness(state, |ui, p| {
+        uploads_ui(ui, &p.state, p.now, &mut p.intents)
+    });
+    assert_eq!(
+        click(&mut h, "Keep both"),
+        [Intent::ResolveConflict {
+            id: 7,
+            collision: Collision::KeepBoth,
+        }]
+    );
+    assert_eq!(
+        click(&mut h, "Skip"),
+        [Intent::ResolveConflict {
+            id: 7,
+            collision: Collision::Skip,
+        }]
+    );
+}
+
+#[test]
+fn without_credentials_the_top_bar_offers_retry_and_the_demo() {
+    let mut state = State::default();
+    state.profiles_loaded = true;
+    state.connection = Connection::Failed(S3Error::plain(ErrorKind::NoCredentials, "none"));
+    let mut h = harness(state, |ui, p| profile_bar_ui(ui, &p.state, &mut p.intents));
+    assert!(
+        h.query_by_label_contains("No AWS profile is set up on this computer")
+            .is_some()
+    );
+    assert_eq!(click(&mut h, "Retry"), [Intent::RetrySignIn]);
+    assert_eq!(click(&mut h, "Try the demo bucket"), [Intent::StartDemo]);
+}

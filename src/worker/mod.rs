@@ -1,0 +1,223 @@
+//! The only way the window asks for work: a `Command` goes to a task on the Tokio
+//! runtime, and an `Event` comes back, followed by a repaint request. The UI never awaits.
+//! This file holds the two enums and the handle; `tasks.rs` does the work.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::SystemTime;
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::s3::upload::Collision;
+use crate::s3::{
+    BucketEntry, ListPage, ProfileFilesSource, ProfileInfo, S3Error, ShareLink, ShareOptions,
+    UploadLink,
+};
+use crate::share::{Clock, Expiry};
+
+mod tasks;
+use tasks::{Outbox, PARALLEL_UPLOADS, Worker};
+
+/// What the window asks for.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Read the profile list from the AWS config files.
+    LoadProfiles,
+    /// Sign in with a profile (None: AWS_PROFILE or default), optionally forcing a region.
+    Connect {
+        profile: Option<String>,
+        region: Option<String>,
+    },
+    /// Start the embedded demo S3 server and sign in to it.
+    StartDemo,
+    /// List the buckets of the current session.
+    ListBuckets,
+    /// List a folder; every page comes back as `ObjectsPage` with this generation.
+    ListObjects {
+        bucket: String,
+        prefix: String,
+        generation: u64,
+    },
+    /// Make a download link (HEAD check, then local signing).
+    Share {
+        bucket: String,
+        key: String,
+        options: ShareOptions,
+    },
+    /// Upload a file to `key`, then make its link with `share`. Progress comes back as
+    /// `Upload*` events with `id`.
+    Upload {
+        id: u64,
+        path: PathBuf,
+        bucket: String,
+        key: String,
+        collision: Collision,
+        share: ShareOptions,
+    },
+    /// Cancel one upload (a multipart upload is aborted).
+    CancelUpload { id: u64 },
+    /// Cancel every upload and report on `done` once they have all stopped (quitting).
+    Shutdown { done: mpsc::Sender<()> },
+    /// Write the link history to disk (off the UI thread; in order, one after another).
+    SaveHistory(crate::history::History),
+    /// Open the native file dialog (on the runtime, never on the UI thread).
+    PickFiles,
+    /// Make an upload ("send me a file") link.
+    MakeUploadLink {
+        bucket: String,
+        key: String,
+        content_type: Option<String>,
+        expiry: Expiry,
+    },
+}
+
+/// What comes back.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Profiles(Vec<ProfileInfo>),
+    /// Signed in; the credentials were resolved.
+    Connected(SignedIn),
+    ConnectFailed(S3Error),
+    Buckets(Result<Vec<BucketEntry>, S3Error>),
+    ObjectsPage {
+        generation: u64,
+        page: ListPage,
+    },
+    /// The listing of `generation` ended (Ok) or failed.
+    ObjectsDone {
+        generation: u64,
+        result: Result<(), S3Error>,
+    },
+    Shared(Result<ShareLink, S3Error>),
+    UploadLinkMade(Result<UploadLink, S3Error>),
+    /// The upload began under `key` (which may differ from the one asked for: keep both).
+    UploadStarted {
+        id: u64,
+        key: String,
+        total: u64,
+    },
+    UploadProgress {
+        id: u64,
+        bytes: u64,
+    },
+    /// The key is taken: the user chooses keep both, replace or skip.
+    UploadConflict {
+        id: u64,
+        key: String,
+    },
+    UploadFinished {
+        id: u64,
+        result: Result<UploadEnd, S3Error>,
+    },
+    /// Files chosen in the file dialog (empty when cancelled).
+    FilesPicked(Vec<PathBuf>),
+    /// No file dialog can open here (no portal / D-Bus session).
+    NoFileDialog,
+}
+
+/// A session the worker has signed in with, as the window shows it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub profile: ProfileInfo,
+    pub region: String,
+    /// False when the profile names no region (the window offers a picker).
+    pub region_from_profile: bool,
+    /// When the signing credentials end (None: they do not expire).
+    pub credentials_expire_at: Option<SystemTime>,
+    /// The embedded demo server rather than an AWS profile.
+    pub demo: bool,
+}
+
+#[cfg(test)]
+impl SignedIn {
+    /// A signed-in demo session, for reducer tests that need one.
+    pub fn demo_for_tests() -> SignedIn {
+        SignedIn {
+            profile: ProfileInfo {
+                name: "demo (local)".into(),
+                region: Some("us-east-1".into()),
+                endpoint_url: None,
+                kind: crate::s3::ProfileKind::StaticKeys,
+            },
+            region: "us-east-1".into(),
+            region_from_profile: true,
+            credentials_expire_at: None,
+            demo: true,
+        }
+    }
+}
+
+/// How an upload ended.
+#[derive(Debug, Clone)]
+pub enum UploadEnd {
+    /// Uploaded and shared: the link goes to the clipboard.
+    Shared(ShareLink),
+    /// Uploaded, but the link could not be made.
+    UploadedNotShared(S3Error),
+    Skipped,
+    Cancelled,
+}
+
+/// Called after every event so the window wakes up (egui's request_repaint).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// The window's handle: send commands, drain events.
+pub struct WorkerHandle {
+    commands: UnboundedSender<Command>,
+    events: mpsc::Receiver<Event>,
+}
+
+impl WorkerHandle {
+    pub fn send(&self, command: Command) {
+        // The worker only stops when the runtime shuts down, i.e. when the app exits.
+        if self.commands.send(command).is_err() {
+            tracing::warn!("worker has stopped; command dropped");
+        }
+    }
+
+    /// Every event that has arrived, without waiting.
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+}
+
+/// Where the worker finds profiles and the demo's data.
+#[derive(Debug, Clone, Default)]
+pub struct WorkerConfig {
+    pub profile_files: ProfileFilesSource,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Starts the worker on `runtime`; every session it signs in with signs by `clock`.
+pub fn spawn(
+    runtime: &tokio::runtime::Handle,
+    config: WorkerConfig,
+    clock: Clock,
+    waker: Waker,
+) -> WorkerHandle {
+    let (command_tx, command_rx) = unbounded_channel();
+    let (event_tx, event_rx) = mpsc::channel();
+    let worker = Worker {
+        config,
+        clock,
+        session: None,
+        #[cfg(feature = "demo")]
+        demo: None,
+        listing: None,
+        uploads: HashMap::new(),
+        upload_slots: Arc::new(tokio::sync::Semaphore::new(PARALLEL_UPLOADS)),
+        dialog_open: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        out: Outbox {
+            tx: event_tx,
+            waker,
+        },
+    };
+    runtime.spawn(worker.run(command_rx));
+    WorkerHandle {
+        commands: command_tx,
+        events: event_rx,
+    }
+}

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::s3::upload::{Collision, UploadOutcome, UploadProgress, UploadRequest, upload_file};
-use crate::s3::{ErrorKind, ProfileFilesSource, S3Error, Session, ShareOptions, parse_s3_uri};
+use crate::s3::{
+    ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
+    parse_s3_uri,
+};
 use crate::share::{Expiry, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
 
@@ -43,6 +46,10 @@ pub enum Command {
         /// File name the browser saves the download as.
         #[arg(long)]
         filename: Option<String>,
+        /// Do not try the link before printing it (it is fetched once, without
+        /// credentials, the way a colleague would open it).
+        #[arg(long)]
+        no_check: bool,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {
@@ -68,6 +75,9 @@ pub enum Command {
         /// Overwrite an existing object with the same key (without it, nothing is overwritten).
         #[arg(long)]
         replace: bool,
+        /// Do not try the new object's link before printing it.
+        #[arg(long)]
+        no_check: bool,
         /// Parts uploaded at once for large files.
         #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
         parallel: u16,
@@ -110,6 +120,7 @@ fn exit_code(kind: ErrorKind) -> ExitCode {
         | ErrorKind::NoSuchKey
         | ErrorKind::WrongRegion
         | ErrorKind::Network
+        | ErrorKind::LinkRefused
         | ErrorKind::Server => ExitCode::FAILURE,
     }
 }
@@ -127,19 +138,28 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             uri,
             expires,
             filename,
+            no_check,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
             let options = ShareOptions {
                 expiry: *expires,
                 download_filename: filename.clone(),
             };
-            let link = session.share_link(&bucket, &key, &options).await?;
+            let link = if *no_check {
+                session
+                    .share_link_unchecked(&bucket, &key, &options)
+                    .await?
+            } else {
+                session.share_link(&bucket, &key, &options).await?
+            };
+            refuse_dead_link(&link, "")?;
             write_line(&mut stdout, link.url.expose())?;
             let (left, _) = countdown_text(session.now(), link.effective_expires_at);
             eprintln!(
                 "expires {} (in {left})",
                 format_local_time(link.effective_expires_at)
             );
+            print_check(&link);
             print_warnings(&link.warnings);
         }
         Command::UploadLink {
@@ -167,6 +187,7 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             replace,
             parallel,
             part_size_mib,
+            no_check,
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             let key = destination_key(&prefix, file)?;
@@ -183,12 +204,27 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 expiry: *expires,
                 download_filename: filename.clone(),
             };
-            let link = session.share_link(&bucket, &key, &options).await?;
+            // The file is stored from here on: every failure says so and how to get a link.
+            let stored = format!("s3://{bucket}/{key} was uploaded, but ");
+            let link = if *no_check {
+                session.share_link_unchecked(&bucket, &key, &options).await
+            } else {
+                session.share_link(&bucket, &key, &options).await
+            }
+            .map_err(|err| S3Error {
+                message: format!(
+                    "{stored}no link could be made: {} Get one later with: s3share link 's3://{bucket}/{key}'",
+                    err.message
+                ),
+                ..err
+            })?;
+            refuse_dead_link(&link, &stored)?;
             write_line(&mut stdout, link.url.expose())?;
             eprintln!(
                 "uploaded s3://{bucket}/{key}; link expires {}",
                 format_local_time(link.effective_expires_at)
             );
+            print_check(&link);
             print_warnings(&link.warnings);
         }
         Command::Ls { uri: None } => {
@@ -286,6 +322,26 @@ async fn upload_with_progress(
             ErrorKind::Cancelled,
             "Upload cancelled; nothing was stored.",
         )),
+    }
+}
+
+/// A link the server refused is not printed: the reason goes to stderr, exit 1.
+fn refuse_dead_link(link: &ShareLink, prefix: &str) -> Result<(), S3Error> {
+    if link.check.refused() {
+        return Err(S3Error::plain(
+            ErrorKind::LinkRefused,
+            format!("{prefix}{}", link.check.describe()),
+        ));
+    }
+    Ok(())
+}
+
+/// "checked: opens for anyone with the link", or why it was not checked.
+fn print_check(link: &ShareLink) {
+    match &link.check {
+        LinkCheck::Opens => eprintln!("checked: opens for anyone with the link"),
+        LinkCheck::NotChecked(_) => eprintln!("warning: {}", link.check.describe()),
+        LinkCheck::Skipped | LinkCheck::Refused(_) => {}
     }
 }
 

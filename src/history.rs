@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::s3::ShareLink;
+use crate::s3::{LinkCheck, ShareLink};
 use crate::share::SignedUrl;
 
 /// At most this many links are kept.
@@ -23,6 +23,9 @@ pub struct HistoryEntry {
     pub url: SignedUrl,
     /// When the link stops working (its own expiry or its credentials' end).
     pub effective_expires_at: SystemTime,
+    /// What trying the link said when it was made.
+    #[serde(default)]
+    pub check: LinkCheck,
 }
 
 impl HistoryEntry {
@@ -33,6 +36,7 @@ impl HistoryEntry {
             key: link.key.clone(),
             url: link.url.clone(),
             effective_expires_at: link.effective_expires_at,
+            check: link.check.clone(),
         }
     }
 }
@@ -129,6 +133,7 @@ mod tests {
             key: key.into(),
             url: SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s")),
             effective_expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(ends),
+            check: LinkCheck::Opens,
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Intent {
     SortBy(SortColumn),
     /// Make a fresh link for the selected object and copy it.
     CopyLink,
+    /// Copy the link on screen although its self-test failed (the reason is shown).
+    CopyAnyway,
     /// Copy a link made earlier again (recent links, the upload link).
     CopyAgain(SignedUrl),
     /// Copy the ready-to-paste curl command of an upload link.

@@ -22,8 +22,9 @@ pub use app::{App, AppOptions, REPORT_FIRST_FRAME_ENV};
 pub use cli::{Args, run as run_cli};
 pub use s3::upload;
 pub use s3::{
-    CredentialsCache, ErrorKind, ProfileFilesSource, ProfileInfo, ProfileKind, S3Error, Session,
-    ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
+    CredentialsCache, ErrorKind, LinkCheck, LinkProblem, ProfileFilesSource, ProfileInfo,
+    ProfileKind, S3Error, Session, ShareLink, ShareOptions, UploadLink, object_url, presign_url,
+    with_content_disposition,
 };
 pub use share::{Clock, Expiry, SignedUrl, content_disposition, fixed_clock};
 pub use worker::WorkerConfig;

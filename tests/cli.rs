@@ -271,3 +271,143 @@ async fn upload_prints_a_working_link_and_never_overwrites_without_replace() {
         b"second"
     );
 }
+
+/// A link the server refuses is never printed: the reason on stderr, exit 1, stdout empty.
+/// `--no-check` prints it unchecked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_the_server_refuses_is_not_printed() {
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["vpc-only".into()],
+        link_denied_buckets: vec!["vpc-only".into()],
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    bed.put("vpc-only", "plan.txt", b"plan").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let out = s3share(dir.path(), &["link", "s3://vpc-only/plan.txt"]).await;
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "stdout: {}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("bucket policy"), "{stderr}");
+
+    let unchecked = s3share(
+        dir.path(),
+        &["link", "s3://vpc-only/plan.txt", "--no-check"],
+    )
+    .await;
+    assert!(unchecked.status.success(), "{}", text(&unchecked.stderr));
+    assert!(text(&unchecked.stdout).contains("X-Amz-Signature="));
+}
+
+/// The real binary with its clock a day behind and 20 minutes ahead (libfaketime): the
+/// link it prints opens now and lives as long as it says, or it prints none and names
+/// the clock. A dead link with exit 0 is the failure this guards against.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_local_clock_never_yields_a_dead_link() {
+    if which("faketime").is_none() {
+        assert!(
+            std::env::var_os("S3SHARE_REQUIRE_FAKETIME").is_none(),
+            "faketime is required here (Debian package faketime)"
+        );
+        eprintln!("skipped: faketime is not installed (apt-get install faketime)");
+        return;
+    }
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-clock").await;
+    bed.put(&bucket, "t.txt", b"on time").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    for offset in ["-1d", "+20m"] {
+        let out = s3share_with_clock(
+            dir.path(),
+            offset,
+            &["link", &format!("s3://{bucket}/t.txt"), "--expires", "1h"],
+        )
+        .await;
+        let stderr = text(&out.stderr);
+        if out.status.success() {
+            let url = text(&out.stdout).trim().to_owned();
+            let response = http_get(&url).await;
+            assert_eq!(response.status, 200, "{offset}: {stderr}");
+            assert_eq!(response.body, b"on time");
+            assert!(
+                stderr.contains("(in 59:") || stderr.contains("(in 1 h 00 min)"),
+                "{offset}: {stderr}"
+            );
+            assert!(
+                stderr.contains("Your clock is"),
+                "{offset} says so: {stderr}"
+            );
+        } else {
+            assert!(out.stdout.is_empty(), "{offset}");
+            assert!(stderr.contains("clock"), "{offset}: {stderr}");
+        }
+    }
+}
+
+/// `rclone serve s3` answers HEAD from a directory cache: a file removed behind its back
+/// still "exists" while GET fails. The self-test catches it (CI: S3SHARE_TEST_DATA_DIR
+/// is the directory rclone serves).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_only_a_stale_cache_remembers_gets_no_link() {
+    let Some(data) = std::env::var_os("S3SHARE_TEST_DATA_DIR") else {
+        eprintln!("skipped: needs S3SHARE_TEST_DATA_DIR (the directory rclone serve s3 serves)");
+        return;
+    };
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-stale").await;
+    bed.put(&bucket, "ghost.txt", b"boo").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let uri = format!("s3://{bucket}/ghost.txt");
+    let first = s3share(dir.path(), &["link", &uri]).await;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    std::fs::remove_file(std::path::Path::new(&data).join(&bucket).join("ghost.txt")).unwrap();
+    let again = s3share(dir.path(), &["link", &uri]).await;
+    let stderr = text(&again.stderr);
+    assert!(
+        again.stdout.is_empty(),
+        "a dead link was printed; stderr: {stderr}"
+    );
+    assert_ne!(again.status.code(), Some(0), "{stderr}");
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    })
+}
+
+/// `s3share` under `faketime -f OFFSET`, with the same environment as `s3share()`.
+async fn s3share_with_clock(dir: &Path, offset: &str, args: &[&str]) -> Output {
+    let dir = dir.to_owned();
+    let offset = offset.to_owned();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new("faketime");
+        cmd.arg("-f")
+            .arg(&offset)
+            .arg(assert_cmd::cargo::cargo_bin("s3share"));
+        for var in [
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["--profile", "share"])
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}

@@ -524,3 +524,141 @@ async fn a_session_signs_by_its_clock_to_the_documented_url() {
     // What a log line or a panic message would show of it: no signature.
     assert!(!format!("{link:?}").contains("aeeed9bb"));
 }
+
+/// Every link is tried the way a colleague opens it; what the owner's HEAD cannot see is
+/// caught and named: a bucket policy, a KMS key, a stale cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_self_test_names_why_a_link_would_not_open() {
+    use s3share::{LinkCheck, LinkProblem};
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["open".into(), "ip-only".into(), "secret".into()],
+        link_denied_buckets: vec!["ip-only".into()],
+        kms_denied_objects: vec!["secret/payroll.csv".into()],
+        stale_objects: vec!["open/gone.txt".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    bed.put("open", "fine.txt", b"fine").await;
+    bed.put("ip-only", "plan.txt", b"plan").await;
+    bed.put("secret", "payroll.csv", b"a,b").await;
+    let share = |bucket: &'static str, key: &'static str| {
+        let session = bed.session.clone();
+        async move {
+            session
+                .share_link(bucket, key, &options(600, None))
+                .await
+                .unwrap()
+        }
+    };
+
+    let fine = share("open", "fine.txt").await;
+    assert_eq!(fine.check, LinkCheck::Opens);
+    assert!(fine.check.describe().contains("opens for anyone"));
+
+    let policy = share("ip-only", "plan.txt").await;
+    assert!(
+        matches!(policy.check, LinkCheck::Refused(LinkProblem::Denied { .. })),
+        "{:?}",
+        policy.check
+    );
+    assert!(policy.check.describe().contains("bucket policy"));
+    // The owner's own request passes: only the link is refused, as the check says.
+    assert_eq!(http_get(policy.url.expose()).await.status, 403);
+
+    let kms = share("secret", "payroll.csv").await;
+    assert!(
+        matches!(kms.check, LinkCheck::Refused(LinkProblem::KmsKey { .. })),
+        "{:?}",
+        kms.check
+    );
+    assert!(kms.check.describe().contains("kms:Decrypt"));
+
+    let stale = share("open", "gone.txt").await;
+    assert!(
+        matches!(
+            stale.check,
+            LinkCheck::Refused(LinkProblem::ServerError { status: 500, .. })
+        ),
+        "{:?}",
+        stale.check
+    );
+}
+
+/// A computer whose clock is two days behind signs with the server's time (learned from
+/// the `Date` of the HEAD before signing), says so, and its link opens now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_that_is_off_is_corrected_by_the_servers_date() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["clock".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    bed.put("clock", "t.txt", b"time").await;
+    let behind = SystemTime::now() - Duration::from_secs(2 * 86_400);
+    let session = bed
+        .session
+        .clone()
+        .with_clock(std::sync::Arc::new(move || behind));
+    let link = session
+        .share_link("clock", "t.txt", &options(3600, None))
+        .await
+        .unwrap();
+    assert_eq!(link.check, s3share::LinkCheck::Opens, "{:?}", link.check);
+    let correction = link.clock_correction.expect("a correction");
+    assert!((2 * 86_400 - 5..=2 * 86_400 + 5).contains(&correction));
+    assert!(
+        link.warnings
+            .iter()
+            .any(|w| w.contains("Your clock is 2 d behind the S3 server")),
+        "{:?}",
+        link.warnings
+    );
+    let from_now = link
+        .effective_expires_at
+        .duration_since(SystemTime::now())
+        .unwrap()
+        .as_secs();
+    assert!((3590..=3600).contains(&from_now), "{from_now}");
+    assert_eq!(http_get(link.url.expose()).await.status, 200);
+}
+
+/// Credentials that end within the minute sign no link: it would be dead on arrival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_about_to_end_give_no_link_but_a_way_to_renew_them() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["b-end".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    bed.put("b-end", "f.txt", b"f").await;
+    let session = Session::with_credentials(
+        ProfileInfo {
+            name: "work-sso".into(),
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(bed.endpoint.clone()),
+            kind: ProfileKind::Sso,
+        },
+        &bed.endpoint,
+        "us-east-1",
+        CredentialsCache::new(SharedCredentialsProvider::new(EndingSoon {
+            access_key: bed.access_key.clone(),
+            secret_key: bed.secret_key.clone(),
+            ends_at: SystemTime::now() + Duration::from_secs(20),
+        })),
+    );
+    let err = session
+        .share_link("b-end", "f.txt", &options(3600, None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ExpiredSession);
+    assert!(
+        err.message.contains("aws sso login --profile work-sso"),
+        "{}",
+        err.message
+    );
+    let upload = session
+        .upload_link("b-end", "in.txt", None, Expiry::MAX)
+        .await
+        .unwrap_err();
+    assert_eq!(upload.kind, ErrorKind::ExpiredSession);
+}

@@ -46,9 +46,13 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::CopyLink => copy_link(state),
+        Intent::CopyAnyway => state.copy_current_link(),
         Intent::CopyAgain(url) => vec![Effect::Copy(url)],
         Intent::CopyCurlCommand(link) => vec![Effect::CopyCurl(link)],
         Intent::MakeUploadLink => {
+            if !apply_typed_lifetime(state) {
+                return Vec::new();
+            }
             let key = state.upload_key.trim().to_owned();
             let content_type =
                 Some(state.upload_content_type.trim().to_owned()).filter(|t| !t.is_empty());
@@ -79,12 +83,19 @@ fn connect(state: &mut State, profile: Option<String>, region: Option<String>) -
     vec![Effect::Send(Command::Connect { profile, region })]
 }
 
+/// A lifetime still in the custom field counts as typed out once a link is asked for; an
+/// unreadable one stops the request (the panel says why and keeps the button disabled).
+fn apply_typed_lifetime(state: &mut State) -> bool {
+    state.share.apply_custom();
+    state.share.custom_error.is_none()
+}
+
 /// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
 fn copy_link(state: &mut State) -> Vec<Effect> {
     let Some(key) = state.selected_key.clone() else {
         return Vec::new();
     };
-    if state.sharing {
+    if state.sharing || !apply_typed_lifetime(state) {
         return Vec::new();
     }
     let download_filename = match state.share.download_filename() {

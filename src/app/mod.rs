@@ -90,8 +90,10 @@ impl App {
         app
     }
 
+    /// Now, corrected by the S3 server's clock when links are signed with it, so the
+    /// countdown counts against the same time as the signer.
     fn now(&self) -> SystemTime {
-        (self.clock)()
+        crate::share::corrected((self.clock)(), self.state.clock_correction)
     }
 
     /// Cancels every upload (aborting multipart uploads) and waits up to `timeout`.

@@ -33,6 +33,8 @@ pub enum ErrorKind {
     Output,
     /// The server answered with an error that fits none of the above.
     Server,
+    /// The link was tried without credentials and the server refused it.
+    LinkRefused,
 }
 
 impl ErrorKind {
@@ -50,6 +52,7 @@ impl ErrorKind {
             | ErrorKind::LocalFile
             | ErrorKind::AlreadyExists
             | ErrorKind::Cancelled
+            | ErrorKind::LinkRefused
             | ErrorKind::Output => false,
         }
     }
@@ -270,6 +273,9 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
         ),
         ErrorKind::Cancelled => format!("Cancelled while {what}; nothing was stored."),
         ErrorKind::Output => format!("The result could not be written out while {what}."),
+        ErrorKind::LinkRefused => format!(
+            "The link to {target} was tried and refused by the server. See the reason, then try again."
+        ),
         ErrorKind::Server => format!(
             "The S3 server answered with an error while {what} ({target}). Retry in a moment; if it persists, see the details."
         ),

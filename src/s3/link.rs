@@ -1,13 +1,23 @@
 //! Links for a session: a download link for an object that exists (HEAD first, so nobody is
-//! handed a link to nothing), and an upload ("send me a file") link. Both are signed
-//! locally with the session's clock and say when they really stop working.
+//! handed a link to nothing, then the link itself is tried as a colleague would open it),
+//! and an upload ("send me a file") link. Both are signed locally with the session's clock
+//! (corrected by the server's when they disagree) and say when they really stop working.
 
-use super::error::S3Error;
+use std::time::{Duration, SystemTime};
+
+use super::check::{LinkCheck, LinkProblem, try_link};
+use super::error::{ErrorKind, S3Error};
 use super::presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };
 use super::session::Session;
-use crate::share::{Expiry, SignedUrl, Signer, content_disposition, effective_end, link_warnings};
+use crate::share::{
+    Expiry, SignedUrl, Signer, clock_warning, content_disposition, effective_end,
+    format_local_time, link_warnings,
+};
+
+/// Credentials ending sooner than this give no link: it would die before it is opened.
+const CREDENTIALS_MARGIN: Duration = Duration::from_secs(60);
 
 /// What S3 accepts as the key of a single object, checked before any request.
 fn check_object_key(bucket: &str, key: &str) -> Result<(), S3Error> {
@@ -45,8 +55,32 @@ impl Session {
         Ok(())
     }
 
-    /// A download link for an object that exists, with the truth about its end.
+    /// A download link for an object that exists, tried as a colleague would open it,
+    /// with the truth about its end. A link the server refuses comes back with
+    /// `check: LinkCheck::Refused`: the caller must not hand it out without saying so.
     pub async fn share_link(
+        &self,
+        bucket: &str,
+        key: &str,
+        options: &ShareOptions,
+    ) -> Result<ShareLink, S3Error> {
+        let link = self.share_link_unchecked(bucket, key, options).await?;
+        let first = self.try_link(link).await;
+        // Refused as expired or not yet valid, and the server's answer showed that this
+        // computer's clock is off: sign again with the server's time, once.
+        let clock_refusal = matches!(first.check, LinkCheck::Refused(LinkProblem::Clock { .. }));
+        if clock_refusal && first.clock_correction.is_none() && self.clock_correction().is_some() {
+            let again = self
+                .sign_download(bucket, key, &first.region, options)
+                .await?;
+            return Ok(self.try_link(again).await);
+        }
+        Ok(first)
+    }
+
+    /// `share_link` without the self-test (`--no-check`): the object is checked with the
+    /// owner's credentials, the link itself is not tried.
+    pub async fn share_link_unchecked(
         &self,
         bucket: &str,
         key: &str,
@@ -61,8 +95,28 @@ impl Session {
         self.sign_download(bucket, key, &region, options).await
     }
 
+    /// Fetches the first byte of the link without credentials (off the async threads) and
+    /// records the verdict and the server's clock.
+    async fn try_link(&self, mut link: ShareLink) -> ShareLink {
+        let url = link.url.clone();
+        let host = host_of(url.expose()).to_owned();
+        let region = link.region.clone();
+        let outcome = tokio::task::spawn_blocking(move || try_link(&url, &host, &region)).await;
+        match outcome {
+            Ok(outcome) => {
+                if let Some(date) = outcome.server_date {
+                    self.inner.server_date.observe(date);
+                }
+                tracing::info!(bucket = link.bucket, key = link.key, check = ?outcome.check, "link tried");
+                link.check = outcome.check;
+            }
+            Err(err) => link.check = LinkCheck::NotChecked(err.to_string()),
+        }
+        link
+    }
+
     /// Signs a download link for `region` now (by the session's clock), without asking the
-    /// server anything: no existence check. `share_link` is the checked way in.
+    /// server anything: no existence check, no self-test. `share_link` is the checked way.
     pub async fn sign_download(
         &self,
         bucket: &str,
@@ -79,6 +133,7 @@ impl Session {
         }
         let credentials = self.current_credentials("signing the link").await?;
         let signed_at = self.now();
+        self.refuse_ending_credentials(&credentials, signed_at, bucket, key)?;
         let url = presign_url(
             "GET",
             &url,
@@ -96,23 +151,30 @@ impl Session {
             expiry = options.expiry.as_secs(),
             "link signed"
         );
+        let clock_correction = self.clock_correction();
+        let mut warnings = link_warnings(
+            self.signer(),
+            credentials.expiry(),
+            cut_short,
+            options.expiry,
+        );
+        warnings.extend(clock_correction.map(clock_warning));
         Ok(ShareLink {
             url: SignedUrl::new(url),
             bucket: bucket.to_owned(),
             key: key.to_owned(),
+            region: region.to_owned(),
             signed_at,
             expires_at: signed_at + options.expiry.as_duration(),
             effective_expires_at: effective,
-            warnings: link_warnings(
-                self.signer(),
-                credentials.expiry(),
-                cut_short,
-                options.expiry,
-            ),
+            clock_correction,
+            check: LinkCheck::Skipped,
+            warnings,
         })
     }
 
-    /// An upload link: whoever has it may PUT one object at `key` until it expires.
+    /// An upload link: whoever has it may PUT one object at `key` until it expires. It is
+    /// not tried (that would write an object); the credentials and the clock are checked.
     pub async fn upload_link(
         &self,
         bucket: &str,
@@ -131,6 +193,7 @@ impl Session {
         let region = self.bucket_region(bucket).await?;
         let credentials = self.current_credentials("signing the upload link").await?;
         let signed_at = self.now();
+        self.refuse_ending_credentials(&credentials, signed_at, bucket, key)?;
         let url = object_url(self.endpoint_url(), &region, bucket, key);
         let headers: Vec<(&str, &str)> = content_type
             .map(|t| vec![("content-type", t)])
@@ -145,14 +208,35 @@ impl Session {
             expiry,
         )?;
         let (effective, cut_short) = effective_end(signed_at, expiry, credentials.expiry());
+        let mut warnings = link_warnings(self.signer(), credentials.expiry(), cut_short, expiry);
+        warnings.extend(self.clock_correction().map(clock_warning));
         Ok(UploadLink {
             url: SignedUrl::new(url),
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             content_type: content_type.map(str::to_owned),
             effective_expires_at: effective,
-            warnings: link_warnings(self.signer(), credentials.expiry(), cut_short, expiry),
+            warnings,
         })
+    }
+
+    /// Credentials that have ended, or end within a minute, sign no link: it would be dead
+    /// on arrival. The message says how to renew them.
+    fn refuse_ending_credentials(
+        &self,
+        credentials: &aws_credential_types::Credentials,
+        now: SystemTime,
+        bucket: &str,
+        key: &str,
+    ) -> Result<(), S3Error> {
+        match credentials.expiry() {
+            Some(end) if end <= now + CREDENTIALS_MARGIN => Err(S3Error::new(
+                ErrorKind::ExpiredSession,
+                &self.doing("signing the link", Some(bucket), Some(key)),
+                format!("the credentials end at {}", format_local_time(end)),
+            )),
+            Some(_) | None => Ok(()),
+        }
     }
 
     /// How warnings name this session's credentials.
@@ -163,4 +247,10 @@ impl Session {
             temporary_kind: profile.kind.is_temporary().then(|| profile.kind.describe()),
         }
     }
+}
+
+/// The host of an `http(s)://host[:port]/…` URL.
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?']).next().unwrap_or(rest)
 }

@@ -1,6 +1,7 @@
 //! Everything that talks to S3: profiles and credentials, bucket regions, listing,
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
+mod check;
 mod compat;
 mod config;
 mod credentials;
@@ -9,9 +10,11 @@ mod link;
 mod list;
 mod presign;
 mod region;
+mod server_date;
 mod session;
 pub mod upload;
 
+pub use check::{LinkCheck, LinkProblem};
 pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;
 pub use error::{ErrorKind, S3Error};

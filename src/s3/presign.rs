@@ -15,6 +15,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::check::LinkCheck;
 use super::error::{ErrorKind, S3Error};
 use crate::share::{Expiry, SignedUrl};
 
@@ -41,11 +42,20 @@ pub struct ShareLink {
     pub url: SignedUrl,
     pub bucket: String,
     pub key: String,
+    /// The region it is signed for.
+    pub region: String,
+    /// By the server's clock when this computer's is off (see `clock_correction`).
     pub signed_at: SystemTime,
     /// When X-Amz-Expires runs out.
     pub expires_at: SystemTime,
     /// The earlier of `expires_at` and the signing credentials' end: when it really stops.
+    /// The one value the window, the CLI, the history and the countdown show.
     pub effective_expires_at: SystemTime,
+    /// Seconds the server's clock is ahead of this computer's, when links were signed with
+    /// the server's time (the countdown corrects by it too).
+    pub clock_correction: Option<i64>,
+    /// What trying the link without credentials said.
+    pub check: LinkCheck,
     /// Plain sentences, for example that the credentials end before the link.
     pub warnings: Vec<String>,
 }

@@ -17,7 +17,7 @@ use super::config::{ProfileFilesSource, ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
 use super::error::{Doing, ErrorKind, S3Error, chain, credential_kind};
 use super::region::RegionCache;
-use crate::share::{Clock, system_clock};
+use crate::share::{Clock, ServerDate, corrected, system_clock};
 
 /// Used when a profile names no region: S3's own default.
 pub const FALLBACK_REGION: &str = "us-east-1";
@@ -48,6 +48,8 @@ pub(super) struct Inner {
     clients: Mutex<HashMap<String, Client>>,
     credentials: CredentialsCache,
     pub(super) regions: RegionCache,
+    /// The server's clock, from the `Date` of its answers.
+    pub(super) server_date: ServerDate,
 }
 
 impl Session {
@@ -162,9 +164,11 @@ impl Session {
         credentials: CredentialsCache,
         base: aws_sdk_s3::config::Builder,
     ) -> Session {
+        let server_date = ServerDate::default();
         let mut base = base
             .credentials_provider(credentials.clone())
-            .identity_cache(IdentityCache::no_cache());
+            .identity_cache(IdentityCache::no_cache())
+            .interceptor(super::server_date::ServerDateRecorder(server_date.clone()));
         if endpoint_url.is_some() {
             // MinIO, R2, Ceph and local servers: bucket in the path, and no checksum
             // trailers, which several of them do not understand.
@@ -185,6 +189,7 @@ impl Session {
                 clients: Mutex::new(HashMap::new()),
                 credentials,
                 regions: RegionCache::default(),
+                server_date,
             }),
         }
     }
@@ -195,9 +200,17 @@ impl Session {
         self
     }
 
-    /// Now, by the clock that signs.
+    /// Now, by the clock that signs: this computer's, corrected by the server's when they
+    /// differ by more than a minute.
     pub fn now(&self) -> SystemTime {
-        (self.clock)()
+        let local = (self.clock)();
+        corrected(local, self.inner.server_date.correction(local))
+    }
+
+    /// Seconds the server's clock is ahead of this computer's (negative: behind), when
+    /// links are being signed with the server's time.
+    pub fn clock_correction(&self) -> Option<i64> {
+        self.inner.server_date.correction((self.clock)())
     }
 
     pub fn profile(&self) -> &ProfileInfo {

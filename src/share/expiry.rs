@@ -33,6 +33,8 @@ pub enum ExpiryError {
     OutOfRange(String),
     #[error("could not read the expiry {0:?}: write it like 90s, 15m, 2h30m, 3d or max (7 days)")]
     Unreadable(String),
+    #[error("{0} has no unit: write {0}s, {0}m, {0}h or {0}d")]
+    NoUnit(String),
 }
 
 impl Expiry {
@@ -148,6 +150,20 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
     Expiry::from_secs(total).map_err(|_| ExpiryError::OutOfRange(text.trim().to_owned()))
 }
 
+/// What the window's custom lifetime field accepts: `parse_expiry`, except that a bare
+/// number is refused. In a field being typed into, "8" is usually the start of "8d", and
+/// arming an 8-second link would break the promise.
+pub fn parse_typed_expiry(text: &str) -> Result<Expiry, ExpiryError> {
+    let trimmed = text.trim();
+    if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        return match trimmed.parse::<u64>() {
+            Ok(0) => Err(ExpiryError::OutOfRange(trimmed.to_owned())),
+            _ => Err(ExpiryError::NoUnit(trimmed.to_owned())),
+        };
+    }
+    parse_expiry(text)
+}
+
 /// "7 d", "2 h 30 min", "90 s": compact, for labels.
 pub fn format_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
@@ -218,6 +234,26 @@ mod tests {
             let err = parse_expiry(bad).unwrap_err();
             assert!(err.to_string().contains("2h30m") || err.to_string().contains("7 days"));
         }
+    }
+
+    #[test]
+    fn a_typed_lifetime_needs_a_unit() {
+        assert!(matches!(
+            parse_typed_expiry("8"),
+            Err(ExpiryError::NoUnit(_))
+        ));
+        assert!(matches!(
+            parse_typed_expiry("0"),
+            Err(ExpiryError::OutOfRange(_))
+        ));
+        assert!(
+            parse_typed_expiry("8")
+                .unwrap_err()
+                .to_string()
+                .contains("8d")
+        );
+        assert_eq!(parse_typed_expiry("8m").unwrap().as_secs(), 480);
+        assert_eq!(parse_typed_expiry("max").unwrap(), Expiry::MAX);
     }
 
     #[test]

@@ -11,13 +11,15 @@ mod expiry;
 mod signed_url;
 mod warnings;
 
-pub use clock::{Clock, fixed_clock, system_clock};
+pub use clock::{Clock, ServerDate, clock_warning, corrected, fixed_clock, system_clock};
 pub use signed_url::SignedUrl;
 pub use warnings::{Signer, cut_short_sentence, link_warnings};
 
 pub use countdown::countdown_text;
 pub use disposition::{DispositionError, content_disposition};
-pub use expiry::{EXPIRY_PRESETS, Expiry, effective_end, format_duration, parse_expiry};
+pub use expiry::{
+    EXPIRY_PRESETS, Expiry, ExpiryError, effective_end, format_duration, parse_typed_expiry,
+};
 
 /// "2026-11-22 14:05" in the user's time zone.
 pub fn format_local_time(t: std::time::SystemTime) -> String {

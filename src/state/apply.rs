@@ -147,14 +147,31 @@ impl State {
         effects
     }
 
-    /// A new link: it counts down on screen, goes to the clipboard and into the history.
+    /// A new link counts down on screen. If its self-test passed (or could not reach the
+    /// server) it goes to the clipboard and into the history at once; a link the server
+    /// refused waits for "Copy anyway".
     fn hand_out(&mut self, link: ShareLink) -> Vec<Effect> {
-        self.history.add(HistoryEntry::of(&link));
-        let effects = vec![
+        self.clock_correction = link.clock_correction;
+        let refused = link.check.refused();
+        self.link = Some(link);
+        self.link_copied = false;
+        if refused {
+            Vec::new()
+        } else {
+            self.copy_current_link()
+        }
+    }
+
+    /// Copies the link on screen and remembers it (also "Copy anyway").
+    pub fn copy_current_link(&mut self) -> Vec<Effect> {
+        let Some(link) = &self.link else {
+            return Vec::new();
+        };
+        self.link_copied = true;
+        self.history.add(HistoryEntry::of(link));
+        vec![
             Effect::Copy(link.url.clone()),
             Effect::Send(Command::SaveHistory(self.history.clone())),
-        ];
-        self.link = Some(link);
-        effects
+        ]
     }
 }

@@ -66,6 +66,7 @@ impl State {
             };
             self.selected_key = None;
             self.link = None;
+            self.link_copied = false;
             self.share_error = None;
             self.object_filter.clear();
         }
@@ -99,6 +100,7 @@ impl State {
         if self.selected_key.as_deref() != Some(key) {
             self.selected_key = Some(key.to_owned());
             self.link = None;
+            self.link_copied = false;
             self.share_error = None;
             self.share.filename = file_name(key).to_owned();
         }

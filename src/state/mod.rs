@@ -68,8 +68,14 @@ pub struct State {
     pub selected_key: Option<String>,
     pub share: ShareSettings,
     pub sharing: bool,
-    /// The last link made for the selected object: on the clipboard, counting down.
+    /// The last link made for the selected object, counting down.
     pub link: Option<ShareLink>,
+    /// That link went to the clipboard: it passed its self-test, or the user chose
+    /// "Copy anyway" after reading why it failed.
+    pub link_copied: bool,
+    /// Seconds the S3 server's clock is ahead of this computer's, when links are signed
+    /// with the server's time; the countdown corrects by it too.
+    pub clock_correction: Option<i64>,
     pub share_error: Option<S3Error>,
     pub upload_key: String,
     pub upload_content_type: String,
@@ -121,6 +127,7 @@ impl State {
         self.listing = Listing::default();
         self.selected_key = None;
         self.link = None;
+        self.link_copied = false;
     }
 
     /// When the next frame is needed without any event: every second while a countdown is

@@ -1,7 +1,9 @@
 //! The share panel's choices: the lifetime (preset, 7-day maximum or custom text) and the
 //! optional download filename, each validated where it is entered.
 
-use crate::share::{DispositionError, EXPIRY_PRESETS, Expiry, content_disposition, parse_expiry};
+use crate::share::{
+    DispositionError, EXPIRY_PRESETS, Expiry, ExpiryError, content_disposition, parse_typed_expiry,
+};
 
 /// The share panel's choices.
 #[derive(Debug, Clone, Default)]
@@ -37,15 +39,30 @@ impl ShareSettings {
         }
     }
 
-    /// Applies the custom field ("90m", "2h30m", "3d"); keeps the last good expiry on error.
+    /// Applies the custom field ("90m", "2h30m", "3d") when the typing is done (Enter,
+    /// focus elsewhere, or a link is asked for); keeps the last good expiry on error.
     pub fn apply_custom(&mut self) {
-        match parse_expiry(&self.custom_text) {
+        if self.custom_text.trim().is_empty() {
+            self.custom_error = None;
+            return;
+        }
+        match parse_typed_expiry(&self.custom_text) {
             Ok(expiry) => {
                 self.expiry = expiry;
                 self.custom_error = None;
             }
             Err(err) => self.custom_error = Some(err.to_string()),
         }
+    }
+
+    /// What is wrong with the custom field as typed so far (nothing when it is empty).
+    /// While it says something, no link can be made: the lifetime would not be the one
+    /// the user is typing.
+    pub fn custom_problem(&self) -> Option<ExpiryError> {
+        if self.custom_text.trim().is_empty() {
+            return None;
+        }
+        parse_typed_expiry(&self.custom_text).err()
     }
 
     /// The download filename if switched on, validated.

@@ -5,7 +5,7 @@
 use std::time::SystemTime;
 
 use crate::intent::Intent;
-use crate::s3::file_name;
+use crate::s3::{LinkCheck, file_name};
 use crate::share::{
     EXPIRY_PRESETS, Expiry, countdown_text, cut_short_sentence, format_duration, format_local_time,
 };
@@ -71,12 +71,20 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
                     .desired_width(90.0),
             )
             .labelled_by(label.id);
-        if response.changed() && !state.share.custom_text.trim().is_empty() {
+        // Applied when the typing is done (Enter or focus elsewhere), never half-typed:
+        // "8" on the way to "8d" must not arm an 8-second link.
+        if response.lost_focus() {
             state.share.apply_custom();
         }
     });
-    if let Some(error) = &state.share.custom_error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
+    let lifetime_problem = state.share.custom_problem();
+    if let Some(problem) = &lifetime_problem {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("Custom lifetime: {problem}. No link until it is fixed."),
+        );
+    } else if !state.share.custom_text.trim().is_empty() && state.share.custom_error.is_none() {
+        ui.weak("Press Enter to use this lifetime.");
     }
 
     // The truth about the end.
@@ -107,7 +115,8 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.add_space(8.0);
 
     ui.horizontal(|ui| {
-        let enabled = !state.sharing && state.share.download_filename().is_ok();
+        let enabled =
+            !state.sharing && state.share.download_filename().is_ok() && lifetime_problem.is_none();
         if ui
             .add_enabled(enabled, egui::Button::new("Copy link"))
             .on_hover_text("Make a fresh link and copy it (Ctrl+C)")
@@ -127,7 +136,9 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     if let Some(link) = &state.link {
         let (left, last_minute) = countdown_text(now, link.effective_expires_at);
         ui.horizontal(|ui| {
-            ui.label("Copied");
+            if state.link_copied {
+                ui.label("Copied");
+            }
             let text = format!("Time left: {left}");
             if last_minute {
                 ui.colored_label(ui.visuals().error_fg_color, text);
@@ -140,8 +151,32 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             egui::Label::new(egui::RichText::new(link.url.redacted()).monospace().weak())
                 .truncate(),
         );
+        check_ui(ui, &link.check, state.link_copied, intents);
         for warning in &link.warnings {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
+        }
+    }
+}
+
+/// What trying the link said; a refused link is copied only when the user says so.
+fn check_ui(ui: &mut egui::Ui, check: &LinkCheck, copied: bool, intents: &mut Vec<Intent>) {
+    match check {
+        LinkCheck::Opens => {
+            ui.label(check.describe());
+        }
+        LinkCheck::NotChecked(_) | LinkCheck::Skipped => {
+            ui.colored_label(ui.visuals().warn_fg_color, check.describe());
+        }
+        LinkCheck::Refused(_) => {
+            ui.colored_label(ui.visuals().error_fg_color, check.describe());
+            if !copied
+                && ui
+                    .button("Copy anyway")
+                    .on_hover_text("Copy this link although the server refused it just now")
+                    .clicked()
+            {
+                intents.push(Intent::CopyAnyway);
+            }
         }
     }
 }
@@ -159,7 +194,13 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     let label = ui.label("Content type (optional)");
     ui.add(egui::TextEdit::singleline(&mut state.upload_content_type).hint_text("application/pdf"))
         .labelled_by(label.id);
-    if ui.button("Upload link").clicked() {
+    if ui
+        .add_enabled(
+            state.share.custom_problem().is_none(),
+            egui::Button::new("Upload link"),
+        )
+        .clicked()
+    {
         intents.push(Intent::MakeUploadLink);
     }
     if let Some(error) = &state.upload_error {
@@ -206,10 +247,23 @@ fn history_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut V
                         intents.push(Intent::CopyAgain(entry.url.clone()));
                     }
                     ui.add(
-                        egui::Label::new(format!("{} ({left} left)", file_name(&entry.key)))
-                            .truncate(),
+                        egui::Label::new(format!(
+                            "{} ({left} left; {})",
+                            file_name(&entry.key),
+                            check_word(&entry.check)
+                        ))
+                        .truncate(),
                     );
                 });
             }
         });
+}
+
+/// The last check of a remembered link, in a word or two.
+fn check_word(check: &LinkCheck) -> &'static str {
+    match check {
+        LinkCheck::Opens => "checked",
+        LinkCheck::Refused(_) => "check failed",
+        LinkCheck::NotChecked(_) | LinkCheck::Skipped => "not checked",
+    }
 }

@@ -145,6 +145,12 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
                             });
                         }
                     }
+                    UploadStatus::Shared(link) if link.check.refused() => {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("Uploaded, but {}", link.check.describe()),
+                        );
+                    }
                     UploadStatus::Shared(link) => {
                         let (left, _) = countdown_text(now, link.effective_expires_at);
                         ui.label(format!("Uploaded, link copied ({left} left)"));

@@ -6,6 +6,11 @@
 //! checked the signature: the `response-*` overrides of a GET (Content-Disposition);
 //! when buckets are given regions, `x-amz-bucket-region` and refusal of a request signed
 //! for another region; and 403 AccessDenied for buckets marked as denied.
+//!
+//! Failures a link can meet although the owner's own requests pass, answered the way S3
+//! answers them: a bucket policy that denies requests by link (query-signed) but not the
+//! owner's; an object behind a KMS key the signer may not use; and an object that a stale
+//! cache still reports to HEAD while GET fails (as `rclone serve s3` does).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -36,6 +41,15 @@ pub struct LocalS3Options {
     /// Buckets whose every request is refused with 403 AccessDenied, as for a bucket the
     /// keys have no permission on (SimpleAuth alone allows everything).
     pub denied_buckets: Vec<String>,
+    /// Buckets whose policy denies requests made with a link (query-signed) while the
+    /// owner's header-signed requests pass: 403 AccessDenied, as for an IP-range Deny.
+    pub link_denied_buckets: Vec<String>,
+    /// "bucket/key" objects encrypted with a KMS key the signer may not use: a link GET
+    /// gets 403 AccessDenied naming kms:Decrypt.
+    pub kms_denied_objects: Vec<String>,
+    /// "bucket/key" objects a stale cache still reports: HEAD answers 200 while GET
+    /// answers 500 InternalError.
+    pub stale_objects: Vec<String>,
 }
 
 /// A running server; stops when dropped.
@@ -69,6 +83,9 @@ impl LocalS3 {
             service,
             regions: options.bucket_regions,
             denied: options.denied_buckets,
+            link_denied: options.link_denied_buckets,
+            kms_denied: options.kms_denied_objects,
+            stale: options.stale_objects,
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -139,6 +156,9 @@ struct RegionGate {
     service: S3Service,
     regions: HashMap<String, String>,
     denied: Vec<String>,
+    link_denied: Vec<String>,
+    kms_denied: Vec<String>,
+    stale: Vec<String>,
     default_region: String,
 }
 
@@ -152,6 +172,44 @@ impl RegionGate {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let bucket = segments.next().unwrap_or("").to_owned();
         let is_bucket_request = segments.next().is_none_or(str::is_empty);
+        let object = percent_decode_str(path.trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        let by_link = req
+            .uri()
+            .query()
+            .is_some_and(|q| q.contains("X-Amz-Signature="));
+        if self.stale.contains(&object) {
+            if req.method() == http::Method::HEAD {
+                let mut response = http::Response::new(s3s::Body::empty());
+                response.headers_mut().insert(
+                    http::header::CONTENT_LENGTH,
+                    http::HeaderValue::from_static("10"),
+                );
+                return Ok(response);
+            }
+            if req.method() == http::Method::GET {
+                return Ok(error_response(
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalError",
+                    "We encountered an internal error. Please try again.",
+                ));
+            }
+        }
+        if by_link && self.link_denied.contains(&bucket) {
+            return Ok(error_response(
+                http::StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "Access Denied",
+            ));
+        }
+        if by_link && req.method() == http::Method::GET && self.kms_denied.contains(&object) {
+            return Ok(error_response(
+                http::StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "User: arn:aws:iam::111122223333:user/sharer is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action",
+            ));
+        }
         if self.denied.contains(&bucket) {
             return Ok(error_response(
                 http::StatusCode::FORBIDDEN,

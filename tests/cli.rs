@@ -411,3 +411,45 @@ async fn s3share_with_clock(dir: &Path, offset: &str, args: &[&str]) -> Output {
     .await
     .unwrap()
 }
+
+/// Keys exported into the environment (`aws configure export-credentials --format env`,
+/// aws-vault) end at AWS_CREDENTIAL_EXPIRATION: the link's end and warning say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_keys_end_at_aws_credential_expiration() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-envexp").await;
+    bed.put(&bucket, "e.txt", b"env").await;
+    let dir = tempfile::tempdir().unwrap();
+    let ends = chrono::Utc::now() + chrono::Duration::minutes(30);
+    let (endpoint, access, secret) = (
+        bed.endpoint.clone(),
+        bed.access_key.clone(),
+        bed.secret_key.clone(),
+    );
+    let uri = format!("s3://{bucket}/e.txt");
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = assert_cmd::Command::cargo_bin("s3share").unwrap();
+        cmd.env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", access)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_CREDENTIAL_EXPIRATION", ends.to_rfc3339())
+            .args(["link", &uri, "--expires", "7d"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("(in 29:") || stderr.contains("(in 30:"),
+        "the link ends with the keys, not in 7 days: {stderr}"
+    );
+    assert!(stderr.contains("stops working then"), "{stderr}");
+    assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
+}

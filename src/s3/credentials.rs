@@ -55,6 +55,11 @@ impl CredentialsCache {
             }
         }
         let creds = self.inner.provider.provide_credentials().await?;
+        let creds = with_env_expiration(
+            creds,
+            std::env::var("AWS_ACCESS_KEY_ID").ok().as_deref(),
+            std::env::var("AWS_CREDENTIAL_EXPIRATION").ok().as_deref(),
+        );
         *cached = Some(creds.clone());
         Ok(creds)
     }
@@ -62,6 +67,35 @@ impl CredentialsCache {
     /// Drops the cached credentials (after `aws sso login`, Retry picks up the new ones).
     pub async fn invalidate(&self) {
         *self.inner.cached.lock().await = None;
+    }
+}
+
+/// Keys taken from the environment end at AWS_CREDENTIAL_EXPIRATION (RFC 3339), which
+/// `aws configure export-credentials --format env` and aws-vault set beside them. The SDK's
+/// environment provider ignores it; a link signed with those keys dies with them.
+fn with_env_expiration(
+    creds: Credentials,
+    env_access_key: Option<&str>,
+    env_expiration: Option<&str>,
+) -> Credentials {
+    if creds.expiry().is_some() || env_access_key != Some(creds.access_key_id()) {
+        return creds;
+    }
+    let Some(text) = env_expiration else {
+        return creds;
+    };
+    match chrono::DateTime::parse_from_rfc3339(text.trim()) {
+        Ok(end) => Credentials::new(
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            creds.session_token().map(str::to_owned),
+            Some(SystemTime::from(end)),
+            "Environment",
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 time; ignored");
+            creds
+        }
     }
 }
 
@@ -77,6 +111,31 @@ impl ProvideCredentials for CredentialsCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_from_the_environment_end_at_aws_credential_expiration() {
+        let keys = || Credentials::new("AKENV", "secret", Some("tok".into()), None, "Environment");
+        let ends = with_env_expiration(keys(), Some("AKENV"), Some("2030-01-02T03:04:05Z"));
+        let secs = ends
+            .expiry()
+            .unwrap()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert_eq!(secs, 1_893_553_445);
+        assert_eq!(ends.session_token(), Some("tok"));
+        // Other keys than the environment's, or no readable time: left as they are.
+        assert!(
+            with_env_expiration(keys(), Some("OTHER"), Some("2030-01-02T03:04:05Z"))
+                .expiry()
+                .is_none()
+        );
+        assert!(
+            with_env_expiration(keys(), Some("AKENV"), Some("soon"))
+                .expiry()
+                .is_none()
+        );
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[derive(Debug)]

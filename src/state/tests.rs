@@ -148,3 +148,52 @@ fn filename_with_a_line_break_is_refused() {
             .contains("control character")
     );
 }
+
+fn link(key: &str, check: crate::s3::LinkCheck) -> crate::s3::ShareLink {
+    let now = std::time::SystemTime::now();
+    crate::s3::ShareLink {
+        url: crate::share::SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s")),
+        bucket: "b".into(),
+        key: key.into(),
+        region: "us-east-1".into(),
+        signed_at: now,
+        expires_at: now + std::time::Duration::from_secs(60),
+        effective_expires_at: now + std::time::Duration::from_secs(60),
+        clock_correction: Some(-420),
+        check,
+        warnings: Vec::new(),
+    }
+}
+
+fn copies(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Copy(_)))
+        .count()
+}
+
+#[test]
+fn only_a_link_that_opens_goes_to_the_clipboard_by_itself() {
+    use crate::s3::{LinkCheck, LinkProblem};
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("a.txt");
+    let effects = state.apply(Event::Shared(Ok(link("a.txt", LinkCheck::Opens))));
+    assert_eq!(copies(&effects), 1);
+    assert!(state.link_copied);
+    assert_eq!(state.history.entries.len(), 1);
+    assert_eq!(
+        state.clock_correction,
+        Some(-420),
+        "the countdown corrects too"
+    );
+
+    let refused = LinkCheck::Refused(LinkProblem::Missing);
+    let effects = state.apply(Event::Shared(Ok(link("a.txt", refused))));
+    assert_eq!(copies(&effects), 0, "a refused link waits for Copy anyway");
+    assert!(!state.link_copied);
+    assert_eq!(state.history.entries.len(), 1);
+    assert_eq!(copies(&state.copy_current_link()), 1);
+    assert!(state.link_copied);
+    assert_eq!(state.history.entries.len(), 2);
+}

@@ -175,3 +175,87 @@ fn without_credentials_the_top_bar_offers_retry_and_the_demo() {
     assert_eq!(click(&mut h, "Retry"), [Intent::RetrySignIn]);
     assert_eq!(click(&mut h, "Try the demo bucket"), [Intent::StartDemo]);
 }
+
+/// The custom lifetime field, typed into as a person would: nothing half-typed is armed,
+/// and while the entry is not a lifetime no link (download or upload) can be asked for.
+#[test]
+fn a_typed_lifetime_is_used_only_when_it_is_whole_and_valid() {
+    use egui_kittest::kittest::NodeT;
+    let hour = Expiry::default();
+    for (typed, after_enter) in [
+        ("8", None),
+        ("8d", None),
+        ("30d", None),
+        ("0", None),
+        ("-5m", None),
+        ("1h 30m", Some(5400)),
+        ("90m", Some(5400)),
+        ("7d", Some(604_800)),
+        ("max", Some(604_800)),
+    ] {
+        let mut state = State::default();
+        state.open_folder("b", "");
+        state.select_object("report.csv");
+        let mut h = harness(state, |ui, p| {
+            share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+        });
+        h.get_by_label("Custom").focus();
+        h.run();
+        h.get_by_label("Custom").type_text(typed);
+        h.run();
+        // Still typing: the lifetime in force is the one before.
+        assert_eq!(
+            h.state().state.share.expiry,
+            hour,
+            "{typed}: armed while typing"
+        );
+        let copy_disabled = h.get_by_label("Copy link").accesskit_node().is_disabled();
+        let upload_disabled = h.get_by_label("Upload link").accesskit_node().is_disabled();
+        assert_eq!(copy_disabled, after_enter.is_none(), "{typed}: Copy link");
+        assert_eq!(
+            upload_disabled,
+            after_enter.is_none(),
+            "{typed}: Upload link"
+        );
+        if after_enter.is_none() {
+            assert!(
+                h.query_by_label_contains("No link until it is fixed")
+                    .is_some(),
+                "{typed}: says why"
+            );
+        }
+        h.key_press(egui::Key::Enter);
+        h.run();
+        let expected = after_enter.unwrap_or(hour.as_secs());
+        assert_eq!(h.state().state.share.expiry.as_secs(), expected, "{typed}");
+    }
+}
+
+#[test]
+fn a_refused_link_is_explained_and_copied_only_on_request() {
+    use crate::s3::{LinkCheck, LinkProblem, ShareLink};
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("plan.txt");
+    let now = SystemTime::now();
+    state.link = Some(ShareLink {
+        url: crate::share::SignedUrl::new("http://h/b/plan.txt?X-Amz-Signature=s".into()),
+        bucket: "b".into(),
+        key: "plan.txt".into(),
+        region: "us-east-1".into(),
+        signed_at: now,
+        expires_at: now + std::time::Duration::from_secs(3600),
+        effective_expires_at: now + std::time::Duration::from_secs(3600),
+        clock_correction: None,
+        check: LinkCheck::Refused(LinkProblem::Denied {
+            detail: "Access Denied".into(),
+        }),
+        warnings: Vec::new(),
+    });
+    let mut h = harness(state, |ui, p| {
+        share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+    });
+    assert!(h.query_by_label_contains("bucket policy").is_some());
+    assert!(h.query_by_label("Copied").is_none());
+    assert_eq!(click(&mut h, "Copy anyway"), [Intent::CopyAnyway]);
+}

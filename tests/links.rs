@@ -662,3 +662,59 @@ async fn credentials_about_to_end_give_no_link_but_a_way_to_renew_them() {
         .unwrap_err();
     assert_eq!(upload.kind, ErrorKind::ExpiredSession);
 }
+
+/// An assumed role's `duration_seconds` is asked of STS (aws-config alone ignores it and
+/// gets 1 h), so a 7-day link signed by a 12-hour role session lives 12 hours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assumed_roles_duration_seconds_sets_how_long_its_links_live() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["roles".into()],
+        sts: true,
+        ..LocalS3Options::default()
+    })
+    .await;
+    bed.put("roles", "r.txt", b"role").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!(
+            "[profile admin]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nduration_seconds = 43200\nregion = us-east-1\nendpoint_url = {}\n",
+            bed.endpoint
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            bed.access_key, bed.secret_key
+        ),
+    )
+    .unwrap();
+    let files = s3share::ProfileFilesSource {
+        config_file: Some(dir.path().join("config")),
+        credentials_file: Some(dir.path().join("credentials")),
+    };
+    let session = Session::connect(&files, Some("admin"), None).await.unwrap();
+    let link = session
+        .share_link("roles", "r.txt", &options(604_800, None))
+        .await
+        .unwrap();
+    let lives = link
+        .effective_expires_at
+        .duration_since(SystemTime::now())
+        .unwrap()
+        .as_secs();
+    assert!((43_100..=43_200).contains(&lives), "{lives} s");
+    assert!(
+        link.url
+            .expose()
+            .contains("X-Amz-Security-Token=testbed-session-43200")
+    );
+    assert!(
+        link.warnings[0].contains("an assumed role of profile admin"),
+        "{:?}",
+        link.warnings
+    );
+    assert_eq!(http_get(link.url.expose()).await.status, 200);
+}

@@ -111,6 +111,73 @@ pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {
     profiles
 }
 
+/// An assumed-role profile whose `duration_seconds` aws-config would not apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoleWithDuration {
+    role_arn: String,
+    source_profile: String,
+    duration: std::time::Duration,
+    external_id: Option<String>,
+    session_name: Option<String>,
+}
+
+/// The role settings of `profile` when it names `duration_seconds` and a `source_profile`
+/// (the AWS CLI's AssumeRole then asks STS for that long a session).
+pub(crate) async fn role_with_duration(
+    source: &ProfileFilesSource,
+    profile: &str,
+) -> Option<RoleWithDuration> {
+    let files = source.profile_files().unwrap_or_default();
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
+        .await
+        .ok()?;
+    let profile = set.get_profile(profile)?;
+    let duration = profile
+        .get("duration_seconds")?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(RoleWithDuration {
+        role_arn: profile.get("role_arn")?.to_owned(),
+        source_profile: profile.get("source_profile")?.to_owned(),
+        duration: std::time::Duration::from_secs(duration),
+        external_id: profile.get("external_id").map(str::to_owned),
+        session_name: profile.get("role_session_name").map(str::to_owned),
+    })
+}
+
+impl RoleWithDuration {
+    /// AssumeRole with the profile's duration, on the credentials of its source profile.
+    pub(crate) async fn provider(
+        &self,
+        source: &ProfileFilesSource,
+        sdk: &aws_types::SdkConfig,
+    ) -> aws_credential_types::provider::SharedCredentialsProvider {
+        let mut base = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(&self.source_profile);
+        if let Some(files) = source.profile_files() {
+            base = base.profile_files(files);
+        }
+        let mut role = aws_config::sts::AssumeRoleProvider::builder(&self.role_arn)
+            .session_name(
+                self.session_name
+                    .clone()
+                    .unwrap_or_else(|| format!("s3share-{}", std::process::id())),
+            )
+            .session_length(self.duration)
+            .configure(sdk);
+        if let Some(id) = &self.external_id {
+            role = role.external_id(id);
+        }
+        if let Some(region) = sdk.region() {
+            role = role.region(region.clone());
+        }
+        aws_credential_types::provider::SharedCredentialsProvider::new(
+            role.build_from_provider(base.build()).await,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

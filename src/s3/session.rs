@@ -86,7 +86,14 @@ impl Session {
                 endpoint_url: None,
                 kind: ProfileKind::Other,
             });
-        let Some(provider) = sdk.credentials_provider() else {
+        // aws-config ignores an assumed role's duration_seconds (a role that allows 12 h
+        // would sign 1 h links): such a profile gets its own provider.
+        let role = super::config::role_with_duration(source, &info.name).await;
+        let provider = match role {
+            Some(role) => Some(role.provider(source, &sdk).await),
+            None => sdk.credentials_provider(),
+        };
+        let Some(provider) = provider else {
             return Err(S3Error::new(
                 ErrorKind::NoCredentials,
                 &Doing {

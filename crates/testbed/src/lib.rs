@@ -11,6 +11,10 @@
 //! answers them: a bucket policy that denies requests by link (query-signed) but not the
 //! owner's; an object behind a KMS key the signer may not use; and an object that a stale
 //! cache still reports to HEAD while GET fails (as `rclone serve s3` does).
+//!
+//! With `sts` on, it also answers STS AssumeRole (a form POST to `/`) the way STS does:
+//! credentials (the server's own keys plus a session token) that expire after the
+//! requested DurationSeconds (3600 when none is asked for).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -50,6 +54,8 @@ pub struct LocalS3Options {
     /// "bucket/key" objects a stale cache still reports: HEAD answers 200 while GET
     /// answers 500 InternalError.
     pub stale_objects: Vec<String>,
+    /// Answer STS AssumeRole too.
+    pub sts: bool,
 }
 
 /// A running server; stops when dropped.
@@ -86,6 +92,9 @@ impl LocalS3 {
             link_denied: options.link_denied_buckets,
             kms_denied: options.kms_denied_objects,
             stale: options.stale_objects,
+            sts: options
+                .sts
+                .then(|| (access_key.to_owned(), secret_key.to_owned())),
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -159,6 +168,7 @@ struct RegionGate {
     link_denied: Vec<String>,
     kms_denied: Vec<String>,
     stale: Vec<String>,
+    sts: Option<(String, String)>,
     default_region: String,
 }
 
@@ -172,6 +182,17 @@ impl RegionGate {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let bucket = segments.next().unwrap_or("").to_owned();
         let is_bucket_request = segments.next().is_none_or(str::is_empty);
+        if let Some((access, secret)) = &self.sts
+            && req.method() == http::Method::POST
+            && path == "/"
+        {
+            use http_body_util::BodyExt;
+            let body = req.into_body().collect().await.map(|b| b.to_bytes());
+            let form = body
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            return Ok(assume_role_response(&form, access, secret));
+        }
         let object = percent_decode_str(path.trim_start_matches('/'))
             .decode_utf8_lossy()
             .into_owned();
@@ -296,6 +317,50 @@ fn signing_region<B>(req: &http::Request<B>) -> Option<String> {
     let credential = from_header.or_else(from_query)?;
     // AK/DATE/REGION/s3/aws4_request
     credential.split('/').nth(2).map(str::to_owned)
+}
+
+/// STS's answer to AssumeRole: the session lasts the DurationSeconds asked for.
+fn assume_role_response(form: &str, access: &str, secret: &str) -> http::Response<s3s::Body> {
+    let duration = form
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("DurationSeconds="))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(3600);
+    let ends = std::time::SystemTime::now() + std::time::Duration::from_secs(duration);
+    let body = format!(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+         <Credentials><AccessKeyId>{access}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>\
+         <SessionToken>testbed-session-{duration}</SessionToken><Expiration>{}</Expiration></Credentials>\
+         <AssumedRoleUser><Arn>arn:aws:sts::111122223333:assumed-role/R/s</Arn><AssumedRoleId>AROATESTBED:s</AssumedRoleId></AssumedRoleUser>\
+         </AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>",
+        iso8601(ends)
+    );
+    xml_response(http::StatusCode::OK, body)
+}
+
+/// "2026-11-23T19:15:10Z"
+fn iso8601(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn error_response(

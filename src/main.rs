@@ -7,19 +7,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use s3share::{App, AppOptions, Args};
+use tracing_subscriber::Layer;
 
 const ICON: &[u8] = include_bytes!("../assets/icons/256x256.png");
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => return argument_error(&err),
+    };
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -35,6 +33,65 @@ fn main() -> ExitCode {
         Some(command) => runtime.block_on(s3share::run_cli(&args, command)),
         None => run_window(&args, runtime.handle(), started),
     }
+}
+
+/// `--help` and `--version` print as clap writes them; a wrong argument gets one line
+/// (the CLI's promise), then exit 2.
+fn argument_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // Printing help can only fail on a closed stdout, where nobody reads it.
+            let _ = err.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("error: {first} (see s3share --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// RUST_LOG as asked (default: warnings), except that the HTTP and signing crates never log
+/// below INFO: at DEBUG and TRACE they print canonical requests and headers, which carry
+/// session tokens and signatures. A presigned URL or a secret never reaches a log.
+fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    const CHATTY_WITH_SECRETS: &[&str] = &[
+        "aws_sigv4",
+        "aws_smithy",
+        "aws_config",
+        "aws_credential_types",
+        "aws_runtime",
+        "aws_sdk_",
+        "hyper",
+        "h2",
+        "rustls",
+        "ureq",
+    ];
+    let secrets = tracing_subscriber::filter::filter_fn(|meta| {
+        *meta.level() <= tracing::Level::INFO
+            || !CHATTY_WITH_SECRETS
+                .iter()
+                .any(|prefix| meta.target().starts_with(prefix))
+    });
+    let wanted = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_filter(wanted)
+                .with_filter(secrets),
+        )
+        .init();
 }
 
 fn run_window(

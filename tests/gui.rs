@@ -596,3 +596,31 @@ fn shared_links_are_remembered_privately_and_can_be_copied_again() {
     assert_eq!(w.copied.len(), before + 1);
     assert_eq!(w.copied.last(), Some(&url), "the same, still valid link");
 }
+
+/// A link the bucket's policy refuses is tried before it is handed out: the window says
+/// why, copies nothing by itself, and copies it only on "Copy anyway".
+#[test]
+fn a_link_that_would_not_open_is_explained_before_anything_is_copied() {
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["vpc-only".into()],
+            link_denied_buckets: vec!["vpc-only".into()],
+            ..LocalS3Options::default()
+        },
+        |root| std::fs::write(root.join("vpc-only").join("plan.txt"), "the plan").unwrap(),
+        &static_keys(),
+    );
+    w.click("plan.txt");
+    w.click("Copy link");
+    w.until("the reason", |h| {
+        h.query_by_label_contains("A bucket policy").is_some()
+    });
+    assert!(w.copied.is_empty(), "nothing copied by itself");
+    assert!(w.harness.query_by_label("Copied").is_none());
+    w.click("Copy anyway");
+    w.until("the link copied on request", |h| {
+        h.query_by_label("Copied").is_some()
+    });
+    let url = w.copied.last().expect("copied on request").clone();
+    assert_eq!(plain_get(&url).0, 403, "and it is indeed refused");
+}

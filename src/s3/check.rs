@@ -195,8 +195,16 @@ fn unreachable_reason(err: &ureq::Error) -> String {
         ureq::Error::Timeout(_) => "no answer in time".to_owned(),
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection refused".to_owned(),
-        ureq::Error::Io(io) => io.to_string(),
-        other => other.to_string(),
+        ureq::Error::Io(io) => without_query(&io.to_string()),
+        other => without_query(&other.to_string()),
+    }
+}
+
+/// An error text cut before any query string, so no signature reaches a message or a log.
+fn without_query(text: &str) -> String {
+    match text.split_once('?') {
+        Some((before, _)) => format!("{before}?…"),
+        None => text.to_owned(),
     }
 }
 

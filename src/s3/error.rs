@@ -144,6 +144,13 @@ where
                 ),
                 None => format!("HTTP {status}: {}", chain(err)),
             };
+            // A 400 without a body (HEAD) is a region problem only when the server names
+            // the bucket's region; otherwise the server refused the request itself (a key
+            // such as "a//b" or "..").
+            let names_region = ctx.raw().headers().get("x-amz-bucket-region").is_some();
+            if status == 400 && code.is_none() && !names_region {
+                return (ErrorKind::BadInput, detail);
+            }
             (kind_from_status(status, code, doing), detail)
         }
         _ => {
@@ -266,7 +273,9 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
         ErrorKind::Network => format!(
             "Could not reach the S3 server while {what}. Check the network connection (and the profile's endpoint_url), then Retry."
         ),
-        ErrorKind::BadInput => format!("The request for {target} is not valid while {what}."),
+        ErrorKind::BadInput => format!(
+            "The server refused the request for {target} as not valid while {what}. Check the name (S3 keys cannot contain some sequences on some servers, such as // or ..)."
+        ),
         ErrorKind::LocalFile => format!("A local file could not be read while {what}."),
         ErrorKind::AlreadyExists => format!(
             "{target} already exists and was left as it is. Choose another name, or replace it explicitly."

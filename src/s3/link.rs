@@ -45,14 +45,52 @@ impl Session {
     async fn check_object_exists(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
         let what = "checking the object before sharing it";
         let region = self.bucket_region(bucket).await?;
-        self.client_for(&region)
+        let checked = self
+            .client_for(&region)
             .head_object()
             .bucket(bucket)
             .key(key)
             .send()
             .await
-            .map_err(|e| S3Error::from_sdk(&e, &self.doing(what, Some(bucket), Some(key))))?;
-        Ok(())
+            .map_err(|e| S3Error::from_sdk(&e, &self.doing(what, Some(bucket), Some(key))));
+        match checked {
+            Ok(_) => Ok(()),
+            // A HEAD refusal has no body to tell "not allowed" from "keys not accepted".
+            Err(err) if err.kind == ErrorKind::AccessDenied => {
+                self.check_keys_accepted(bucket, &region, what).await?;
+                Err(err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// One cheap request that answers with a body: fails when the server does not accept
+    /// the keys themselves (wrong secret, unknown key id). Any other answer (including
+    /// "not allowed to list") means the keys are fine.
+    async fn check_keys_accepted(
+        &self,
+        bucket: &str,
+        region: &str,
+        what: &str,
+    ) -> Result<(), S3Error> {
+        let listed = self
+            .client_for(region)
+            .list_objects_v2()
+            .bucket(bucket)
+            .max_keys(1)
+            .send()
+            .await;
+        match listed {
+            Err(e) => {
+                let err = S3Error::from_sdk(&e, &self.doing(what, Some(bucket), None));
+                if err.kind == ErrorKind::CredentialsRejected {
+                    Err(err)
+                } else {
+                    Ok(())
+                }
+            }
+            Ok(_) => Ok(()),
+        }
     }
 
     /// A download link for an object that exists, tried as a colleague would open it,
@@ -191,6 +229,10 @@ impl Session {
             )));
         }
         let region = self.bucket_region(bucket).await?;
+        // Nothing is tried with an upload link (that would write), but keys the server
+        // does not accept are caught before the link is handed out.
+        self.check_keys_accepted(bucket, &region, "checking the keys for an upload link")
+            .await?;
         let credentials = self.current_credentials("signing the upload link").await?;
         let signed_at = self.now();
         self.refuse_ending_credentials(&credentials, signed_at, bucket, key)?;

@@ -26,6 +26,15 @@ pub use session::Session;
 
 /// Splits `s3://bucket/key` (or `bucket/key`) into bucket and key; the key may be empty.
 pub fn parse_s3_uri(uri: &str) -> Result<(String, String), S3Error> {
+    let lower = uri.to_ascii_lowercase();
+    let looks_like_url = lower.starts_with("http://") || lower.starts_with("https://");
+    let wrong_scheme =
+        !uri.starts_with("s3://") && (lower.starts_with("s3:") || uri.contains("://"));
+    if looks_like_url || wrong_scheme {
+        return Err(S3Error::bad_input(format!(
+            "{uri:?} is not an S3 address: write it as s3://bucket/key (lower-case s3, two slashes)."
+        )));
+    }
     let rest = uri.strip_prefix("s3://").unwrap_or(uri);
     let (bucket, key) = match rest.split_once('/') {
         Some((bucket, key)) => (bucket, key),
@@ -52,5 +61,19 @@ mod tests {
         assert_eq!(parse_s3_uri("s3://b").unwrap(), ("b".into(), "".into()));
         assert_eq!(parse_s3_uri("b/k").unwrap(), ("b".into(), "k".into()));
         assert!(parse_s3_uri("s3:///k").is_err());
+        for wrong in [
+            "s3:/b/k",
+            "S3://b/k",
+            "s3:b/k",
+            "https://b.s3.amazonaws.com/k",
+            "gs://b/k",
+        ] {
+            let err = parse_s3_uri(wrong).unwrap_err();
+            assert!(
+                err.message.contains("s3://bucket/key"),
+                "{wrong}: {}",
+                err.message
+            );
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::error::CredentialsError;
@@ -52,6 +52,30 @@ pub(super) struct Inner {
     pub(super) server_date: ServerDate,
 }
 
+/// Connecting to S3 takes at most this long.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// An answer (its first byte) takes at most this long (S3SHARE_TIMEOUT_SECS changes it, for
+/// very slow links).
+const READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Credentials (SSO, a role, a credential_process) take at most this long to arrive.
+const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A region name as AWS and S3-compatible stores write them ("eu-west-1", "auto").
+fn check_region(region: &str) -> Result<(), S3Error> {
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(S3Error::bad_input(format!(
+            "{region:?} is not a region name: write it like eu-west-1 or us-east-1."
+        )))
+    }
+}
+
 impl Session {
     /// Loads a profile the way the AWS CLI does (keys, SSO, assume-role,
     /// credential_process, environment), with its region and endpoint_url.
@@ -69,6 +93,7 @@ impl Session {
             loader = loader.profile_name(name);
         }
         if let Some(region) = region_override {
+            check_region(region)?;
             loader = loader.region(Region::new(region.to_owned()));
         }
         let sdk = loader.load().await;
@@ -172,7 +197,20 @@ impl Session {
         base: aws_sdk_s3::config::Builder,
     ) -> Session {
         let server_date = ServerDate::default();
+        // A server that stops answering must not hang a run: connecting and waiting for an
+        // answer are bounded; a body nobody reads fails through the SDK's stalled-stream
+        // protection (on with the latest behaviour version).
+        let read_timeout = std::env::var("S3SHARE_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|&secs| secs > 0)
+            .map_or(READ_TIMEOUT, Duration::from_secs);
+        let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT.min(read_timeout))
+            .read_timeout(read_timeout)
+            .build();
         let mut base = base
+            .timeout_config(timeouts)
             .credentials_provider(credentials.clone())
             .identity_cache(IdentityCache::no_cache())
             .interceptor(super::server_date::ServerDateRecorder(server_date.clone()));
@@ -284,11 +322,17 @@ impl Session {
         &self,
         what: &str,
     ) -> Result<aws_credential_types::Credentials, S3Error> {
-        self.inner
-            .credentials
-            .current()
-            .await
-            .map_err(|err| self.credentials_error(&err, what))
+        match tokio::time::timeout(CREDENTIALS_TIMEOUT, self.inner.credentials.current()).await {
+            Ok(result) => result.map_err(|err| self.credentials_error(&err, what)),
+            Err(_) => Err(S3Error::plain(
+                ErrorKind::NoCredentials,
+                format!(
+                    "The credentials of profile {} did not arrive within {} s while {what} (a credential_process, SSO or role that does not answer). Check the profile's settings, then Retry.",
+                    self.inner.profile.name,
+                    CREDENTIALS_TIMEOUT.as_secs()
+                ),
+            )),
+        }
     }
 
     fn credentials_error(&self, err: &CredentialsError, what: &str) -> S3Error {

@@ -8,7 +8,8 @@ pub fn countdown_text(now: SystemTime, ends_at: SystemTime) -> (String, bool) {
     let Ok(left) = ends_at.duration_since(now) else {
         return ("expired".to_owned(), true);
     };
-    let secs = left.as_secs();
+    // Rounded up: a link with 0.4 s left still works, so it is not "expired" yet.
+    let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
     if secs == 0 {
         return ("expired".to_owned(), true);
     }
@@ -49,5 +50,7 @@ mod tests {
         assert_eq!(countdown_text(now, at(1000 + 59)), ("0:59".into(), true));
         assert_eq!(countdown_text(now, at(1000)), ("expired".into(), true));
         assert_eq!(countdown_text(now, at(10)), ("expired".into(), true));
+        let almost = now + Duration::from_millis(400);
+        assert_eq!(countdown_text(now, almost), ("0:01".into(), true));
     }
 }

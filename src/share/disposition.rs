@@ -31,6 +31,16 @@ pub enum DispositionError {
     ControlCharacter(usize),
     #[error("the download filename cannot contain / or \\: give a plain file name")]
     PathSeparator,
+    #[error("the download filename cannot be . or ..: give a file name")]
+    DotName,
+    #[error(
+        "the download filename contains a line or paragraph separator (U+2028/U+2029) at position {0}: remove it"
+    )]
+    LineSeparator(usize),
+    #[error(
+        "the download filename contains a text-direction control character at position {0}, which can disguise a name (an .exe shown as .pdf): remove it"
+    )]
+    DirectionControl(usize),
 }
 
 /// Builds `attachment; filename="<ascii>"; filename*=UTF-8''<encoded>`.
@@ -42,8 +52,24 @@ pub fn content_disposition(filename: &str) -> Result<String, DispositionError> {
     if let Some(pos) = name.chars().position(char::is_control) {
         return Err(DispositionError::ControlCharacter(pos + 1));
     }
+    if let Some(pos) = name
+        .chars()
+        .position(|c| matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Err(DispositionError::LineSeparator(pos + 1));
+    }
+    // Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069), and the
+    // marks that steer them, make a name display as something else.
+    if let Some(pos) = name.chars().position(|c| {
+        matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    }) {
+        return Err(DispositionError::DirectionControl(pos + 1));
+    }
     if name.contains(['/', '\\']) {
         return Err(DispositionError::PathSeparator);
+    }
+    if name == "." || name == ".." {
+        return Err(DispositionError::DotName);
     }
     let fallback: String = name
         .chars()
@@ -101,5 +127,24 @@ mod tests {
             content_disposition("../etc/passwd"),
             Err(DispositionError::PathSeparator)
         );
+    }
+
+    #[test]
+    fn names_that_disguise_themselves_are_refused() {
+        assert_eq!(content_disposition(".."), Err(DispositionError::DotName));
+        assert_eq!(content_disposition(" . "), Err(DispositionError::DotName));
+        assert_eq!(
+            content_disposition("a\u{2028}b"),
+            Err(DispositionError::LineSeparator(2))
+        );
+        let spoof = content_disposition("invoice\u{202e}fdp.exe").unwrap_err();
+        assert_eq!(spoof, DispositionError::DirectionControl(8));
+        assert!(spoof.to_string().contains("disguise"));
+        assert_eq!(
+            content_disposition("x\u{2067}y"),
+            Err(DispositionError::DirectionControl(2))
+        );
+        // Right-to-left text itself is fine.
+        assert!(content_disposition("تقرير.pdf").is_ok());
     }
 }

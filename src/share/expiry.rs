@@ -35,6 +35,8 @@ pub enum ExpiryError {
     Unreadable(String),
     #[error("{0} has no unit: write {0}s, {0}m, {0}h or {0}d")]
     NoUnit(String),
+    #[error("{0:?} is ambiguous (M could mean minutes or months): write m for minutes, d for days")]
+    Ambiguous(String),
 }
 
 impl Expiry {
@@ -106,6 +108,9 @@ impl std::fmt::Display for Expiry {
 
 /// Parses "max", "7d", "90m", "2h30m", "1d12h", "45s" or a bare number of seconds.
 pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
+    if text.contains('M') && !text.trim().eq_ignore_ascii_case("max") {
+        return Err(ExpiryError::Ambiguous(text.trim().to_owned()));
+    }
     let trimmed = text.trim().to_ascii_lowercase();
     if trimmed == "max" {
         return Ok(Expiry::MAX);
@@ -234,6 +239,13 @@ mod tests {
             let err = parse_expiry(bad).unwrap_err();
             assert!(err.to_string().contains("2h30m") || err.to_string().contains("7 days"));
         }
+    }
+
+    #[test]
+    fn a_capital_m_is_refused_as_ambiguous() {
+        assert!(matches!(parse_expiry("1M"), Err(ExpiryError::Ambiguous(_))));
+        assert_eq!(parse_expiry("MAX").unwrap(), Expiry::MAX);
+        assert_eq!(parse_expiry("1H").unwrap().as_secs(), 3600);
     }
 
     #[test]

@@ -289,6 +289,17 @@ async fn run_upload(
     slots: Arc<tokio::sync::Semaphore>,
     out: Outbox,
 ) {
+    // Everything that can be checked is checked before the first byte is written.
+    if let Some(name) = &share.download_filename
+        && let Err(err) = crate::share::content_disposition(name)
+    {
+        let error = S3Error::bad_input(format!("Not uploaded: {err}."));
+        out.send(Event::UploadFinished {
+            id,
+            result: Err(error),
+        });
+        return;
+    }
     // Queued until a slot frees up (or cancelled while waiting).
     let _slot = tokio::select! {
         slot = slots.acquire_owned() => slot,
@@ -314,7 +325,13 @@ async fn run_upload(
         Ok(UploadOutcome::Uploaded { key, .. }) => {
             match session.share_link(&request.bucket, &key, &share).await {
                 Ok(link) => Ok(UploadEnd::Shared(link)),
-                Err(error) => Ok(UploadEnd::UploadedNotShared(error)),
+                Err(error) => Ok(UploadEnd::UploadedNotShared(S3Error {
+                    message: format!(
+                        "Uploaded to s3://{}/{key}, but no link could be made: {} Select it in its folder and use Copy link.",
+                        request.bucket, error.message
+                    ),
+                    ..error
+                })),
             }
         }
         Ok(UploadOutcome::Exists { key }) => {

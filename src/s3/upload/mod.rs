@@ -142,13 +142,21 @@ pub async fn upload_file(
             ),
         ));
     }
-    if request.key.is_empty() || request.key.ends_with('/') {
-        return Err(S3Error::bad_input(format!(
-            "The destination key {:?} is not a file name: end it with the file's name.",
-            request.key
-        )));
+    if !meta.is_file() {
+        return Err(S3Error::plain(
+            ErrorKind::LocalFile,
+            format!(
+                "{} is not a regular file (a pipe, device or socket): its size is unknown, so it is not uploaded. Save it to a file first, then upload that.",
+                path.display()
+            ),
+        ));
     }
-    let len = meta.len();
+    check_destination_key(&request.key)?;
+    let stamp = FileStamp::of(&meta);
+    if stamp.len == 0 {
+        refuse_hidden_content(path).await?;
+    }
+    let len = stamp.len;
     let region = session.bucket_region(&request.bucket).await?;
     let client = session.client_for(&region);
     let content_type = content_type_for(path);
@@ -190,6 +198,7 @@ pub async fn upload_file(
             client: &client,
             request,
             key: &key,
+            stamp,
             len,
             content_type: &content_type,
             conditional,
@@ -210,7 +219,90 @@ pub async fn upload_file(
     }
 }
 
-async fn exists(
+/// What S3 accepts as a key for one object, checked before anything is written.
+pub fn check_destination_key(key: &str) -> Result<(), S3Error> {
+    if key.is_empty() || key.ends_with('/') {
+        return Err(S3Error::bad_input(format!(
+            "The destination key {key:?} is not a file name: end it with the file's name."
+        )));
+    }
+    if key.len() > 1024 {
+        return Err(S3Error::bad_input(format!(
+            "The destination key is {} bytes long; S3 keys are at most 1024 bytes. Choose a shorter name or folder.",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Size and modification time of a file when its upload began: if either differs at the
+/// end, what was sent is not the file, and the upload is undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FileStamp {
+    pub(super) len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(meta: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+
+    /// Fails with a local-file error when the file is not as it was.
+    pub(super) async fn check_unchanged(&self, path: &Path) -> Result<(), S3Error> {
+        let now = tokio::fs::metadata(path).await.map(|m| FileStamp::of(&m));
+        match now {
+            Ok(now) if now == *self => Ok(()),
+            Ok(_) => Err(S3Error::plain(
+                ErrorKind::LocalFile,
+                format!(
+                    "{} changed while it was being uploaded; nothing was kept. Upload it again once it is complete.",
+                    path.display()
+                ),
+            )),
+            Err(e) => Err(S3Error::plain(
+                ErrorKind::LocalFile,
+                format!(
+                    "{} could not be read any more during the upload ({e}); nothing was kept.",
+                    path.display()
+                ),
+            )),
+        }
+    }
+}
+
+/// A file that says it is empty but is not (/proc files, some FUSE mounts) would become an
+/// empty object: refuse it.
+async fn refuse_hidden_content(path: &Path) -> Result<(), S3Error> {
+    use tokio::io::AsyncReadExt;
+    let mut byte = [0u8; 1];
+    let read = match tokio::fs::File::open(path).await {
+        Ok(mut file) => file.read(&mut byte).await,
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(S3Error::plain(
+            ErrorKind::LocalFile,
+            format!(
+                "{} reports a size of 0 bytes but has content (a /proc or other special file): it is not uploaded. Copy it to a regular file first.",
+                path.display()
+            ),
+        )),
+        Err(e) => Err(S3Error::plain(
+            ErrorKind::LocalFile,
+            format!(
+                "Cannot read the file {}: {e}. Check that you may read it.",
+                path.display()
+            ),
+        )),
+    }
+}
+
+pub(super) async fn exists(
     session: &Session,
     client: &aws_sdk_s3::Client,
     bucket: &str,

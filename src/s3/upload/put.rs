@@ -8,7 +8,10 @@ use aws_sdk_s3::primitives::{ByteStream, Length};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio_util::sync::CancellationToken;
 
-use super::{S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, part_size_for};
+use super::{
+    FileStamp, S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, exists,
+    part_size_for,
+};
 use crate::s3::error::{ErrorKind, S3Error};
 use crate::s3::session::Session;
 
@@ -42,6 +45,8 @@ pub(super) struct Put<'a> {
     pub(super) client: &'a aws_sdk_s3::Client,
     pub(super) request: &'a UploadRequest,
     pub(super) key: &'a str,
+    /// The file as it was when the upload began; checked again before anything is kept.
+    pub(super) stamp: FileStamp,
     pub(super) len: u64,
     pub(super) content_type: &'a str,
     /// Refuse (412) if the key exists by then: If-None-Match: *.
@@ -101,6 +106,12 @@ impl Put<'_> {
         };
         match result {
             Ok(_) => {
+                // A single PUT cannot be held back before it lands: if the file changed
+                // meanwhile, what was stored is not the file, so it is removed again.
+                if let Err(changed) = self.stamp.check_unchanged(&request.path).await {
+                    self.remove_stored().await;
+                    return Err(changed.into());
+                }
                 on_progress(UploadProgress::Bytes(len));
                 Ok(UploadOutcome::Uploaded {
                     key: key.to_owned(),
@@ -108,10 +119,29 @@ impl Put<'_> {
                 })
             }
             Err(err) if is_precondition_failed(&err) => Err(Attempt::Taken),
-            Err(err) => Err(Attempt::Failed(S3Error::from_sdk(
-                &err,
-                &self.doing("uploading"),
-            ))),
+            Err(err) => {
+                // A file that shrank or vanished breaks the request body: say so, not
+                // "could not reach the server".
+                self.stamp.check_unchanged(&request.path).await?;
+                Err(Attempt::Failed(S3Error::from_sdk(
+                    &err,
+                    &self.doing("uploading"),
+                )))
+            }
+        }
+    }
+
+    /// Deletes the object this attempt stored (the file changed while it was sent).
+    async fn remove_stored(&self) {
+        let deleted = self
+            .client
+            .delete_object()
+            .bucket(&self.request.bucket)
+            .key(self.key)
+            .send()
+            .await;
+        if let Err(err) = deleted {
+            tracing::warn!(bucket = self.request.bucket, key = self.key, error = %crate::s3::error::chain(&err), "could not remove an object that differs from its file");
         }
     }
 
@@ -218,9 +248,11 @@ impl Put<'_> {
                     on_progress(UploadProgress::Bytes(done));
                 }
                 Some(Ok(Err(PartError::Sdk(err)))) => {
+                    self.stamp.check_unchanged(&request.path).await?;
                     return Err(S3Error::from_sdk(&err, &self.doing("uploading a part")).into());
                 }
                 Some(Ok(Err(PartError::Read(message)))) => {
+                    self.stamp.check_unchanged(&request.path).await?;
                     return Err(S3Error::plain(
                         ErrorKind::LocalFile,
                         format!(
@@ -240,6 +272,17 @@ impl Put<'_> {
                 }
                 None => break,
             }
+        }
+        // Nothing is kept unless it is the file as it was when the upload began.
+        self.stamp.check_unchanged(&request.path).await?;
+        // Some servers ignore If-None-Match (rclone serve s3): look once more right before
+        // completing, so a key taken meanwhile is reported instead of replaced.
+        if conditional
+            && exists(self.session, client, &request.bucket, key)
+                .await
+                .map_err(Attempt::Failed)?
+        {
+            return Err(Attempt::Taken);
         }
         completed.sort_by_key(|p| p.part_number());
         let mut complete = client

@@ -6,12 +6,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::s3::upload::{Collision, UploadOutcome, UploadProgress, UploadRequest, upload_file};
+use crate::s3::upload::{
+    Collision, UploadOutcome, UploadProgress, UploadRequest, check_destination_key, upload_file,
+};
 use crate::s3::{
     ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
     parse_s3_uri,
 };
-use crate::share::{Expiry, countdown_text, format_local_time};
+use crate::share::{Expiry, content_disposition, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Parser)]
@@ -90,9 +92,18 @@ pub enum Command {
     Ls { uri: Option<String> },
 }
 
-/// Runs one subcommand and turns its outcome into an exit code.
+mod signals;
+
+use signals::{cancel_on_signals, cancelled, or_cancel};
+
+/// Runs one subcommand and turns its outcome into an exit code. Ctrl+C, SIGTERM and SIGHUP
+/// cancel it at any point (an upload is aborted on the server).
 pub async fn run(args: &Args, command: &Command) -> ExitCode {
-    match run_command(args, command).await {
+    let cancel = CancellationToken::new();
+    let signals = cancel_on_signals(cancel.clone());
+    let outcome = run_command(args, command, &cancel).await;
+    signals.abort();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", err.message);
@@ -104,13 +115,14 @@ pub async fn run(args: &Args, command: &Command) -> ExitCode {
     }
 }
 
-/// 2 when the user can fix the input (or chose to stop), 1 for every other failure.
+/// 2 when the user can fix the input, 130 when the run was stopped (as after Ctrl+C), 1 for
+/// every other failure.
 fn exit_code(kind: ErrorKind) -> ExitCode {
     match kind {
+        ErrorKind::Cancelled => ExitCode::from(130),
         ErrorKind::BadInput
         | ErrorKind::LocalFile
         | ErrorKind::AlreadyExists
-        | ErrorKind::Cancelled
         | ErrorKind::Output => ExitCode::from(2),
         ErrorKind::NoCredentials
         | ErrorKind::ExpiredSession
@@ -125,7 +137,11 @@ fn exit_code(kind: ErrorKind) -> ExitCode {
     }
 }
 
-async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
+async fn run_command(
+    args: &Args,
+    command: &Command,
+    cancel: &CancellationToken,
+) -> Result<(), S3Error> {
     let session = Session::connect(
         &ProfileFilesSource::default(),
         args.profile.as_deref(),
@@ -146,11 +162,13 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
                 download_filename: filename.clone(),
             };
             let link = if *no_check {
-                session
-                    .share_link_unchecked(&bucket, &key, &options)
-                    .await?
+                or_cancel(
+                    cancel,
+                    session.share_link_unchecked(&bucket, &key, &options),
+                )
+                .await?
             } else {
-                session.share_link(&bucket, &key, &options).await?
+                or_cancel(cancel, session.share_link(&bucket, &key, &options)).await?
             };
             refuse_dead_link(&link, "")?;
             write_line(&mut stdout, link.url.expose())?;
@@ -168,9 +186,11 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             expires,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
-            let link = session
-                .upload_link(&bucket, &key, content_type.as_deref(), *expires)
-                .await?;
+            let link = or_cancel(
+                cancel,
+                session.upload_link(&bucket, &key, content_type.as_deref(), *expires),
+            )
+            .await?;
             write_line(&mut stdout, link.url.expose())?;
             eprintln!(
                 "expires {}; upload with: {}",
@@ -196,20 +216,26 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             } else {
                 Collision::Ask
             };
-            let mut request = UploadRequest::new(file, &bucket, &key, collision);
-            request.concurrency = usize::from(*parallel);
-            request.part_size = part_size_mib * 1024 * 1024;
-            let key = upload_with_progress(&session, &request).await?;
             let options = ShareOptions {
                 expiry: *expires,
                 download_filename: filename.clone(),
             };
+            // Every input is checked before the first byte is written: a bad filename
+            // must not leave a stored object behind and a "name taken" on the retry.
+            check_destination_key(&key)?;
+            if let Some(name) = &options.download_filename {
+                content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?;
+            }
+            let mut request = UploadRequest::new(file, &bucket, &key, collision);
+            request.concurrency = usize::from(*parallel);
+            request.part_size = part_size_mib * 1024 * 1024;
+            let key = upload_with_progress(&session, &request, cancel).await?;
             // The file is stored from here on: every failure says so and how to get a link.
             let stored = format!("s3://{bucket}/{key} was uploaded, but ");
             let link = if *no_check {
-                session.share_link_unchecked(&bucket, &key, &options).await
+                or_cancel(cancel, session.share_link_unchecked(&bucket, &key, &options)).await
             } else {
-                session.share_link(&bucket, &key, &options).await
+                or_cancel(cancel, session.share_link(&bucket, &key, &options)).await
             }
             .map_err(|err| S3Error {
                 message: format!(
@@ -228,27 +254,26 @@ async fn run_command(args: &Args, command: &Command) -> Result<(), S3Error> {
             print_warnings(&link.warnings);
         }
         Command::Ls { uri: None } => {
-            for bucket in session.list_buckets().await? {
+            for bucket in or_cancel(cancel, session.list_buckets()).await? {
                 write_line(&mut stdout, &bucket.name)?;
             }
         }
         Command::Ls { uri: Some(uri) } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             let mut lines = Vec::new();
-            session
-                .list_all(&bucket, &prefix, |page| {
-                    for folder in page.folders {
-                        lines.push(format!("{:>19} {:>12} {folder}", "", "PRE"));
-                    }
-                    for object in page.objects {
-                        let modified = object
-                            .last_modified
-                            .map(format_local_time)
-                            .unwrap_or_default();
-                        lines.push(format!("{modified:>19} {:>12} {}", object.size, object.key));
-                    }
-                })
-                .await?;
+            let listing = session.list_all(&bucket, &prefix, |page| {
+                for folder in page.folders {
+                    lines.push(format!("{:>19} {:>12} {folder}", "", "PRE"));
+                }
+                for object in page.objects {
+                    let modified = object
+                        .last_modified
+                        .map(format_local_time)
+                        .unwrap_or_default();
+                    lines.push(format!("{modified:>19} {:>12} {}", object.size, object.key));
+                }
+            });
+            or_cancel(cancel, listing).await?;
             for line in lines {
                 write_line(&mut stdout, &line)?;
             }
@@ -271,10 +296,12 @@ fn destination_key(prefix: &str, file: &std::path::Path) -> Result<String, S3Err
     Ok(format!("{prefix}{name}"))
 }
 
-/// Uploads with a progress bar on stderr when it is a terminal; Ctrl+C cancels cleanly.
+/// Uploads with a progress bar on stderr when it is a terminal; `cancel` (Ctrl+C, SIGTERM,
+/// SIGHUP) aborts it cleanly.
 async fn upload_with_progress(
     session: &Session,
     request: &UploadRequest,
+    cancel: &CancellationToken,
 ) -> Result<String, S3Error> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
@@ -288,15 +315,8 @@ async fn upload_with_progress(
     } else {
         None
     };
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
-    });
     let progress_bar = bar.clone();
-    let outcome = upload_file(session, request, &cancel, &move |progress| {
+    let outcome = upload_file(session, request, cancel, &move |progress| {
         if let Some(bar) = &progress_bar {
             match progress {
                 UploadProgress::Started { total, .. } => bar.set_length(total),
@@ -305,7 +325,6 @@ async fn upload_with_progress(
         }
     })
     .await;
-    ctrl_c.abort();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -318,10 +337,7 @@ async fn upload_with_progress(
                 request.bucket
             ),
         )),
-        UploadOutcome::Cancelled => Err(S3Error::plain(
-            ErrorKind::Cancelled,
-            "Upload cancelled; nothing was stored.",
-        )),
+        UploadOutcome::Cancelled => Err(cancelled()),
     }
 }
 

@@ -453,3 +453,305 @@ async fn environment_keys_end_at_aws_credential_expiration() {
     assert!(stderr.contains("stops working then"), "{stderr}");
     assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
 }
+
+/// SIGTERM (what `timeout`, systemd and logout send), SIGHUP and Ctrl+C stop an upload
+/// halfway: the multipart upload is aborted, nothing is left on the server, exit 130.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_upload_leaves_nothing_behind_whatever_stops_it() {
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["slow".into()],
+        part_delay: Some(std::time::Duration::from_millis(1500)),
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let file = dir.path().join("video.bin");
+    std::fs::write(&file, vec![7u8; 20 * 1024 * 1024]).unwrap();
+    for signal in ["TERM", "HUP", "INT"] {
+        let (dir_path, file) = (dir.path().to_owned(), file.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
+            cmd.env_remove("AWS_PROFILE")
+                .env_remove("AWS_ACCESS_KEY_ID")
+                .env("AWS_CONFIG_FILE", dir_path.join("config"))
+                .env("AWS_SHARED_CREDENTIALS_FILE", dir_path.join("credentials"))
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .args(["--profile", "share", "upload"])
+                .arg(&file)
+                .args(["s3://slow/", "--part-size-mib", "5", "--parallel", "1"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let child = cmd.spawn().unwrap();
+            // The first part is on its way (each takes 1.5 s to be answered).
+            std::thread::sleep(std::time::Duration::from_millis(900));
+            let killed = std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(killed.success());
+            child.wait_with_output().unwrap()
+        })
+        .await
+        .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
+        assert!(stderr.contains("Cancelled"), "SIG{signal}: {stderr}");
+        assert!(out.stdout.is_empty());
+        let head = bed
+            .client()
+            .head_object()
+            .bucket("slow")
+            .key("video.bin")
+            .send()
+            .await;
+        assert!(head.is_err(), "SIG{signal}: an object was stored");
+        // s3s-fs has no ListMultipartUploads: its unfinished uploads are files beside the
+        // bucket directories, so an empty root (but for the bucket) means none is left.
+        if let Some(server) = &bed.server {
+            let leftovers: Vec<_> = std::fs::read_dir(server.root())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name() != "slow")
+                .map(|e| e.file_name())
+                .collect();
+            assert!(
+                leftovers.is_empty(),
+                "SIG{signal}: parts left: {leftovers:?}"
+            );
+        }
+    }
+}
+
+/// Every input is checked before the first byte is written: a bad download filename
+/// stores nothing (and a retry is not told the name is taken).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_filename_is_refused_before_anything_is_uploaded() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-prevalidate").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let file = dir.path().join("invoice.pdf");
+    std::fs::write(&file, b"%PDF").unwrap();
+    let path = file.to_string_lossy().into_owned();
+    let target = format!("s3://{bucket}/");
+    for bad in ["a\nb.pdf", "invoice\u{202e}fdp.exe", ".."] {
+        let out = s3share(dir.path(), &["upload", &path, &target, "--filename", bad]).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr).lines().count(),
+            1,
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let head = bed
+        .client()
+        .head_object()
+        .bucket(&bucket)
+        .key("invoice.pdf")
+        .send()
+        .await;
+    assert!(head.is_err(), "nothing was stored");
+    let good = s3share(
+        dir.path(),
+        &["upload", &path, &target, "--filename", "Rechnung.pdf"],
+    )
+    .await;
+    assert!(good.status.success(), "{}", text(&good.stderr));
+}
+
+/// Wrong input gets one line that names what is wrong and the right form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_arguments_get_one_line_that_names_the_right_form() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-forms").await;
+    bed.put(&bucket, "k.txt", b"k").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["link".into(), format!("s3:/{bucket}/k.txt")],
+            "s3://bucket/key",
+        ),
+        (
+            vec!["link".into(), format!("S3://{bucket}/k.txt")],
+            "s3://bucket/key",
+        ),
+        (
+            vec![
+                "link".into(),
+                format!("https://{bucket}.s3.amazonaws.com/k.txt"),
+            ],
+            "s3://bucket/key",
+        ),
+        (
+            vec![
+                "link".into(),
+                format!("s3://{bucket}/k.txt"),
+                "--expires".into(),
+                "1M".into(),
+            ],
+            "ambiguous",
+        ),
+        (
+            vec![
+                "link".into(),
+                format!("s3://{bucket}/k.txt"),
+                "--expires".into(),
+                "8d".into(),
+            ],
+            "7 days",
+        ),
+        (
+            vec![
+                "--region".into(),
+                "not a region!".into(),
+                "link".into(),
+                format!("s3://{bucket}/k.txt"),
+            ],
+            "not a region name",
+        ),
+        (vec!["link".into()], "s3share --help"),
+    ];
+    for (args, says) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = s3share(dir.path(), &args).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// Keys the server does not accept are named as such, for links and for upload links.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_the_server_does_not_accept_are_named_as_such() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-badkeys").await;
+    bed.put(&bucket, "k.txt", b"k").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[share]\naws_access_key_id = {}\naws_secret_access_key = {}-wrong\n",
+            bed.access_key, bed.secret_key
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["link".to_owned(), format!("s3://{bucket}/k.txt")],
+        vec!["upload-link".to_owned(), format!("s3://{bucket}/in.txt")],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = s3share(dir.path(), &args).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("does not accept the keys"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// RUST_LOG=trace shows what happens, never a secret key, session token or signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_log_level_prints_a_secret() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-secrets").await;
+    bed.put(&bucket, "k.txt", b"k").await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = "SESSIONTOKENSHOULDNEVERBELOGGED";
+    let (endpoint, access, secret) = (
+        bed.endpoint.clone(),
+        bed.access_key.clone(),
+        bed.secret_key.clone(),
+    );
+    let uri = format!("s3://{bucket}/k.txt");
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("s3share")
+            .unwrap()
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", access)
+            .env("AWS_SECRET_ACCESS_KEY", &secret)
+            .env("AWS_SESSION_TOKEN", token)
+            .env("RUST_LOG", "trace")
+            .args(["link", &uri, "--no-check"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&out.stderr);
+    let url = text(&out.stdout);
+    let signature = url
+        .split("X-Amz-Signature=")
+        .nth(1)
+        .unwrap_or("none")
+        .trim();
+    assert!(stderr.lines().count() > 5, "trace logging is on: {stderr}");
+    for secret_text in [bed.secret_key.as_str(), token, signature] {
+        assert!(!stderr.contains(secret_text), "{secret_text} in the log");
+    }
+}
+
+/// A server that accepts connections and never answers: the run ends with a message
+/// instead of hanging (S3SHARE_TIMEOUT_SECS shortens the wait for the test).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_is_an_error_not_a_hang() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(8).flatten() {
+            open.push(stream); // accepted, never answered
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!("[profile share]\nregion = us-east-1\nendpoint_url = {endpoint}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        "[share]\naws_access_key_id = AKSTALL\naws_secret_access_key = stall-secret-0123456789\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let dir_path = dir.path().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("s3share")
+            .unwrap()
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env("AWS_CONFIG_FILE", dir_path.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir_path.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("S3SHARE_TIMEOUT_SECS", "2")
+            .args(["--profile", "share", "link", "s3://b/k.txt"])
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Could not reach the S3 server"), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+    drop(held);
+}

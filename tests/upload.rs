@@ -271,3 +271,100 @@ async fn a_server_that_goes_away_mid_upload_is_an_error_not_a_hang() {
     assert_eq!(err.kind, s3share::ErrorKind::Network, "{err:?}");
     assert!(!server.root().join("gone").join("big.bin").exists());
 }
+
+/// A pipe, or a file that claims to be empty but is not, never becomes an empty object.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipes_and_special_files_are_refused_not_stored_empty() {
+    let bed = bed().await;
+    let bucket = bed.bucket("special").await;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let request = UploadRequest::new(&fifo, &bucket, "pipe", Collision::Ask);
+    let err = upload_file(&bed.session, &request, &CancellationToken::new(), &|_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, s3share::ErrorKind::LocalFile);
+    assert!(
+        err.message.contains("not a regular file"),
+        "{}",
+        err.message
+    );
+
+    let proc_file = std::path::Path::new("/proc/self/status");
+    if proc_file.exists() {
+        let request = UploadRequest::new(proc_file, &bucket, "status", Collision::Ask);
+        let err = upload_file(&bed.session, &request, &CancellationToken::new(), &|_| {})
+            .await
+            .unwrap_err();
+        assert!(
+            err.message.contains("reports a size of 0 bytes"),
+            "{}",
+            err.message
+        );
+    }
+    for key in ["pipe", "status"] {
+        let head = bed
+            .client()
+            .head_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await;
+        assert!(head.is_err(), "{key} was stored");
+    }
+}
+
+/// A file that grows while it is sent: what was stored would not be the file, so nothing
+/// is kept (single PUT: removed again; multipart: aborted before completing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_changes_during_the_upload_is_not_kept() {
+    let bed = bed().await;
+    let bucket = bed.bucket("changing").await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, len) in [("small.log", 1000), ("big.log", 12 * 1024 * 1024)] {
+        let (path, _) = file_of(dir.path(), name, len);
+        let mut request = small_parts(UploadRequest::new(&path, &bucket, name, Collision::Ask));
+        request.concurrency = 1;
+        let grow = path.clone();
+        let err = upload_file(
+            &bed.session,
+            &request,
+            &CancellationToken::new(),
+            &move |p| {
+                if let UploadProgress::Started { .. } = p {
+                    use std::io::Write;
+                    let mut file = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(&grow)
+                        .unwrap();
+                    file.write_all(b"appended while uploading").unwrap();
+                }
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind, s3share::ErrorKind::LocalFile, "{name}: {err:?}");
+        assert!(
+            err.message.contains("changed while it was being uploaded"),
+            "{}",
+            err.message
+        );
+        let head = bed
+            .client()
+            .head_object()
+            .bucket(&bucket)
+            .key(name)
+            .send()
+            .await;
+        assert!(
+            head.is_err(),
+            "{name}: an object that is not the file was kept"
+        );
+    }
+}

@@ -56,6 +56,9 @@ pub struct LocalS3Options {
     pub stale_objects: Vec<String>,
     /// Answer STS AssumeRole too.
     pub sts: bool,
+    /// Hold every UploadPart this long before answering (a slow link, so a test can
+    /// interrupt an upload halfway).
+    pub part_delay: Option<std::time::Duration>,
 }
 
 /// A running server; stops when dropped.
@@ -95,6 +98,7 @@ impl LocalS3 {
             sts: options
                 .sts
                 .then(|| (access_key.to_owned(), secret_key.to_owned())),
+            part_delay: options.part_delay,
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -169,6 +173,7 @@ struct RegionGate {
     kms_denied: Vec<String>,
     stale: Vec<String>,
     sts: Option<(String, String)>,
+    part_delay: Option<std::time::Duration>,
     default_region: String,
 }
 
@@ -182,6 +187,12 @@ impl RegionGate {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let bucket = segments.next().unwrap_or("").to_owned();
         let is_bucket_request = segments.next().is_none_or(str::is_empty);
+        if let Some(delay) = self.part_delay
+            && req.method() == http::Method::PUT
+            && req.uri().query().is_some_and(|q| q.contains("partNumber="))
+        {
+            tokio::time::sleep(delay).await;
+        }
         if let Some((access, secret)) = &self.sts
             && req.method() == http::Method::POST
             && path == "/"

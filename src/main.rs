@@ -81,8 +81,11 @@ fn init_logging() {
                 .iter()
                 .any(|prefix| meta.target().starts_with(prefix))
     });
-    let wanted = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // Without RUST_LOG: S3 Share's own warnings only. The SDK's warnings would add lines
+    // above the one-line message that already says what failed (RUST_LOG=debug shows them).
+    let wanted = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,aws_config=off,aws_smithy_runtime=off,aws_runtime=off,aws_sdk_s3=off,aws_sdk_sts=off,aws_sdk_sso=off,aws_sdk_ssooidc=off")
+    });
     tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()

@@ -368,3 +368,55 @@ async fn a_file_that_changes_during_the_upload_is_not_kept() {
         );
     }
 }
+
+/// Faults on the way (503 SlowDown, a connection cut in the middle of a part) are retried:
+/// the object is byte for byte the file, and no part is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_downs_and_cut_connections_are_retried_without_losing_a_byte() {
+    use common::fault_proxy::{Fault, FaultProxy};
+    let bed = bed().await;
+    let bucket = bed.bucket("faults").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = file_of(dir.path(), "data.bin", 12 * 1024 * 1024);
+    for (name, fault) in [
+        (
+            "slowdown.bin",
+            Fault::SlowDown {
+                matching: "partNumber=2".into(),
+                times: 2,
+            },
+        ),
+        (
+            "dropped.bin",
+            Fault::DropMidBody {
+                matching: "partNumber=1".into(),
+                times: 1,
+            },
+        ),
+    ] {
+        let proxy = FaultProxy::start(&bed.endpoint, fault).await;
+        let through = s3share::Session::with_static_keys(
+            "faults",
+            &proxy.endpoint,
+            common::REGION,
+            &bed.access_key,
+            &bed.secret_key,
+        );
+        let mut request = small_parts(UploadRequest::new(&path, &bucket, name, Collision::Ask));
+        request.concurrency = 1;
+        let outcome = upload_file(&through, &request, &CancellationToken::new(), &|_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(matches!(outcome, UploadOutcome::Uploaded { .. }), "{name}");
+        assert!(
+            proxy.injected.load(std::sync::atomic::Ordering::SeqCst) > 0,
+            "{name}: no fault was injected"
+        );
+        let link = bed
+            .session
+            .share_link(&bucket, name, &ShareOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(http_get(link.url.expose()).await.body, bytes, "{name}");
+    }
+}

@@ -3,6 +3,8 @@
 //! HTTP client with no credentials, the way a colleague opens a link.
 #![allow(dead_code)]
 
+pub mod fault_proxy;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 

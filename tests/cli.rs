@@ -28,33 +28,51 @@ fn write_profile(dir: &Path, bed: &Bed) {
     .unwrap();
 }
 
+/// The binary (behind `wrapper`, such as `faketime -f -1d`) with profile "share" of `dir`
+/// and nothing of the caller's AWS environment.
+fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
+    let binary = assert_cmd::cargo::cargo_bin("s3share");
+    let mut cmd = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut cmd = std::process::Command::new(program);
+            cmd.args(rest).arg(binary);
+            cmd
+        }
+        None => std::process::Command::new(binary),
+    };
+    for var in [
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--profile", "share"]);
+    cmd
+}
+
 /// Runs the binary off the async runtime (the in-process server keeps serving meanwhile).
 async fn s3share(dir: &Path, args: &[&str]) -> Output {
-    let dir = dir.to_owned();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = assert_cmd::Command::cargo_bin("s3share").unwrap();
-        for var in [
-            "AWS_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_ENDPOINT_URL",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("AWS_CONFIG_FILE", dir.join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .args(["--profile", "share"])
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    run(profile_command(dir, &[]), args).await
+}
+
+/// `s3share` with its clock moved by `offset` (libfaketime).
+async fn s3share_with_clock(dir: &Path, offset: &str, args: &[&str]) -> Output {
+    run(profile_command(dir, &["faketime", "-f", offset]), args).await
+}
+
+async fn run(mut cmd: std::process::Command, args: &[&str]) -> Output {
+    cmd.args(args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -382,36 +400,6 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-/// `s3share` under `faketime -f OFFSET`, with the same environment as `s3share()`.
-async fn s3share_with_clock(dir: &Path, offset: &str, args: &[&str]) -> Output {
-    let dir = dir.to_owned();
-    let offset = offset.to_owned();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = std::process::Command::new("faketime");
-        cmd.arg("-f")
-            .arg(&offset)
-            .arg(assert_cmd::cargo::cargo_bin("s3share"));
-        for var in [
-            "AWS_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("AWS_CONFIG_FILE", dir.join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .args(["--profile", "share"])
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
 /// Keys exported into the environment (`aws configure export-credentials --format env`,
 /// aws-vault) end at AWS_CREDENTIAL_EXPIRATION: the link's end and warning say so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -472,13 +460,8 @@ async fn a_stopped_upload_leaves_nothing_behind_whatever_stops_it() {
     for signal in ["TERM", "HUP", "INT"] {
         let (dir_path, file) = (dir.path().to_owned(), file.clone());
         let out = tokio::task::spawn_blocking(move || {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
-            cmd.env_remove("AWS_PROFILE")
-                .env_remove("AWS_ACCESS_KEY_ID")
-                .env("AWS_CONFIG_FILE", dir_path.join("config"))
-                .env("AWS_SHARED_CREDENTIALS_FILE", dir_path.join("credentials"))
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .args(["--profile", "share", "upload"])
+            let mut cmd = profile_command(&dir_path, &[]);
+            cmd.arg("upload")
                 .arg(&file)
                 .args(["s3://slow/", "--part-size-mib", "5", "--parallel", "1"])
                 .stdout(std::process::Stdio::piped())

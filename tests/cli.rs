@@ -738,3 +738,54 @@ async fn a_server_that_never_answers_is_an_error_not_a_hang() {
     );
     drop(held);
 }
+
+/// A credential_process that never returns ends in a message that names what hung.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_process_that_never_returns_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile share]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\ncredential_process = sleep 20\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("credentials"), "").unwrap();
+    let mut cmd = profile_command(dir.path(), &[]);
+    cmd.env("S3SHARE_TIMEOUT_SECS", "2");
+    let out = run(cmd, &["link", "s3://b/k.txt"]).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("did not arrive within 4 s"), "{stderr}");
+    assert!(stderr.contains("credential_process"), "{stderr}");
+}
+
+/// Each way a link can fail its self-test, end to end through the CLI: its own sentence on
+/// stderr, exit 1, nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_self_test_failure_gets_its_own_sentence() {
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["vpc-only".into(), "docs".into()],
+        link_denied_buckets: vec!["vpc-only".into()],
+        kms_denied_objects: vec!["docs/payroll.csv".into()],
+        stale_objects: vec!["docs/ghost.txt".into()],
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    bed.put("vpc-only", "plan.txt", b"plan").await;
+    bed.put("docs", "payroll.csv", b"a,b").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    for (uri, says) in [
+        ("s3://vpc-only/plan.txt", "A bucket policy"),
+        ("s3://docs/payroll.csv", "KMS key"),
+        ("s3://docs/ghost.txt", "the server failed (HTTP 500"),
+    ] {
+        let out = s3share(dir.path(), &["link", uri]).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{uri}: {stderr}");
+        assert!(out.stdout.is_empty(), "{uri}");
+        assert_eq!(stderr.lines().count(), 1, "{uri}: {stderr}");
+        assert!(stderr.contains(says), "{uri}: {stderr}");
+    }
+}

@@ -624,3 +624,32 @@ fn a_link_that_would_not_open_is_explained_before_anything_is_copied() {
     let url = w.copied.last().expect("copied on request").clone();
     assert_eq!(plain_get(&url).0, 403, "and it is indeed refused");
 }
+
+/// The other self-test failures, as the window shows them: each its own reason, nothing
+/// copied by itself.
+#[test]
+fn each_self_test_failure_is_named_in_the_share_panel() {
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["docs".into()],
+            kms_denied_objects: vec!["docs/payroll.csv".into()],
+            stale_objects: vec!["docs/ghost.txt".into()],
+            ..LocalS3Options::default()
+        },
+        |root| {
+            std::fs::write(root.join("docs").join("payroll.csv"), "a,b").unwrap();
+            std::fs::write(root.join("docs").join("ghost.txt"), "boo").unwrap();
+        },
+        &static_keys(),
+    );
+    for (file, says) in [
+        ("payroll.csv", "KMS key"),
+        ("ghost.txt", "the server failed (HTTP 500"),
+    ] {
+        w.click(file);
+        w.click("Copy link");
+        w.until(says, |h| h.query_by_label_contains(says).is_some());
+        assert!(w.harness.query_by_label("Copy anyway").is_some(), "{file}");
+        assert!(w.copied.is_empty(), "{file}: nothing copied by itself");
+    }
+}

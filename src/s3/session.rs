@@ -57,8 +57,20 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// An answer (its first byte) takes at most this long (S3SHARE_TIMEOUT_SECS changes it, for
 /// very slow links).
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// Credentials (SSO, a role, a credential_process) take at most this long to arrive.
-const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long an answer may take: S3SHARE_TIMEOUT_SECS, else `READ_TIMEOUT`.
+fn answer_timeout() -> Duration {
+    std::env::var("S3SHARE_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&secs| secs > 0)
+        .map_or(READ_TIMEOUT, Duration::from_secs)
+}
+
+/// How long credentials may take to arrive: twice an answer (60 s by default).
+fn credentials_timeout() -> Duration {
+    answer_timeout() * 2
+}
 
 /// A region name as AWS and S3-compatible stores write them ("eu-west-1", "auto").
 fn check_region(region: &str) -> Result<(), S3Error> {
@@ -200,11 +212,7 @@ impl Session {
         // A server that stops answering must not hang a run: connecting and waiting for an
         // answer are bounded; a body nobody reads fails through the SDK's stalled-stream
         // protection (on with the latest behaviour version).
-        let read_timeout = std::env::var("S3SHARE_TIMEOUT_SECS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|&secs| secs > 0)
-            .map_or(READ_TIMEOUT, Duration::from_secs);
+        let read_timeout = answer_timeout();
         let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
             .connect_timeout(CONNECT_TIMEOUT.min(read_timeout))
             .read_timeout(read_timeout)
@@ -322,14 +330,15 @@ impl Session {
         &self,
         what: &str,
     ) -> Result<aws_credential_types::Credentials, S3Error> {
-        match tokio::time::timeout(CREDENTIALS_TIMEOUT, self.inner.credentials.current()).await {
+        let limit = credentials_timeout();
+        match tokio::time::timeout(limit, self.inner.credentials.current()).await {
             Ok(result) => result.map_err(|err| self.credentials_error(&err, what)),
             Err(_) => Err(S3Error::plain(
                 ErrorKind::NoCredentials,
                 format!(
                     "The credentials of profile {} did not arrive within {} s while {what} (a credential_process, SSO or role that does not answer). Check the profile's settings, then Retry.",
                     self.inner.profile.name,
-                    CREDENTIALS_TIMEOUT.as_secs()
+                    limit.as_secs()
                 ),
             )),
         }

@@ -22,9 +22,10 @@ pub use app::{App, AppOptions, REPORT_FIRST_FRAME_ENV};
 pub use cli::{Args, run as run_cli};
 pub use s3::upload;
 pub use s3::{
-    CredentialsCache, ErrorKind, LinkCheck, LinkProblem, ProfileFilesSource, ProfileInfo,
-    ProfileKind, S3Error, Session, ShareLink, ShareOptions, UploadLink, object_url, presign_url,
-    with_content_disposition,
+    CredentialsCache, ErrorKind, FileRequest, LinkCheck, LinkProblem, ProfileFilesSource,
+    ProfileInfo, ProfileKind, RequestOptions, S3Error, Session, ShareLink, ShareOptions,
+    UploadLink, object_url, presign_url, with_content_disposition,
 };
+pub use share::request_form::{parse_size, parse_types};
 pub use share::{Clock, Expiry, SignedUrl, content_disposition, fixed_clock};
 pub use worker::WorkerConfig;

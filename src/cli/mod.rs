@@ -10,8 +10,8 @@ use crate::s3::upload::{
     Collision, UploadOutcome, UploadProgress, UploadRequest, check_destination_key, upload_file,
 };
 use crate::s3::{
-    ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
-    parse_s3_uri,
+    ErrorKind, LinkCheck, ProfileFilesSource, RequestOptions, S3Error, Session, ShareLink,
+    ShareOptions, parse_s3_uri,
 };
 use crate::share::{Expiry, content_disposition, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
@@ -87,6 +87,31 @@ pub enum Command {
         /// no file needs more than 10,000 parts).
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(5..=5120))]
         part_size_mib: u64,
+    },
+    /// Make a page anyone can open in a browser to send you files, straight into a folder of
+    /// the bucket (S3 enforces the folder, size, types and expiry); or close one.
+    Request {
+        /// s3://bucket/ or s3://bucket/folder/ (default folder: incoming/<date> <title>/).
+        uri: Option<String>,
+        /// Shown to the sender at the top of the page.
+        #[arg(long)]
+        title: Option<String>,
+        /// A few lines for the sender.
+        #[arg(long, default_value = "")]
+        message: String,
+        /// Largest file accepted: 500MB, 2GB, up to 5GB.
+        #[arg(long, default_value = "5GB")]
+        max_size: String,
+        /// Accepted types: images, pdf, video, image/*, application/pdf, ... (default: any).
+        #[arg(long, default_value = "")]
+        types: String,
+        /// How long the page works: 1h ... 7d.
+        #[arg(long, default_value = "7d")]
+        expires: Expiry,
+        /// Close a request (BUCKET/ID as printed when it was made): its page is deleted and
+        /// its link stops at once; the files received stay.
+        #[arg(long, value_name = "BUCKET/ID", conflicts_with_all = ["uri", "title"])]
+        close: Option<String>,
     },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
     Ls { uri: Option<String> },
@@ -252,6 +277,67 @@ async fn run_command(
             );
             print_check(&link);
             print_warnings(&link.warnings);
+        }
+        Command::Request {
+            uri,
+            title,
+            message,
+            max_size,
+            types,
+            expires,
+            close,
+        } => {
+            if let Some(handle) = close {
+                let (bucket, id) = handle.split_once('/').ok_or_else(|| {
+                    S3Error::bad_input(format!(
+                        "{handle:?} is not a request: write it as BUCKET/ID, as printed when the request was made."
+                    ))
+                })?;
+                or_cancel(cancel, session.close_request(bucket, id)).await?;
+                eprintln!(
+                    "closed: the page of request {handle} is deleted; its link no longer works"
+                );
+                return Ok(());
+            }
+            let bad =
+                |e: crate::share::request_form::RequestFormError| S3Error::bad_input(e.to_string());
+            let uri = uri.as_deref().ok_or_else(|| {
+                S3Error::bad_input("Name the bucket (and folder) files go to: s3share request s3://bucket/folder/ --title TITLE")
+            })?;
+            let (bucket, folder) = parse_s3_uri(uri)?;
+            let title = title.as_deref().ok_or_else(|| {
+                S3Error::bad_input(
+                    "Give the request a title with --title (it is shown to the sender).",
+                )
+            })?;
+            let options = RequestOptions {
+                folder: Some(folder).filter(|f| !f.is_empty()),
+                title: title.to_owned(),
+                message: message.clone(),
+                max_size: crate::share::request_form::parse_size(max_size).map_err(bad)?,
+                types: crate::share::request_form::parse_types(types).map_err(bad)?,
+                expiry: *expires,
+            };
+            let request = or_cancel(cancel, session.request_files(&bucket, &options)).await?;
+            if request.check.refused() {
+                let _ = session.close_request(&bucket, &request.id).await;
+                return Err(S3Error::plain(
+                    ErrorKind::LinkRefused,
+                    request.check.describe(),
+                ));
+            }
+            write_line(&mut stdout, request.url.expose())?;
+            eprintln!(
+                "request {}: files go to s3://{bucket}/{}; the page works until {}; close it with: s3share request --close {}",
+                request.handle(),
+                request.folder,
+                format_local_time(request.effective_expires_at),
+                request.handle()
+            );
+            if let LinkCheck::NotChecked(_) = request.check {
+                eprintln!("warning: {}", request.check.describe());
+            }
+            print_warnings(&request.warnings);
         }
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {

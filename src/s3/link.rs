@@ -103,7 +103,7 @@ impl Session {
         options: &ShareOptions,
     ) -> Result<ShareLink, S3Error> {
         let link = self.share_link_unchecked(bucket, key, options).await?;
-        let first = self.try_link(link).await;
+        let first = self.try_share_link(link).await;
         // Refused as expired or not yet valid, and the server's answer showed that this
         // computer's clock is off: sign again with the server's time, once.
         let clock_refusal = matches!(first.check, LinkCheck::Refused(LinkProblem::Clock { .. }));
@@ -111,7 +111,7 @@ impl Session {
             let again = self
                 .sign_download(bucket, key, &first.region, options)
                 .await?;
-            return Ok(self.try_link(again).await);
+            return Ok(self.try_share_link(again).await);
         }
         Ok(first)
     }
@@ -135,7 +135,7 @@ impl Session {
 
     /// Fetches the first byte of the link without credentials (off the async threads) and
     /// records the verdict and the server's clock.
-    async fn try_link(&self, mut link: ShareLink) -> ShareLink {
+    pub(super) async fn try_share_link(&self, mut link: ShareLink) -> ShareLink {
         let url = link.url.clone();
         let host = host_of(url.expose()).to_owned();
         let region = link.region.clone();

@@ -10,6 +10,7 @@ mod link;
 mod list;
 mod presign;
 mod region;
+mod request;
 mod server_date;
 mod session;
 pub mod upload;
@@ -22,6 +23,7 @@ pub use list::{BucketEntry, ListPage, ObjectEntry, file_name};
 pub use presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };
+pub use request::{FileRequest, RequestOptions};
 pub use session::Session;
 
 /// Splits `s3://bucket/key` (or `bucket/key`) into bucket and key; the key may be empty.

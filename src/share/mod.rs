@@ -8,6 +8,8 @@ mod clock;
 mod countdown;
 mod disposition;
 mod expiry;
+pub mod request_form;
+pub mod request_page;
 mod signed_url;
 mod warnings;
 

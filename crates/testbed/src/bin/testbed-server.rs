@@ -1,0 +1,33 @@
+//! The test bed's S3 server as a process, for suites driven from outside Rust (the browser
+//! test of the file request page). Serves DIR on 127.0.0.1 with the given keys, prints
+//! `http://127.0.0.1:PORT` on stdout, and stops when stdin closes (so it never outlives
+//! the script that started it).
+//!
+//! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [BUCKET ...]
+
+use std::io::Read;
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [dir, access, secret, buckets @ ..] = args.as_slice() else {
+        eprintln!("usage: testbed-server DIR ACCESS_KEY SECRET_KEY [BUCKET ...]");
+        std::process::exit(2);
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let options = testbed::LocalS3Options {
+        buckets: buckets.to_vec(),
+        ..testbed::LocalS3Options::default()
+    };
+    let server = runtime.block_on(testbed::LocalS3::start(
+        std::path::Path::new(dir),
+        access,
+        secret,
+        options,
+    ))?;
+    println!("{}", server.endpoint());
+    // Serve until whoever started us closes stdin.
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+    drop(server);
+    Ok(())
+}

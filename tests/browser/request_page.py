@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The file request page in a real browser (headless Chromium driven by Selenium).
+
+Starts the test bed's S3 server (it checks POST policies), makes a request page with the
+real `s3share` binary, opens the page link in Chromium, sends two files (one with a unicode
+name) through the page's file chooser, waits for the page's "Done", checks the objects
+byte for byte on the server, then sends a file over the limit and expects the page's size
+message. Saves a screenshot of the page.
+
+Run (after `cargo build -p testbed --bins` and `cargo test`, which builds s3share):
+    python3 tests/browser/request_page.py [--screenshot assets/request-page.png]
+Needs: chromium, chromium-driver (Debian), selenium (PyPI).
+"""
+import argparse, os, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--screenshot", default=None)
+    args = ap.parse_args()
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        print("skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+        return 0
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    tmp = tempfile.mkdtemp()
+    data = os.path.join(tmp, "s3")
+    os.makedirs(data)
+    access, secret = "browser-test-access", "browser-test-secret-0123456789"
+    server = subprocess.Popen(
+        [os.path.join(TARGET, "debug", "testbed-server"), data, access, secret, "inbox"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    browser = None
+    try:
+        endpoint = server.stdout.readline().strip()
+        with open(os.path.join(tmp, "config"), "w") as f:
+            f.write(f"[profile share]\nregion = us-east-1\nendpoint_url = {endpoint}\n")
+        with open(os.path.join(tmp, "credentials"), "w") as f:
+            f.write(f"[share]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
+        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
+                   AWS_EC2_METADATA_DISABLED="true")
+        for k in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            env.pop(k, None)
+        made = subprocess.run(
+            [os.path.join(TARGET, "debug", "s3share"), "--profile", "share", "request", "s3://inbox/scans/",
+             "--title", "Scans for the audit", "--message", "Please send the signed pages <b>today</b>.",
+             "--max-size", "1MB", "--expires", "1h"],
+            env=env, capture_output=True, text=True)
+        if made.returncode != 0:
+            sys.exit(f"s3share request failed: {made.stderr}")
+        link = made.stdout.strip()
+        print("request:", made.stderr.strip().split(";")[0])
+
+        files = {"report.txt": b"page one\n" * 100, "Prüfbericht März.txt": "über alles\n".encode() * 50}
+        paths = []
+        for name, body in files.items():
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(body)
+            paths.append(path)
+        too_big = os.path.join(tmp, "too big.bin")
+        with open(too_big, "wb") as f:
+            f.write(b"\0" * (1024 * 1024 + 1))
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=900,700"):
+            options.add_argument(flag)
+        browser = webdriver.Chrome(service=Service(driver), options=options)
+        browser.get(link)
+        heading = browser.find_element(By.TAG_NAME, "h1").text
+        assert heading == "Scans for the audit", heading
+        message = browser.find_element(By.CLASS_NAME, "message").text
+        assert "<b>today</b>" in message, f"owner text shown as text: {message!r}"
+        chooser = browser.find_element(By.ID, "files")
+        chooser.send_keys("\n".join(paths))
+        summary = WebDriverWait(browser, 30).until(
+            lambda b: b.find_element(By.ID, "summary").text or None)
+        print("page says:", summary)
+        assert summary == "Done: 2 sent.", summary
+        for name, body in files.items():
+            with open(os.path.join(data, "inbox", "scans", name), "rb") as f:
+                assert f.read() == body, f"{name} differs"
+        if args.screenshot:
+            browser.save_screenshot(args.screenshot)
+            print("screenshot:", args.screenshot)
+
+        chooser.send_keys(too_big)
+        WebDriverWait(browser, 30).until(lambda b: "not sent" in b.find_element(By.ID, "summary").text)
+        notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "li .bad")]
+        assert any("Too large" in n for n in notes), notes
+        assert not os.path.exists(os.path.join(data, "inbox", "scans", "too big.bin"))
+        print("over the limit:", notes[-1])
+        print("browser test passed")
+        return 0
+    finally:
+        if browser:
+            browser.quit()
+        server.stdin.close()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

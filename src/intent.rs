@@ -39,6 +39,12 @@ pub enum Intent {
     CopyCurlCommand(UploadLink),
     /// Make an upload ("send me a file") link for the key and type in the form.
     MakeUploadLink,
+    /// Make a file request page from the "Request files" form.
+    MakeFileRequest,
+    /// Close file request `id`: its page is deleted, its link stops.
+    CloseRequest(String),
+    /// Count the files request `id` has received.
+    RefreshReceived(String),
     /// Upload a file into the open folder, then share it.
     QueueUpload(PathBuf),
     /// Open the file dialog to choose files to upload.

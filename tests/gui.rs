@@ -653,3 +653,41 @@ fn each_self_test_failure_is_named_in_the_share_panel() {
         assert!(w.copied.is_empty(), "{file}: nothing copied by itself");
     }
 }
+
+/// A file request from the window: the page link is copied and opens in a browser as the
+/// page; Close request deletes it and the link stops.
+#[test]
+fn a_file_request_is_made_copied_and_closed_from_the_window() {
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["inbox".into()],
+            ..LocalS3Options::default()
+        },
+        |_| {},
+        &static_keys(),
+    );
+    w.until_label("Request files");
+    w.click("Request files");
+    w.harness.get_by_label("Request title").focus();
+    w.step();
+    w.harness
+        .get_by_label("Request title")
+        .type_text("Scans for the audit");
+    w.step();
+    w.click("Make request page");
+    w.until("the page link", |h| {
+        h.query_by_label_contains("Page link copied").is_some()
+    });
+    let url = w.copied.last().expect("the page link was copied").clone();
+    let (status, _, body) = plain_get(&url);
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("<h1>Scans for the audit</h1>"));
+    w.click("Count again");
+    w.until_label("Files received: 0");
+    w.click("Close request");
+    w.until("closed", |h| {
+        h.query_by_label_contains("Closed: the page is deleted")
+            .is_some()
+    });
+    assert_ne!(plain_get(&url).0, 200);
+}

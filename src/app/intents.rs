@@ -64,6 +64,9 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
                 expiry: state.share.expiry,
             })
         }
+        Intent::MakeFileRequest => state.make_request(),
+        Intent::CloseRequest(id) => state.request_command(&id, true),
+        Intent::RefreshReceived(id) => state.request_command(&id, false),
         Intent::QueueUpload(path) => state.queue_upload(path),
         Intent::PickFiles => send(Command::PickFiles),
         Intent::ResolveConflict { id, collision } => state.resolve_conflict(id, collision),

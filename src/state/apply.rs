@@ -104,6 +104,29 @@ impl State {
                         .to_owned(),
                 );
             }
+            Event::RequestMade(result) => effects.extend(self.request_made(result)),
+            Event::RequestClosed { id, result } => {
+                if let Some(row) = self.request_mut(&id) {
+                    match result {
+                        Ok(()) => {
+                            row.closed = true;
+                            row.error = None;
+                        }
+                        Err(error) => row.error = Some(error),
+                    }
+                }
+            }
+            Event::Received { id, result } => {
+                if let Some(row) = self.request_mut(&id) {
+                    match result {
+                        Ok(count) => {
+                            row.received = Some(count);
+                            row.error = None;
+                        }
+                        Err(error) => row.error = Some(error),
+                    }
+                }
+            }
             Event::UploadLinkMade(result) => match result {
                 Ok(link) => {
                     self.upload_link = Some(link);

@@ -10,6 +10,7 @@ mod apply;
 mod listing;
 mod persisted;
 mod remote;
+mod requests;
 mod share_form;
 mod uploads;
 
@@ -21,6 +22,7 @@ use std::time::{Duration, SystemTime};
 pub use listing::{Listing, SortColumn};
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
+pub use requests::{RequestForm, RequestRow};
 pub use share_form::ShareSettings;
 pub use uploads::{UploadRow, UploadStatus};
 
@@ -84,6 +86,9 @@ pub struct State {
     pub uploads: Vec<UploadRow>,
     /// A message about dropped or picked files (no bucket open, no file dialog, …).
     pub upload_notice: Option<String>,
+    /// The "Request files" form and the requests made in this session.
+    pub request_form: RequestForm,
+    pub requests: Vec<RequestRow>,
     /// Links made on this machine (saved by the worker, off the UI thread).
     pub history: History,
     /// Bucket and folder to reopen once signed in (from the last run).
@@ -139,7 +144,7 @@ impl State {
             .any(|row| matches!(row.status, UploadStatus::Running));
         if uploading {
             Some(Duration::from_millis(500))
-        } else if self.link.is_some() {
+        } else if self.link.is_some() || self.requests.iter().any(|row| !row.closed) {
             Some(Duration::from_secs(1))
         } else {
             None

@@ -197,3 +197,31 @@ fn only_a_link_that_opens_goes_to_the_clipboard_by_itself() {
     assert!(state.link_copied);
     assert_eq!(state.history.entries.len(), 2);
 }
+
+#[test]
+fn a_request_form_is_checked_before_the_worker_is_asked() {
+    let mut state = State::default();
+    state.open_folder("inbox", "scans/");
+    state.request_form.title = "Scans".into();
+    state.request_form.max_size = "6GB".into();
+    assert!(state.make_request().is_empty());
+    assert!(
+        state
+            .request_form
+            .error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("5 GB"))
+    );
+    state.request_form.max_size = "1GB".into();
+    state.request_form.types = "pdf".into();
+    let effects = state.make_request();
+    let [Effect::Send(crate::worker::Command::RequestFiles { bucket, options })] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(bucket, "inbox");
+    assert_eq!(options.max_size, 1024 * 1024 * 1024);
+    assert_eq!(options.types.len(), 1);
+    assert!(state.request_form.making);
+    assert!(state.make_request().is_empty(), "one at a time");
+}

@@ -6,6 +6,7 @@ mod buckets;
 mod format;
 mod objects;
 mod profile_bar;
+mod requests;
 mod share_panel;
 mod uploads;
 

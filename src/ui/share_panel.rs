@@ -26,6 +26,8 @@ pub fn share_panel_ui(
                 ui.add_space(12.0);
                 ui.separator();
                 upload_link_ui(ui, state, intents);
+                ui.add_space(8.0);
+                crate::ui::requests::requests_ui(ui, state, now, intents);
                 ui.add_space(12.0);
                 history_ui(ui, state, now, intents);
             });

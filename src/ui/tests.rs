@@ -259,3 +259,29 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
     assert!(h.query_by_label("Copied").is_none());
     assert_eq!(click(&mut h, "Copy anyway"), [Intent::CopyAnyway]);
 }
+
+#[test]
+fn the_request_form_asks_for_a_page_once_it_has_a_title() {
+    use egui_kittest::kittest::NodeT;
+    let mut state = State::default();
+    state.open_folder("inbox", "");
+    let mut h = harness(state, |ui, p| {
+        share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+    });
+    h.get_by_label("Request files").click();
+    h.run();
+    assert!(
+        h.get_by_label("Make request page")
+            .accesskit_node()
+            .is_disabled(),
+        "no title yet"
+    );
+    h.get_by_label("Request title").focus();
+    h.run();
+    h.get_by_label("Request title").type_text("Scans");
+    h.run();
+    assert_eq!(
+        click(&mut h, "Make request page"),
+        [Intent::MakeFileRequest]
+    );
+}

@@ -13,8 +13,8 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::s3::upload::Collision;
 use crate::s3::{
-    BucketEntry, ListPage, ProfileFilesSource, ProfileInfo, S3Error, ShareLink, ShareOptions,
-    UploadLink,
+    BucketEntry, FileRequest, ListPage, ProfileFilesSource, ProfileInfo, RequestOptions, S3Error,
+    ShareLink, ShareOptions, UploadLink,
 };
 use crate::share::{Clock, Expiry};
 
@@ -65,6 +65,19 @@ pub enum Command {
     SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Make a file request page (see `Session::request_files`).
+    RequestFiles {
+        bucket: String,
+        options: RequestOptions,
+    },
+    /// Close a file request: its page is deleted.
+    CloseRequest { bucket: String, id: String },
+    /// Count the files a request has received so far.
+    ListReceived {
+        id: String,
+        bucket: String,
+        folder: String,
+    },
     /// Make an upload ("send me a file") link.
     MakeUploadLink {
         bucket: String,
@@ -93,6 +106,18 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// A file request page was made (and tried).
+    RequestMade(Result<FileRequest, S3Error>),
+    /// A request was closed (its page deleted), or could not be.
+    RequestClosed {
+        id: String,
+        result: Result<(), S3Error>,
+    },
+    /// How many files a request's folder holds now.
+    Received {
+        id: String,
+        result: Result<usize, S3Error>,
+    },
     /// The upload began under `key` (which may differ from the one asked for: keep both).
     UploadStarted {
         id: u64,

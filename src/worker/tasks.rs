@@ -186,6 +186,23 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::RequestFiles { bucket, options } => self.spawn_request(|session| async move {
+                Event::RequestMade(session.request_files(&bucket, &options).await)
+            }),
+            Command::CloseRequest { bucket, id } => self.spawn_request(|session| async move {
+                let result = session.close_request(&bucket, &id).await;
+                Event::RequestClosed { id, result }
+            }),
+            Command::ListReceived { id, bucket, folder } => {
+                self.spawn_request(|session| async move {
+                    let mut count = 0;
+                    let result = session
+                        .list_all(&bucket, &folder, |page| count += page.objects.len())
+                        .await
+                        .map(|()| count);
+                    Event::Received { id, result }
+                })
+            }
             Command::MakeUploadLink {
                 bucket,
                 key,

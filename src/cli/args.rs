@@ -1,0 +1,106 @@
+//! The command line's arguments (clap).
+
+use clap::{Parser, Subcommand};
+
+use crate::share::Expiry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "s3share",
+    version,
+    about = "Share files from S3 as presigned links"
+)]
+pub struct Args {
+    /// AWS profile to use (default: AWS_PROFILE, else "default").
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Region to use when the profile names none.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Start the window on the built-in demo bucket (no AWS account needed).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a download link for an object.
+    Link {
+        /// s3://bucket/key
+        uri: String,
+        /// How long the link lives: 90s, 15m, 2h30m, 3d, 7d or max (7 days).
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+        /// File name the browser saves the download as.
+        #[arg(long)]
+        filename: Option<String>,
+        /// Do not try the link before printing it (it is fetched once, without
+        /// credentials, the way a colleague would open it).
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Print an upload link: whoever has it can PUT one file at that key.
+    UploadLink {
+        /// s3://bucket/key
+        uri: String,
+        /// Content-Type the uploader must send (it is signed).
+        #[arg(long)]
+        content_type: Option<String>,
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+    },
+    /// Upload a file and print a download link for it.
+    Upload {
+        /// The file to upload.
+        file: std::path::PathBuf,
+        /// s3://bucket/prefix/ (the file keeps its name) or s3://bucket/key.
+        uri: String,
+        #[arg(long, default_value = "1h")]
+        expires: Expiry,
+        /// File name the browser saves the download as.
+        #[arg(long)]
+        filename: Option<String>,
+        /// Overwrite an existing object with the same key (without it, nothing is overwritten).
+        #[arg(long)]
+        replace: bool,
+        /// Do not try the new object's link before printing it.
+        #[arg(long)]
+        no_check: bool,
+        /// Parts uploaded at once for large files.
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+        /// Smallest part size in MiB for large files (S3 allows 5 and up; raised as needed so
+        /// no file needs more than 10,000 parts).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(5..=5120))]
+        part_size_mib: u64,
+    },
+    /// Make a page anyone can open in a browser to send you files, straight into a folder of
+    /// the bucket (S3 enforces the folder, size, types and expiry); or close one.
+    Request {
+        /// s3://bucket/ or s3://bucket/folder/ (default folder: incoming/<date> <title>/).
+        uri: Option<String>,
+        /// Shown to the sender at the top of the page.
+        #[arg(long)]
+        title: Option<String>,
+        /// A few lines for the sender.
+        #[arg(long, default_value = "")]
+        message: String,
+        /// Largest file accepted: 500MB, 2GB, up to 5GB.
+        #[arg(long, default_value = "5GB")]
+        max_size: String,
+        /// Accepted types: images, pdf, video, image/*, application/pdf, ... (default: any).
+        #[arg(long, default_value = "")]
+        types: String,
+        /// How long the page works: 1h ... 7d.
+        #[arg(long, default_value = "7d")]
+        expires: Expiry,
+        /// Close a request (BUCKET/ID as printed when it was made): its page is deleted and
+        /// its link stops at once; the files received stay.
+        #[arg(long, value_name = "BUCKET/ID", conflicts_with_all = ["uri", "title"])]
+        close: Option<String>,
+    },
+    /// List buckets, or folders and objects under s3://bucket/prefix/.
+    Ls { uri: Option<String> },
+}

@@ -39,6 +39,14 @@ pub enum Intent {
     CopyCurlCommand(UploadLink),
     /// Make an upload ("send me a file") link for the key and type in the form.
     MakeUploadLink,
+    /// Show a link as a QR code (for a phone), with what it is for and when it ends.
+    ShowQr {
+        url: SignedUrl,
+        label: String,
+        ends: std::time::SystemTime,
+    },
+    /// Close the QR code.
+    HideQr,
     /// Make a file request page from the "Request files" form.
     MakeFileRequest,
     /// Close file request `id`: its page is deleted, its link stops.

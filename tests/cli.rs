@@ -789,3 +789,22 @@ async fn every_self_test_failure_gets_its_own_sentence() {
         assert!(stderr.contains(says), "{uri}: {stderr}");
     }
 }
+
+/// `--qr` prints the link as a QR code on stderr that a real decoder reads back exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qr_code_of_a_link_reads_back_as_the_link() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-qr").await;
+    bed.put(&bucket, "Quartalsbericht März.pdf", b"%PDF").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let uri = format!("s3://{bucket}/Quartalsbericht März.pdf");
+    let out = s3share(
+        dir.path(),
+        &["link", &uri, "--qr", "--filename", "Bericht.pdf"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_owned();
+    assert_eq!(common::qr::decode_terminal(&text(&out.stderr)), url);
+}

@@ -64,6 +64,14 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
                 expiry: state.share.expiry,
             })
         }
+        Intent::ShowQr { url, label, ends } => {
+            state.qr = Some(crate::state::QrView::new(&url, label, ends));
+            Vec::new()
+        }
+        Intent::HideQr => {
+            state.qr = None;
+            Vec::new()
+        }
         Intent::MakeFileRequest => state.make_request(),
         Intent::CloseRequest(id) => state.request_command(&id, true),
         Intent::RefreshReceived(id) => state.request_command(&id, false),

@@ -21,6 +21,9 @@ impl App {
         });
         keyboard(ui.ctx(), state.selected_key.is_some(), &mut intents);
         crate::ui::drop_ui(ui.ctx(), state, &mut intents);
+        if let Some(qr) = &state.qr {
+            crate::ui::qr_ui(ui.ctx(), qr, now, &mut intents);
+        }
         for intent in intents {
             let effects = self.handle(intent);
             self.carry_out(ui.ctx(), effects);

@@ -40,6 +40,9 @@ pub enum Command {
         /// credentials, the way a colleague would open it).
         #[arg(long)]
         no_check: bool,
+        /// Also print the link as a QR code on stderr (to open it on a phone).
+        #[arg(long)]
+        qr: bool,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {

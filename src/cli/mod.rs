@@ -80,6 +80,7 @@ async fn run_command(
             expires,
             filename,
             no_check,
+            qr,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
             let options = ShareOptions {
@@ -104,6 +105,9 @@ async fn run_command(
             );
             print_check(&link);
             print_warnings(&link.warnings);
+            if *qr {
+                print_qr(link.url.expose())?;
+            }
         }
         Command::UploadLink {
             uri,
@@ -334,6 +338,22 @@ fn refuse_dead_link(link: &ShareLink, prefix: &str) -> Result<(), S3Error> {
             ErrorKind::LinkRefused,
             format!("{prefix}{}", link.check.describe()),
         ));
+    }
+    Ok(())
+}
+
+/// The link as a QR code on stderr: light modules as blocks, forced white on black on a
+/// terminal so that it reads whatever the terminal's colours.
+fn print_qr(url: &str) -> Result<(), S3Error> {
+    let matrix = crate::share::qr::QrMatrix::encode(url)
+        .map_err(|e| S3Error::bad_input(format!("No QR code: {e}.")))?;
+    let colour = std::io::stderr().is_terminal();
+    for line in matrix.to_terminal().lines() {
+        if colour {
+            eprintln!("\x1b[97;40m{line}\x1b[0m");
+        } else {
+            eprintln!("{line}");
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod clock;
 mod countdown;
 mod disposition;
 mod expiry;
+pub mod qr;
 pub mod request_form;
 pub mod request_page;
 mod signed_url;

@@ -45,6 +45,25 @@ pub enum Effect {
     CopyCurl(UploadLink),
 }
 
+/// A link shown as a QR code (encoded once, when asked for).
+#[derive(Debug, Clone)]
+pub struct QrView {
+    /// What the code is for ("plan.pdf").
+    pub label: String,
+    pub ends: SystemTime,
+    pub matrix: Result<crate::share::qr::QrMatrix, crate::share::qr::TooLong>,
+}
+
+impl QrView {
+    pub fn new(url: &SignedUrl, label: String, ends: SystemTime) -> QrView {
+        QrView {
+            label,
+            ends,
+            matrix: crate::share::qr::QrMatrix::encode(url.expose()),
+        }
+    }
+}
+
 /// Where the sign-in stands.
 #[derive(Debug, Clone, Default)]
 pub enum Connection {
@@ -86,6 +105,8 @@ pub struct State {
     pub uploads: Vec<UploadRow>,
     /// A message about dropped or picked files (no bucket open, no file dialog, …).
     pub upload_notice: Option<String>,
+    /// A link shown as a QR code, if any.
+    pub qr: Option<QrView>,
     /// The "Request files" form and the requests made in this session.
     pub request_form: RequestForm,
     pub requests: Vec<RequestRow>,

@@ -6,6 +6,7 @@ mod buckets;
 mod format;
 mod objects;
 mod profile_bar;
+mod qr;
 mod requests;
 mod share_panel;
 mod uploads;
@@ -16,6 +17,7 @@ mod tests;
 pub use buckets::buckets_ui;
 pub use objects::objects_ui;
 pub use profile_bar::profile_bar_ui;
+pub use qr::qr_ui;
 pub use share_panel::share_panel_ui;
 pub use uploads::{drop_ui, uploads_ui};
 

@@ -154,6 +154,17 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
                 .truncate(),
         );
         check_ui(ui, &link.check, state.link_copied, intents);
+        if ui
+            .button("Show QR")
+            .on_hover_text("Show the link as a QR code, to open it on a phone")
+            .clicked()
+        {
+            intents.push(Intent::ShowQr {
+                url: link.url.clone(),
+                label: file_name(&link.key).to_owned(),
+                ends: link.effective_expires_at,
+            });
+        }
         for warning in &link.warnings {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }

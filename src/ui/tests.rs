@@ -285,3 +285,22 @@ fn the_request_form_asks_for_a_page_once_it_has_a_title() {
         [Intent::MakeFileRequest]
     );
 }
+
+#[test]
+fn a_link_can_be_shown_as_a_qr_code_and_closed() {
+    let url = crate::share::SignedUrl::new("https://h/b/plan.pdf?X-Amz-Signature=s".into());
+    let ends = SystemTime::now() + std::time::Duration::from_secs(3600);
+    let mut state = State::default();
+    state.qr = Some(crate::state::QrView::new(&url, "plan.pdf".into(), ends));
+    let mut h = harness(state, |ui, p| {
+        if let Some(qr) = &p.state.qr {
+            qr_ui(ui.ctx(), qr, p.now, &mut p.intents);
+        }
+    });
+    assert!(h.query_by_label("plan.pdf").is_some());
+    assert!(
+        h.query_by_label_contains("Point a phone's camera")
+            .is_some()
+    );
+    assert_eq!(click(&mut h, "Close"), [Intent::HideQr]);
+}

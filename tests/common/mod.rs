@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fault_proxy;
+pub mod qr;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

@@ -14,8 +14,8 @@ pub fn decode_terminal(text: &str) -> String {
         let c = rows[y / 2][x];
         let light = match c {
             '█' => true,
-            '▀' => y % 2 == 0,
-            '▄' => y % 2 == 1,
+            '▀' => y.is_multiple_of(2),
+            '▄' => !y.is_multiple_of(2),
             _ => false,
         };
         !light

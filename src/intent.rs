@@ -39,6 +39,15 @@ pub enum Intent {
     CopyCurlCommand(UploadLink),
     /// Make an upload ("send me a file") link for the key and type in the form.
     MakeUploadLink,
+    /// Open or close the "Shared links" manager.
+    ToggleManager,
+    /// A new link for history entry `id` (None: its original lifetime); copied when made.
+    Renew {
+        id: String,
+        lifetime: Option<crate::share::Expiry>,
+    },
+    /// Remove history entry `id` from the list (it revokes nothing).
+    Forget(String),
     /// Show a link as a QR code (for a phone), with what it is for and when it ends.
     ShowQr {
         url: SignedUrl,

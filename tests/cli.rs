@@ -54,6 +54,7 @@ fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
     cmd.env("AWS_CONFIG_FILE", dir.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("S3SHARE_HISTORY_FILE", dir.join("history.json"))
         .args(["--profile", "share"]);
     cmd
 }
@@ -417,7 +418,8 @@ async fn environment_keys_end_at_aws_credential_expiration() {
     let uri = format!("s3://{bucket}/e.txt");
     let out = tokio::task::spawn_blocking(move || {
         let mut cmd = assert_cmd::Command::cargo_bin("s3share").unwrap();
-        cmd.env_remove("AWS_PROFILE")
+        cmd.env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
+            .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", dir.path().join("none"))
             .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -658,6 +660,7 @@ async fn no_log_level_prints_a_secret() {
     let out = tokio::task::spawn_blocking(move || {
         assert_cmd::Command::cargo_bin("s3share")
             .unwrap()
+            .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", dir.path().join("none"))
             .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
@@ -807,4 +810,46 @@ async fn the_qr_code_of_a_link_reads_back_as_the_link() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let url = text(&out.stdout).trim().to_owned();
     assert_eq!(common::qr::decode_terminal(&text(&out.stderr)), url);
+}
+
+/// Links made on the command line enter the history; `s3share history` lists them without
+/// their signatures unless asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_lists_links_made_here_without_their_signatures() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-history").await;
+    bed.put(&bucket, "a.txt", b"a").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let made = s3share(
+        dir.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/a.txt"),
+            "--filename",
+            "A.txt",
+        ],
+    )
+    .await;
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let url = text(&made.stdout).trim().to_owned();
+    let listed = s3share(dir.path(), &["history"]).await;
+    let stdout = text(&listed.stdout);
+    assert!(stdout.contains(&format!("{bucket}/a.txt")), "{stdout}");
+    assert!(stdout.contains("works (checked"), "{stdout}");
+    assert!(!stdout.contains("X-Amz-Signature"), "{stdout}");
+    let shown = s3share(dir.path(), &["history", "--json", "--show-urls"]).await;
+    let row: serde_json::Value =
+        serde_json::from_str(text(&shown.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(row["url"], url);
+    assert_eq!(row["detail"], "A.txt");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("history.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }

@@ -64,6 +64,12 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
                 expiry: state.share.expiry,
             })
         }
+        Intent::ToggleManager => {
+            state.manager.open = !state.manager.open;
+            Vec::new()
+        }
+        Intent::Renew { id, lifetime } => state.renew(&id, lifetime),
+        Intent::Forget(id) => state.forget(&id),
         Intent::ShowQr { url, label, ends } => {
             state.qr = Some(crate::state::QrView::new(&url, label, ends));
             Vec::new()

@@ -21,6 +21,9 @@ impl App {
         });
         keyboard(ui.ctx(), state.selected_key.is_some(), &mut intents);
         crate::ui::drop_ui(ui.ctx(), state, &mut intents);
+        if state.manager.open {
+            crate::ui::manager_ui(ui.ctx(), state, now, &mut intents);
+        }
         if let Some(qr) = &state.qr {
             crate::ui::qr_ui(ui.ctx(), qr, now, &mut intents);
         }
@@ -38,10 +41,14 @@ impl App {
     }
 }
 
-/// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up.
+/// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up;
+/// Ctrl/Cmd+L opens or closes the shared links.
 fn keyboard(ctx: &egui::Context, file_selected: bool, intents: &mut Vec<Intent>) {
     if ctx.egui_wants_keyboard_input() {
         return;
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
+        intents.push(Intent::ToggleManager);
     }
     let (copy, up) = ctx.input_mut(|i| {
         let copy = i.events.iter().any(|e| matches!(e, egui::Event::Copy))

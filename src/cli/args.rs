@@ -104,6 +104,18 @@ pub enum Command {
         #[arg(long, value_name = "BUCKET/ID", conflicts_with_all = ["uri", "title"])]
         close: Option<String>,
     },
+    /// Links made on this computer (by the window and the command line), newest first.
+    History {
+        /// Also links that have ended (kept for a week).
+        #[arg(long)]
+        all: bool,
+        /// One JSON object per line, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Print the whole links (they are credentials: mind where the output goes).
+        #[arg(long)]
+        show_urls: bool,
+    },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
     Ls { uri: Option<String> },
 }

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use crate::history::HistoryEntry;
 use crate::s3::upload::{
     Collision, UploadOutcome, UploadProgress, UploadRequest, check_destination_key, upload_file,
 };
@@ -15,6 +16,7 @@ use crate::share::{content_disposition, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
 
 mod args;
+mod history;
 mod signals;
 
 pub use args::{Args, Command};
@@ -67,6 +69,14 @@ async fn run_command(
     command: &Command,
     cancel: &CancellationToken,
 ) -> Result<(), S3Error> {
+    if let Command::History {
+        all,
+        json,
+        show_urls,
+    } = command
+    {
+        return history::print_history(*all, *json, *show_urls);
+    }
     let session = Session::connect(
         &ProfileFilesSource::default(),
         args.profile.as_deref(),
@@ -98,6 +108,7 @@ async fn run_command(
             };
             refuse_dead_link(&link, "")?;
             write_line(&mut stdout, link.url.expose())?;
+            history::remember(HistoryEntry::of(&link));
             let (left, _) = countdown_text(session.now(), link.effective_expires_at);
             eprintln!(
                 "expires {} (in {left})",
@@ -121,6 +132,7 @@ async fn run_command(
             )
             .await?;
             write_line(&mut stdout, link.url.expose())?;
+            history::remember(HistoryEntry::of_upload(&link));
             eprintln!(
                 "expires {}; upload with: {}",
                 format_local_time(link.effective_expires_at),
@@ -175,6 +187,7 @@ async fn run_command(
             })?;
             refuse_dead_link(&link, &stored)?;
             write_line(&mut stdout, link.url.expose())?;
+            history::remember(HistoryEntry::of(&link));
             eprintln!(
                 "uploaded s3://{bucket}/{key}; link expires {}",
                 format_local_time(link.effective_expires_at)
@@ -231,6 +244,7 @@ async fn run_command(
                 ));
             }
             write_line(&mut stdout, request.url.expose())?;
+            history::remember(HistoryEntry::of_request(&request));
             eprintln!(
                 "request {}: files go to s3://{bucket}/{}; the page works until {}; close it with: s3share request --close {}",
                 request.handle(),
@@ -243,6 +257,8 @@ async fn run_command(
             }
             print_warnings(&request.warnings);
         }
+        // Read from the history file before any session is made (see the top).
+        Command::History { .. } => {}
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {
                 write_line(&mut stdout, &bucket.name)?;

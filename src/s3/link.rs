@@ -201,6 +201,7 @@ impl Session {
             url: SignedUrl::new(url),
             bucket: bucket.to_owned(),
             key: key.to_owned(),
+            download_filename: options.download_filename.clone(),
             region: region.to_owned(),
             signed_at,
             expires_at: signed_at + options.expiry.as_duration(),
@@ -257,6 +258,8 @@ impl Session {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             content_type: content_type.map(str::to_owned),
+            signed_at,
+            lifetime: expiry,
             effective_expires_at: effective,
             warnings,
         })

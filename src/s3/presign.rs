@@ -42,6 +42,8 @@ pub struct ShareLink {
     pub url: SignedUrl,
     pub bucket: String,
     pub key: String,
+    /// The name the browser saves the download as (signed into the link).
+    pub download_filename: Option<String>,
     /// The region it is signed for.
     pub region: String,
     /// By the server's clock when this computer's is off (see `clock_correction`).
@@ -68,6 +70,8 @@ pub struct UploadLink {
     pub key: String,
     /// When set, the uploader must send exactly this Content-Type (it is signed).
     pub content_type: Option<String>,
+    pub signed_at: SystemTime,
+    pub lifetime: Expiry,
     pub effective_expires_at: SystemTime,
     pub warnings: Vec<String>,
 }

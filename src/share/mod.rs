@@ -14,7 +14,9 @@ pub mod request_page;
 mod signed_url;
 mod warnings;
 
-pub use clock::{Clock, ServerDate, clock_warning, corrected, fixed_clock, system_clock};
+pub use clock::{
+    Clock, ServerDate, clock_warning, corrected, fixed_clock, signed_secs, system_clock,
+};
 pub use signed_url::SignedUrl;
 pub use warnings::{Signer, cut_short_sentence, link_warnings};
 

@@ -104,7 +104,13 @@ impl State {
                         .to_owned(),
                 );
             }
-            Event::RequestMade(result) => effects.extend(self.request_made(result)),
+            Event::RequestMade(result) => {
+                if let Ok(request) = &result {
+                    effects.push(self.remember(HistoryEntry::of_request(request)));
+                }
+                effects.extend(self.request_made(result));
+            }
+            Event::Renewed { replaces, result } => effects.extend(self.renewed(&replaces, result)),
             Event::RequestClosed { id, result } => {
                 if let Some(row) = self.request_mut(&id) {
                     match result {
@@ -129,6 +135,7 @@ impl State {
             }
             Event::UploadLinkMade(result) => match result {
                 Ok(link) => {
+                    effects.push(self.remember(HistoryEntry::of_upload(&link)));
                     self.upload_link = Some(link);
                     self.upload_error = None;
                 }

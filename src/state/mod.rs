@@ -8,6 +8,7 @@
 
 mod apply;
 mod listing;
+mod manager;
 mod persisted;
 mod remote;
 mod requests;
@@ -20,6 +21,7 @@ mod tests;
 use std::time::{Duration, SystemTime};
 
 pub use listing::{Listing, SortColumn};
+pub use manager::{Manager, StatusFilter};
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
@@ -105,6 +107,8 @@ pub struct State {
     pub uploads: Vec<UploadRow>,
     /// A message about dropped or picked files (no bucket open, no file dialog, …).
     pub upload_notice: Option<String>,
+    /// The "Shared links" manager.
+    pub manager: Manager,
     /// A link shown as a QR code, if any.
     pub qr: Option<QrView>,
     /// The "Request files" form and the requests made in this session.

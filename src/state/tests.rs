@@ -155,6 +155,7 @@ fn link(key: &str, check: crate::s3::LinkCheck) -> crate::s3::ShareLink {
         url: crate::share::SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s")),
         bucket: "b".into(),
         key: key.into(),
+        download_filename: None,
         region: "us-east-1".into(),
         signed_at: now,
         expires_at: now + std::time::Duration::from_secs(60),
@@ -188,8 +189,9 @@ fn only_a_link_that_opens_goes_to_the_clipboard_by_itself() {
         "the countdown corrects too"
     );
 
-    let refused = LinkCheck::Refused(LinkProblem::Missing);
-    let effects = state.apply(Event::Shared(Ok(link("a.txt", refused))));
+    let mut refused = link("a.txt", LinkCheck::Refused(LinkProblem::Missing));
+    refused.url = crate::share::SignedUrl::new("http://h/b/a.txt?X-Amz-Signature=r".into());
+    let effects = state.apply(Event::Shared(Ok(refused)));
     assert_eq!(copies(&effects), 0, "a refused link waits for Copy anyway");
     assert!(!state.link_copied);
     assert_eq!(state.history.entries.len(), 1);
@@ -224,4 +226,51 @@ fn a_request_form_is_checked_before_the_worker_is_asked() {
     assert_eq!(options.types.len(), 1);
     assert!(state.request_form.making);
     assert!(state.make_request().is_empty(), "one at a time");
+}
+
+#[test]
+fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
+    use crate::s3::LinkCheck;
+    let mut state = State::default();
+    let mut old = link("plan.pdf", LinkCheck::Opens);
+    old.download_filename = Some("Plan März.pdf".into());
+    state.history.add(crate::history::HistoryEntry::of(&old));
+    let id = state.history.entries[0].id.clone();
+    let effects = state.renew(&id, None);
+    let [
+        Effect::Send(crate::worker::Command::Renew {
+            replaces,
+            key,
+            options,
+            ..
+        }),
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!((replaces.as_str(), key.as_str()), (id.as_str(), "plan.pdf"));
+    assert_eq!(options.download_filename.as_deref(), Some("Plan März.pdf"));
+    assert_eq!(options.expiry.as_secs(), 60, "the original lifetime");
+    let longer = state.renew(&id, Some(Expiry::MAX));
+    assert!(
+        matches!(&longer[..], [Effect::Send(crate::worker::Command::Renew { options, .. })] if options.expiry == Expiry::MAX)
+    );
+
+    let mut fresh = link("plan.pdf", LinkCheck::Opens);
+    fresh.url = crate::share::SignedUrl::new("http://h/b/plan.pdf?X-Amz-Signature=new".into());
+    let effects = state.apply(Event::Renewed {
+        replaces: id.clone(),
+        result: Ok(fresh),
+    });
+    assert_eq!(copies(&effects), 1, "the renewed link is copied at once");
+    assert_eq!(state.history.entries.len(), 2);
+    assert!(state.history.get(&id).unwrap().replaced);
+    assert!(!state.history.entries[0].replaced, "the new one is first");
+
+    let forgotten = state.forget(&id);
+    assert_eq!(state.history.entries.len(), 1);
+    assert!(matches!(
+        &forgotten[..],
+        [Effect::Send(crate::worker::Command::SaveHistory(_))]
+    ));
 }

@@ -4,6 +4,7 @@
 
 mod buckets;
 mod format;
+mod manager;
 mod objects;
 mod profile_bar;
 mod qr;
@@ -15,6 +16,7 @@ mod uploads;
 mod tests;
 
 pub use buckets::buckets_ui;
+pub use manager::manager_ui;
 pub use objects::objects_ui;
 pub use profile_bar::profile_bar_ui;
 pub use qr::qr_ui;

@@ -115,6 +115,12 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                 }
                 Connection::Failed(_) => {}
             }
+            let shared = ui
+                .button(format!("Shared links ({})", state.history.entries.len()))
+                .on_hover_text("Every link made on this computer (Ctrl+L)");
+            if shared.clicked() {
+                intents.push(Intent::ToggleManager);
+            }
             if !demo && ui.button("Try the demo bucket").clicked() {
                 intents.push(Intent::StartDemo);
             }

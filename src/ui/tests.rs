@@ -242,6 +242,7 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
         url: crate::share::SignedUrl::new("http://h/b/plan.txt?X-Amz-Signature=s".into()),
         bucket: "b".into(),
         key: "plan.txt".into(),
+        download_filename: None,
         region: "us-east-1".into(),
         signed_at: now,
         expires_at: now + std::time::Duration::from_secs(3600),
@@ -303,4 +304,58 @@ fn a_link_can_be_shown_as_a_qr_code_and_closed() {
             .is_some()
     );
     assert_eq!(click(&mut h, "Close"), [Intent::HideQr]);
+}
+
+fn remembered(key: &str, ends_in: u64, now: SystemTime) -> crate::history::HistoryEntry {
+    crate::history::HistoryEntry::of(&crate::s3::ShareLink {
+        url: crate::share::SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s")),
+        bucket: "b".into(),
+        key: key.into(),
+        download_filename: None,
+        region: "us-east-1".into(),
+        signed_at: now,
+        expires_at: now + std::time::Duration::from_secs(ends_in),
+        effective_expires_at: now + std::time::Duration::from_secs(ends_in),
+        clock_correction: None,
+        check: crate::s3::LinkCheck::Opens,
+        warnings: Vec::new(),
+    })
+}
+
+#[test]
+fn the_manager_lists_filters_renews_and_forgets_with_live_status() {
+    let now = SystemTime::now();
+    let mut state = State::default();
+    state.history.add(remembered("old.pdf", 60, now));
+    state.history.add(remembered("new.pdf", 3600, now));
+    state.manager.open = true;
+    let mut h = harness(state, |ui, p| {
+        crate::ui::manager_ui(ui.ctx(), &mut p.state, p.now, &mut p.intents)
+    });
+    assert!(h.query_by_label("b/old.pdf").is_some());
+    assert_eq!(h.query_all_by_label_contains("works (checked").count(), 2);
+    // Time passes the first link's end: its status follows the clock.
+    h.state_mut().now = now + std::time::Duration::from_secs(120);
+    h.run();
+    assert_eq!(h.query_all_by_label_contains("; expired").count(), 1);
+    assert_eq!(h.query_all_by_label_contains("works (checked").count(), 1);
+    // "Working" hides it.
+    click(&mut h, "Working");
+    assert!(h.query_by_label("b/old.pdf").is_none());
+    assert!(h.query_by_label("b/new.pdf").is_some());
+    let id = h.state().state.history.entries[0].id.clone();
+    assert_eq!(
+        click(&mut h, "Renew"),
+        [Intent::Renew {
+            id: id.clone(),
+            lifetime: None
+        }]
+    );
+    assert_eq!(click(&mut h, "Forget"), [Intent::Forget(id)]);
+    // The honest answer about revoking is one click away.
+    click(&mut h, "Can a link be revoked?");
+    assert!(
+        h.query_by_label_contains("cannot be revoked on its own")
+            .is_some()
+    );
 }

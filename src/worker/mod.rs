@@ -65,6 +65,13 @@ pub enum Command {
     SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Make a new link for an object of the history; it replaces entry `replaces`.
+    Renew {
+        replaces: String,
+        bucket: String,
+        key: String,
+        options: ShareOptions,
+    },
     /// Make a file request page (see `Session::request_files`).
     RequestFiles {
         bucket: String,
@@ -106,6 +113,11 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// A renewed link (for history entry `replaces`) was made, or could not be.
+    Renewed {
+        replaces: String,
+        result: Result<ShareLink, S3Error>,
+    },
     /// A file request page was made (and tried).
     RequestMade(Result<FileRequest, S3Error>),
     /// A request was closed (its page deleted), or could not be.

@@ -186,6 +186,15 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::Renew {
+                replaces,
+                bucket,
+                key,
+                options,
+            } => self.spawn_request(|session| async move {
+                let result = session.share_link(&bucket, &key, &options).await;
+                Event::Renewed { replaces, result }
+            }),
             Command::RequestFiles { bucket, options } => self.spawn_request(|session| async move {
                 Event::RequestMade(session.request_files(&bucket, &options).await)
             }),

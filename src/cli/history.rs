@@ -1,0 +1,76 @@
+//! `s3share history`, and the command line's links entering the same history as the
+//! window's (so "which links did I hand out?" has one answer on this computer).
+
+use std::io::Write;
+use std::time::SystemTime;
+
+use crate::history::{History, HistoryEntry};
+use crate::s3::{ErrorKind, S3Error};
+use crate::share::{countdown_text, format_local_time};
+
+/// Adds a link to the history file. The history is a convenience: failing to write it is a
+/// warning, never a failed command.
+pub fn remember(entry: HistoryEntry) {
+    let Some(path) = History::default_path() else {
+        return;
+    };
+    let mut history = History::load(path, SystemTime::now());
+    history.add(entry);
+    if let Err(err) = history.save() {
+        eprintln!("warning: the link was not added to the history: {err}");
+    }
+}
+
+pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Error> {
+    let Some(path) = History::default_path() else {
+        return Err(S3Error::plain(
+            ErrorKind::LocalFile,
+            "No configuration directory was found for the link history.",
+        ));
+    };
+    let now = SystemTime::now();
+    let history = History::load(path, now);
+    if let Some(notice) = &history.notice {
+        eprintln!("warning: {notice}");
+    }
+    let mut out = std::io::stdout().lock();
+    let write_error = |e: std::io::Error| {
+        S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))
+    };
+    for entry in &history.entries {
+        let status = entry.status(now);
+        if !all && !status.still_works() {
+            continue;
+        }
+        let url = if show_urls {
+            entry.url.expose().to_owned()
+        } else {
+            entry.url.redacted()
+        };
+        let line = if json {
+            serde_json::json!({
+                "id": entry.id,
+                "kind": format!("{:?}", entry.kind).to_lowercase(),
+                "bucket": entry.bucket,
+                "key": entry.key,
+                "detail": entry.detail,
+                "ends": format_local_time(entry.effective_expires_at),
+                "status": entry.status_text(now),
+                "url": url,
+            })
+            .to_string()
+        } else {
+            let (left, _) = countdown_text(now, entry.effective_expires_at);
+            format!(
+                "{}\t{}\t{}/{}\t{}\t{url}",
+                format_local_time(entry.effective_expires_at),
+                left,
+                entry.bucket,
+                entry.key,
+                entry.status_text(now)
+            )
+        };
+        writeln!(out, "{line}").map_err(write_error)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! One link made on this machine, and what can be said of it now.
+
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::s3::{FileRequest, LinkCheck, ShareLink, UploadLink};
+use crate::share::{Expiry, SignedUrl, format_local_time};
+
+/// What kind of link.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    /// A download link.
+    #[default]
+    Download,
+    /// An upload ("send me a file") link.
+    Upload,
+    /// A file request page.
+    Request,
+}
+
+/// One link made on this machine. `Debug` shows the URL without its signature. Fields
+/// added after the first version default, so older files still load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Stable within this machine's history (renew and forget name it).
+    #[serde(default = "new_id")]
+    pub id: String,
+    #[serde(default)]
+    pub kind: LinkKind,
+    pub bucket: String,
+    pub key: String,
+    pub url: SignedUrl,
+    /// The download filename, the upload's Content-Type, or the request's title.
+    #[serde(default)]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub made_at: Option<SystemTime>,
+    /// The lifetime asked for (the default of Renew).
+    #[serde(default)]
+    pub lifetime: Option<Expiry>,
+    /// When X-Amz-Expires runs out; later than `effective_expires_at` when the signing
+    /// credentials end first.
+    #[serde(default)]
+    pub expires_at: Option<SystemTime>,
+    /// When the link stops working (its own expiry or its credentials' end).
+    pub effective_expires_at: SystemTime,
+    /// What trying the link said when it was made.
+    #[serde(default)]
+    pub check: LinkCheck,
+    /// A newer link for the same object was made with Renew.
+    #[serde(default)]
+    pub replaced: bool,
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
+}
+
+/// Where a remembered link stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkStatus {
+    Works,
+    NotChecked,
+    CheckFailed,
+    Replaced,
+    /// Its own lifetime ran out.
+    Expired,
+    /// The credentials that signed it ended first.
+    CredentialsEnded,
+}
+
+impl LinkStatus {
+    pub fn still_works(self) -> bool {
+        matches!(
+            self,
+            LinkStatus::Works | LinkStatus::NotChecked | LinkStatus::Replaced
+        )
+    }
+}
+
+impl HistoryEntry {
+    /// The entry for a download link just made.
+    pub fn of(link: &ShareLink) -> HistoryEntry {
+        let lifetime = link
+            .expires_at
+            .duration_since(link.signed_at)
+            .ok()
+            .and_then(|d| Expiry::from_secs(d.as_secs()).ok());
+        HistoryEntry {
+            id: new_id(),
+            kind: LinkKind::Download,
+            bucket: link.bucket.clone(),
+            key: link.key.clone(),
+            url: link.url.clone(),
+            detail: link.download_filename.clone(),
+            made_at: Some(link.signed_at),
+            lifetime,
+            expires_at: Some(link.expires_at),
+            effective_expires_at: link.effective_expires_at,
+            check: link.check.clone(),
+            replaced: false,
+        }
+    }
+
+    /// The entry for an upload link.
+    pub fn of_upload(link: &UploadLink) -> HistoryEntry {
+        let (made_at, lifetime) = (link.signed_at, link.lifetime);
+        HistoryEntry {
+            id: new_id(),
+            kind: LinkKind::Upload,
+            bucket: link.bucket.clone(),
+            key: link.key.clone(),
+            url: link.url.clone(),
+            detail: link.content_type.clone(),
+            made_at: Some(made_at),
+            lifetime: Some(lifetime),
+            expires_at: Some(made_at + lifetime.as_duration()),
+            effective_expires_at: link.effective_expires_at,
+            check: LinkCheck::Skipped,
+            replaced: false,
+        }
+    }
+
+    /// The entry for a file request page.
+    pub fn of_request(request: &FileRequest) -> HistoryEntry {
+        let (made_at, lifetime) = (request.made_at, request.lifetime);
+        HistoryEntry {
+            id: new_id(),
+            kind: LinkKind::Request,
+            bucket: request.bucket.clone(),
+            key: request.folder.clone(),
+            url: request.url.clone(),
+            detail: Some(request.title.clone()),
+            made_at: Some(made_at),
+            lifetime: Some(lifetime),
+            expires_at: Some(made_at + lifetime.as_duration()),
+            effective_expires_at: request.effective_expires_at,
+            check: request.check.clone(),
+            replaced: false,
+        }
+    }
+
+    pub fn status(&self, now: SystemTime) -> LinkStatus {
+        if now >= self.effective_expires_at {
+            let cut_short = self
+                .expires_at
+                .is_some_and(|own| own > self.effective_expires_at + Duration::from_secs(1));
+            return if cut_short {
+                LinkStatus::CredentialsEnded
+            } else {
+                LinkStatus::Expired
+            };
+        }
+        if self.replaced {
+            return LinkStatus::Replaced;
+        }
+        match self.check {
+            LinkCheck::Opens => LinkStatus::Works,
+            LinkCheck::Refused(_) => LinkStatus::CheckFailed,
+            LinkCheck::NotChecked(_) | LinkCheck::Skipped => LinkStatus::NotChecked,
+        }
+    }
+
+    /// "works (checked 14:05)", "expired", "credentials ended", "check failed: …".
+    pub fn status_text(&self, now: SystemTime) -> String {
+        let checked = self
+            .made_at
+            .map(|t| format!(" (checked {})", format_local_time(t)))
+            .unwrap_or_default();
+        match self.status(now) {
+            LinkStatus::Works => format!("works{checked}"),
+            LinkStatus::NotChecked => "not checked".to_owned(),
+            LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
+            LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::Expired => "expired".to_owned(),
+            LinkStatus::CredentialsEnded => "credentials ended".to_owned(),
+        }
+    }
+
+    /// Bucket, key and detail, for the text filter.
+    pub fn matches(&self, needle: &str) -> bool {
+        let needle = needle.to_lowercase();
+        needle.is_empty()
+            || format!(
+                "{}/{} {}",
+                self.bucket,
+                self.key,
+                self.detail.as_deref().unwrap_or_default()
+            )
+            .to_lowercase()
+            .contains(&needle)
+    }
+}

@@ -1,0 +1,139 @@
+//! The "Shared links" manager: every link made on this machine, filtered by text and status;
+//! renew (a new link for the same object and options, the old row marked replaced) and
+//! forget (this list only: it revokes nothing).
+
+use super::{Effect, State};
+use crate::history::{HistoryEntry, LinkKind, LinkStatus};
+use crate::s3::{S3Error, ShareLink, ShareOptions};
+use crate::share::Expiry;
+use crate::worker::Command;
+
+/// Which rows the manager shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    /// Still works (checked, not checked, or replaced but not ended).
+    Working,
+    /// Expired or ended with their credentials.
+    Ended,
+    /// Its self-test failed.
+    Failed,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 4] = [
+        StatusFilter::All,
+        StatusFilter::Working,
+        StatusFilter::Ended,
+        StatusFilter::Failed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::All => "All",
+            StatusFilter::Working => "Working",
+            StatusFilter::Ended => "Ended",
+            StatusFilter::Failed => "Check failed",
+        }
+    }
+
+    fn admits(self, status: LinkStatus) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Working => status.still_works(),
+            StatusFilter::Ended => {
+                matches!(status, LinkStatus::Expired | LinkStatus::CredentialsEnded)
+            }
+            StatusFilter::Failed => status == LinkStatus::CheckFailed,
+        }
+    }
+}
+
+/// The manager's own state.
+#[derive(Debug, Clone, Default)]
+pub struct Manager {
+    pub open: bool,
+    pub filter: String,
+    pub status: StatusFilter,
+    /// The last renew that failed, said in the manager.
+    pub error: Option<S3Error>,
+}
+
+impl State {
+    /// The rows to show at `now`, newest first.
+    pub fn manager_rows(&self, now: std::time::SystemTime) -> Vec<&HistoryEntry> {
+        self.history
+            .entries
+            .iter()
+            .filter(|e| {
+                e.matches(&self.manager.filter) && self.manager.status.admits(e.status(now))
+            })
+            .collect()
+    }
+
+    /// A new download link for history entry `id`, with its download filename and the
+    /// lifetime given (default: the one it had).
+    pub fn renew(&mut self, id: &str, lifetime: Option<Expiry>) -> Vec<Effect> {
+        let Some(entry) = self.history.get(id) else {
+            return Vec::new();
+        };
+        if entry.kind != LinkKind::Download {
+            self.manager.error = Some(S3Error::bad_input(
+                "Only download links can be renewed here: make a new upload link or request instead.",
+            ));
+            return Vec::new();
+        }
+        self.manager.error = None;
+        vec![Effect::Send(Command::Renew {
+            replaces: id.to_owned(),
+            bucket: entry.bucket.clone(),
+            key: entry.key.clone(),
+            options: ShareOptions {
+                expiry: lifetime.or(entry.lifetime).unwrap_or_default(),
+                download_filename: entry.detail.clone(),
+            },
+        })]
+    }
+
+    /// A renewed link arrived: it is listed and copied (when it opens), the old one marked.
+    pub(super) fn renewed(
+        &mut self,
+        replaces: &str,
+        result: Result<ShareLink, S3Error>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(link) => {
+                self.history.mark_replaced(replaces);
+                let refused = link.check.refused();
+                self.history.add(HistoryEntry::of(&link));
+                let mut effects = vec![Effect::Send(Command::SaveHistory(self.history.clone()))];
+                if refused {
+                    self.manager.error = Some(S3Error::plain(
+                        crate::s3::ErrorKind::LinkRefused,
+                        format!("The renewed link was not copied: {}", link.check.describe()),
+                    ));
+                } else {
+                    effects.push(Effect::Copy(link.url));
+                }
+                effects
+            }
+            Err(error) => {
+                self.manager.error = Some(error);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Removes a row. It revokes nothing: the link works until it ends.
+    pub fn forget(&mut self, id: &str) -> Vec<Effect> {
+        self.history.forget(id);
+        vec![Effect::Send(Command::SaveHistory(self.history.clone()))]
+    }
+
+    /// Remembers a link made by the window (upload link, request page).
+    pub(super) fn remember(&mut self, entry: HistoryEntry) -> Effect {
+        self.history.add(entry);
+        Effect::Send(Command::SaveHistory(self.history.clone()))
+    }
+}

@@ -1,0 +1,123 @@
+//! "Shared links": every link made on this machine with its status and a live countdown;
+//! copy again, renew, show as QR, forget; and the honest answer to "can I revoke it?".
+
+use std::time::SystemTime;
+
+use crate::history::LinkKind;
+use crate::intent::Intent;
+use crate::share::{EXPIRY_PRESETS, Expiry, countdown_text, format_local_time};
+use crate::state::{State, StatusFilter};
+
+/// What stops a presigned link, said once at the top of the manager.
+pub const REVOKE_TEXT: &str = "A link made by signing cannot be revoked on its own. What stops it: \
+delete or move the object (stops every link to it, and the file is gone for everyone); or end \
+the credentials that signed it — make the access key inactive in IAM, or end the SSO or role \
+session — which stops every link they signed, not only this one. Links signed with temporary \
+credentials stop by themselves when those end (shown as \"credentials ended\"). A file request \
+can be closed at once (its page is deleted). \"Forget\" only removes a row from this list.";
+
+pub fn manager_ui(
+    ctx: &egui::Context,
+    state: &mut State,
+    now: SystemTime,
+    intents: &mut Vec<Intent>,
+) {
+    let mut open = state.manager.open;
+    egui::Window::new("Shared links")
+        .open(&mut open)
+        .default_size([640.0, 420.0])
+        .show(ctx, |ui| {
+            egui::CollapsingHeader::new("Can a link be revoked?")
+                .default_open(false)
+                .show(ui, |ui| {
+                    ui.label(REVOKE_TEXT);
+                });
+            if let Some(notice) = &state.history.notice {
+                ui.colored_label(ui.visuals().warn_fg_color, notice);
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label("Filter links");
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.manager.filter)
+                        .hint_text("bucket, name or filename")
+                        .desired_width(180.0),
+                )
+                .labelled_by(label.id);
+                for filter in StatusFilter::ALL {
+                    ui.selectable_value(&mut state.manager.status, filter, filter.label());
+                }
+            });
+            if let Some(error) = &state.manager.error {
+                crate::ui::error_ui(ui, error, false);
+            }
+            ui.separator();
+            let rows = state.manager_rows(now);
+            if rows.is_empty() {
+                ui.weak("No links here yet: links you copy, upload links and file requests appear here.");
+            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for entry in rows {
+                    let kind = match entry.kind {
+                        LinkKind::Download => "Download",
+                        LinkKind::Upload => "Upload link",
+                        LinkKind::Request => "File request",
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(egui::RichText::new(format!("{}/{}", entry.bucket, entry.key)).strong());
+                        ui.weak(kind);
+                        if let Some(detail) = &entry.detail {
+                            ui.weak(format!("({detail})"));
+                        }
+                    });
+                    let (left, _) = countdown_text(now, entry.effective_expires_at);
+                    let made = entry
+                        .made_at
+                        .map(|t| format!("made {}; ", format_local_time(t)))
+                        .unwrap_or_default();
+                    ui.label(format!(
+                        "{made}until {} ({left}); {}",
+                        format_local_time(entry.effective_expires_at),
+                        entry.status_text(now)
+                    ));
+                    let works = entry.status(now).still_works();
+                    ui.horizontal(|ui| {
+                        if works && ui.small_button("Copy").clicked() {
+                            intents.push(Intent::CopyAgain(entry.url.clone()));
+                        }
+                        if entry.kind == LinkKind::Download {
+                            if ui.small_button("Renew").on_hover_text("A new link for the same file and filename, same lifetime; copied at once").clicked() {
+                                intents.push(Intent::Renew { id: entry.id.clone(), lifetime: None });
+                            }
+                            ui.menu_button("Renew for…", |ui| {
+                                for (label, secs) in EXPIRY_PRESETS {
+                                    if ui.button(*label).clicked()
+                                        && let Ok(lifetime) = Expiry::from_secs(*secs)
+                                    {
+                                        intents.push(Intent::Renew { id: entry.id.clone(), lifetime: Some(lifetime) });
+                                    }
+                                }
+                            });
+                        }
+                        if works && ui.small_button("Show QR").clicked() {
+                            intents.push(Intent::ShowQr {
+                                url: entry.url.clone(),
+                                label: format!("{}/{}", entry.bucket, entry.key),
+                                ends: entry.effective_expires_at,
+                            });
+                        }
+                        if ui
+                            .small_button("Forget")
+                            .on_hover_text("Remove from this list. The link keeps working until it ends.")
+                            .clicked()
+                        {
+                            intents.push(Intent::Forget(entry.id.clone()));
+                        }
+                    });
+                    ui.separator();
+                }
+            });
+        });
+    if !open {
+        intents.push(Intent::ToggleManager);
+    }
+}

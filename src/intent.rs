@@ -27,6 +27,16 @@ pub enum Intent {
     GoUp,
     /// Select an object to share.
     SelectObject(String),
+    /// Ctrl+click (`range`: Shift+click) a file: add it to the selection, or a range.
+    SelectMore { key: String, range: bool },
+    /// Select every file shown (Ctrl+A).
+    SelectAll,
+    /// Links for every selected file, copied as one text.
+    CopySelectedLinks,
+    /// Links for every file of the open folder (asks again above 100 files).
+    CopyFolderLinks,
+    /// How several links are written.
+    SetListFormat(crate::share::link_list::ListFormat),
     /// Sort the listing by a column; the same column again reverses the order.
     SortBy(SortColumn),
     /// Make a fresh link for the selected object and copy it.

@@ -853,3 +853,45 @@ async fn the_history_lists_links_made_here_without_their_signatures() {
         assert_eq!(mode & 0o777, 0o600);
     }
 }
+
+/// `--recursive` prints one tried link per object below the prefix, in the chosen format.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prefix_gives_one_working_link_per_object() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-many").await;
+    for key in ["docs/a.txt", "docs/sub/b.txt", "other/c.txt"] {
+        bed.put(&bucket, key, key.as_bytes()).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let out = s3share(
+        dir.path(),
+        &["link", &format!("s3://{bucket}/docs/"), "--recursive"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    for line in lines {
+        let (key, url) = line.split_once('\t').unwrap();
+        let response = http_get(url).await;
+        assert_eq!(response.body, key.as_bytes(), "{key}");
+    }
+    let markdown = s3share(
+        dir.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/docs/"),
+            "--recursive",
+            "--format",
+            "markdown",
+        ],
+    )
+    .await;
+    assert!(
+        text(&markdown.stdout).starts_with("- [docs/a.txt]("),
+        "{}",
+        text(&markdown.stdout)
+    );
+}

@@ -691,3 +691,30 @@ fn a_file_request_is_made_copied_and_closed_from_the_window() {
     });
     assert_ne!(plain_get(&url).0, 200);
 }
+
+/// Ctrl+click two files, "Copy 2 links": one text on the clipboard, a working link a line.
+#[test]
+fn several_selected_files_give_one_text_of_working_links() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("reports/");
+    w.click("Quarterly report Q3.csv");
+    w.until_label("Prüfbericht März.txt");
+    w.harness
+        .get_by_label("Prüfbericht März.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    w.step();
+    w.step();
+    w.click("Copy 2 links");
+    w.until("both links", |h| {
+        h.query_by_label_contains("Copied 2 of 2 links.").is_some()
+    });
+    let text = w.copied.last().expect("copied").clone();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in lines {
+        let (name, url) = line.split_once('\t').expect("name<TAB>link");
+        let (status, _, _) = plain_get(url);
+        assert_eq!(status, 200, "{name}");
+    }
+}

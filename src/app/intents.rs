@@ -41,6 +41,20 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             state.select_object(&key);
             Vec::new()
         }
+        Intent::SelectMore { key, range } => {
+            state.select_more(&key, range);
+            Vec::new()
+        }
+        Intent::SelectAll => {
+            state.select_all_files();
+            Vec::new()
+        }
+        Intent::CopySelectedLinks => state.copy_selected_links(),
+        Intent::CopyFolderLinks => state.copy_folder_links(),
+        Intent::SetListFormat(format) => {
+            state.many.format = format;
+            Vec::new()
+        }
         Intent::SortBy(column) => {
             state.sort_by(column);
             Vec::new()
@@ -145,7 +159,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 Effect::Send(command) => Some(command),
-                Effect::Copy(_) | Effect::CopyCurl(_) => None,
+                Effect::Copy(_) | Effect::CopyCurl(_) | Effect::CopyList(_) => None,
             })
             .collect()
     }

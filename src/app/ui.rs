@@ -19,7 +19,12 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             crate::ui::objects_ui(ui, state, &mut intents);
         });
-        keyboard(ui.ctx(), state.selected_key.is_some(), &mut intents);
+        keyboard(
+            ui.ctx(),
+            state.selected_key.is_some(),
+            !state.listing.bucket.is_empty(),
+            &mut intents,
+        );
         crate::ui::drop_ui(ui.ctx(), state, &mut intents);
         if state.manager.open {
             crate::ui::manager_ui(ui.ctx(), state, now, &mut intents);
@@ -42,13 +47,21 @@ impl App {
 }
 
 /// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up;
-/// Ctrl/Cmd+L opens or closes the shared links.
-fn keyboard(ctx: &egui::Context, file_selected: bool, intents: &mut Vec<Intent>) {
+/// Ctrl/Cmd+L opens or closes the shared links; Ctrl/Cmd+A selects every file.
+fn keyboard(
+    ctx: &egui::Context,
+    file_selected: bool,
+    folder_open: bool,
+    intents: &mut Vec<Intent>,
+) {
     if ctx.egui_wants_keyboard_input() {
         return;
     }
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
         intents.push(Intent::ToggleManager);
+    }
+    if folder_open && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::A)) {
+        intents.push(Intent::SelectAll);
     }
     let (copy, up) = ctx.input_mut(|i| {
         let copy = i.events.iter().any(|e| matches!(e, egui::Event::Copy))

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::share::Expiry;
+use crate::share::link_list::ListFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,12 @@ pub enum Command {
         /// Also print the link as a QR code on stderr (to open it on a phone).
         #[arg(long)]
         qr: bool,
+        /// s3://bucket/prefix/: a link for every object below the prefix, one per line.
+        #[arg(long)]
+        recursive: bool,
+        /// How --recursive writes the links.
+        #[arg(long, value_enum, default_value = "tsv")]
+        format: ListFormat,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 mod args;
 mod history;
+mod links;
 mod signals;
 
 pub use args::{Args, Command};
@@ -91,8 +92,26 @@ async fn run_command(
             filename,
             no_check,
             qr,
+            recursive,
+            format,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
+            if *recursive {
+                let options = ShareOptions {
+                    expiry: *expires,
+                    download_filename: None,
+                };
+                return links::print_many(
+                    &session,
+                    cancel,
+                    &bucket,
+                    &key,
+                    &options,
+                    *format,
+                    &mut stdout,
+                )
+                .await;
+            }
             let options = ShareOptions {
                 expiry: *expires,
                 download_filename: filename.clone(),

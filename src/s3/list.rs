@@ -37,6 +37,15 @@ pub struct ListPage {
     pub next_token: Option<String>,
 }
 
+/// How deep a listing goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The folder itself: its files, and its sub-folders as common prefixes.
+    OneLevel,
+    /// Every object below the prefix, at any depth.
+    AllLevels,
+}
+
 /// A bucket as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketEntry {
@@ -87,6 +96,18 @@ impl Session {
         prefix: &str,
         token: Option<String>,
     ) -> Result<ListPage, S3Error> {
+        self.list_page_with(bucket, prefix, token, Depth::OneLevel)
+            .await
+    }
+
+    /// One page, one level deep ("folders" as common prefixes) or every level below.
+    pub async fn list_page_with(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        token: Option<String>,
+        depth: Depth,
+    ) -> Result<ListPage, S3Error> {
         let what = "listing objects";
         let region = self.bucket_region(bucket).await?;
         let client = self.client_for(&region);
@@ -94,7 +115,7 @@ impl Session {
             .list_objects_v2()
             .bucket(bucket)
             .prefix(prefix)
-            .delimiter("/")
+            .set_delimiter((depth == Depth::OneLevel).then(|| "/".to_owned()))
             .set_continuation_token(token)
             .send()
             .await
@@ -142,11 +163,23 @@ impl Session {
         &self,
         bucket: &str,
         prefix: &str,
+        on_page: impl FnMut(ListPage),
+    ) -> Result<(), S3Error> {
+        self.list_all_with(bucket, prefix, Depth::OneLevel, on_page)
+            .await
+    }
+
+    /// Every page under `prefix` at `depth`, handed to `on_page` as it arrives.
+    pub async fn list_all_with(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        depth: Depth,
         mut on_page: impl FnMut(ListPage),
     ) -> Result<(), S3Error> {
         let mut token = None;
         loop {
-            let page = self.list_page(bucket, prefix, token).await?;
+            let page = self.list_page_with(bucket, prefix, token, depth).await?;
             token = page.next_token.clone();
             on_page(page);
             if token.is_none() {

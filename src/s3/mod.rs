@@ -19,7 +19,7 @@ pub use check::{LinkCheck, LinkProblem};
 pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;
 pub use error::{ErrorKind, S3Error};
-pub use list::{BucketEntry, ListPage, ObjectEntry, file_name};
+pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };

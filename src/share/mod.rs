@@ -8,6 +8,7 @@ mod clock;
 mod countdown;
 mod disposition;
 mod expiry;
+pub mod link_list;
 pub mod qr;
 pub mod request_form;
 pub mod request_page;

@@ -110,6 +110,8 @@ impl State {
                 }
                 effects.extend(self.request_made(result));
             }
+            Event::ManyProgress { done, total } => self.many.running = Some((done, total)),
+            Event::ManyShared(results) => effects.extend(self.many_shared(results)),
             Event::Renewed { replaces, result } => effects.extend(self.renewed(&replaces, result)),
             Event::RequestClosed { id, result } => {
                 if let Some(row) = self.request_mut(&id) {

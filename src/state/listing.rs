@@ -65,6 +65,8 @@ impl State {
                 ..Listing::default()
             };
             self.selected_key = None;
+            self.selection.clear();
+            self.many.confirm_folder = None;
             self.link = None;
             self.link_copied = false;
             self.share_error = None;
@@ -97,6 +99,7 @@ impl State {
     }
 
     pub fn select_object(&mut self, key: &str) {
+        self.selection = vec![key.to_owned()];
         if self.selected_key.as_deref() != Some(key) {
             self.selected_key = Some(key.to_owned());
             self.link = None;
@@ -104,6 +107,52 @@ impl State {
             self.share_error = None;
             self.share.filename = file_name(key).to_owned();
         }
+    }
+
+    /// Ctrl+click adds or removes `key`; Shift+click (`range`) selects from the last
+    /// selected file to `key`, in the order shown.
+    pub fn select_more(&mut self, key: &str, range: bool) {
+        let anchor = self.selected_key.clone();
+        match anchor {
+            Some(anchor) if range => {
+                let shown: Vec<String> = self
+                    .visible_objects()
+                    .into_iter()
+                    .map(|i| self.listing.objects[i].key.clone())
+                    .collect();
+                let (Some(a), Some(b)) = (
+                    shown.iter().position(|k| *k == anchor),
+                    shown.iter().position(|k| k == key),
+                ) else {
+                    return self.select_object(key);
+                };
+                let (from, to) = (a.min(b), a.max(b));
+                self.selection = shown[from..=to].to_vec();
+            }
+            Some(_) => {
+                if let Some(i) = self.selection.iter().position(|k| k == key) {
+                    self.selection.remove(i);
+                } else {
+                    self.selection.push(key.to_owned());
+                }
+            }
+            None => return self.select_object(key),
+        }
+        self.selected_key = self.selection.last().cloned();
+        self.link = None;
+        self.link_copied = false;
+    }
+
+    /// Every file shown (Ctrl+A).
+    pub fn select_all_files(&mut self) {
+        self.selection = self
+            .visible_objects()
+            .into_iter()
+            .map(|i| self.listing.objects[i].key.clone())
+            .collect();
+        self.selected_key = self.selection.last().cloned();
+        self.link = None;
+        self.link_copied = false;
     }
 
     /// Sorts by `column`; the same column again reverses the order.

@@ -9,6 +9,7 @@
 mod apply;
 mod listing;
 mod manager;
+mod many;
 mod persisted;
 mod remote;
 mod requests;
@@ -45,6 +46,20 @@ pub enum Effect {
     Copy(SignedUrl),
     /// Put an upload link's ready-to-paste curl command on the clipboard.
     CopyCurl(UploadLink),
+    /// Put several links, one per line, on the clipboard (as secret as the links).
+    CopyList(String),
+}
+
+/// Links for several files at once: progress, the result, the list format.
+#[derive(Debug, Clone, Default)]
+pub struct ManyLinks {
+    /// (done, total) while links are being made.
+    pub running: Option<(usize, usize)>,
+    /// What the last run copied, and what failed.
+    pub summary: Option<String>,
+    pub format: crate::share::link_list::ListFormat,
+    /// A folder of this many files waits for a second click.
+    pub confirm_folder: Option<usize>,
 }
 
 /// A link shown as a QR code (encoded once, when asked for).
@@ -89,6 +104,10 @@ pub struct State {
     pub sort: SortColumn,
     pub sort_descending: bool,
     pub selected_key: Option<String>,
+    /// Every selected file (Ctrl/Shift+click, Ctrl+A); `selected_key` is the last one.
+    pub selection: Vec<String>,
+    /// Links for several files at once.
+    pub many: ManyLinks,
     pub share: ShareSettings,
     pub sharing: bool,
     /// The last link made for the selected object, counting down.

@@ -19,6 +19,8 @@ pub struct Persisted {
     /// Files written before this field had its type were named `expiry_secs`.
     #[serde(alias = "expiry_secs")]
     pub expiry: Option<Expiry>,
+    /// How several links are copied (remembered as chosen).
+    pub list_format: crate::share::link_list::ListFormat,
 }
 
 /// How the window starts.
@@ -45,6 +47,7 @@ impl State {
         if let Some(expiry) = persisted.expiry {
             state.share.expiry = expiry;
         }
+        state.many.format = persisted.list_format;
         let profile = startup.profile.or_else(|| persisted.profile.clone());
         let region = startup.region.or_else(|| persisted.region.clone());
         state.selected_profile = profile.clone();
@@ -77,6 +80,7 @@ impl State {
                 self.listing.prefix.clone()
             },
             expiry: Some(self.share.expiry),
+            list_format: self.many.format,
         }
     }
 

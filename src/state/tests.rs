@@ -274,3 +274,78 @@ fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
         [Effect::Send(crate::worker::Command::SaveHistory(_))]
     ));
 }
+
+#[test]
+fn several_files_are_selected_by_ctrl_shift_and_ctrl_a() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["a.txt", "b.txt", "c.txt", "d.txt"]),
+    });
+    state.select_object("b.txt");
+    state.select_more("d.txt", true);
+    assert_eq!(state.selection, ["b.txt", "c.txt", "d.txt"]);
+    state.select_more("c.txt", false);
+    assert_eq!(state.selection, ["b.txt", "d.txt"]);
+    state.select_all_files();
+    assert_eq!(state.selection.len(), 4);
+    let effects = state.copy_selected_links();
+    assert!(matches!(
+        &effects[..],
+        [Effect::Send(crate::worker::Command::ShareMany { keys, .. })] if keys.len() == 4
+    ));
+    assert!(state.copy_selected_links().is_empty(), "one run at a time");
+}
+
+#[test]
+fn many_links_are_copied_as_one_text_and_failures_named() {
+    use crate::s3::{LinkCheck, LinkProblem};
+    use crate::share::link_list::ListFormat;
+    let mut state = State::default();
+    state.many.format = ListFormat::Markdown;
+    let mut good = link("good.txt", LinkCheck::Opens);
+    good.url = crate::share::SignedUrl::new("http://h/b/good.txt?sig=1".into());
+    let bad = link("bad.txt", LinkCheck::Refused(LinkProblem::Missing));
+    let effects = state.apply(Event::ManyShared(vec![
+        ("good.txt".into(), Ok(good)),
+        ("bad.txt".into(), Ok(bad)),
+        (
+            "gone.txt".into(),
+            Err(crate::s3::S3Error::bad_input("no such file")),
+        ),
+    ]));
+    let text = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::CopyList(text) => Some(text.clone()),
+            _ => None,
+        })
+        .expect("copied");
+    assert_eq!(text, "- [good.txt](http://h/b/good.txt?sig=1)\n");
+    let summary = state.many.summary.clone().unwrap();
+    assert!(summary.starts_with("Copied 1 of 3 links."), "{summary}");
+    assert!(
+        summary.contains("bad.txt") && summary.contains("gone.txt"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_big_folder_asks_once_before_making_its_links() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    let names: Vec<String> = (0..150).map(|i| format!("f{i}.txt")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&refs),
+    });
+    assert!(state.copy_folder_links().is_empty());
+    assert_eq!(state.many.confirm_folder, Some(150));
+    assert_eq!(
+        state.copy_folder_links().len(),
+        1,
+        "the second click goes ahead"
+    );
+}

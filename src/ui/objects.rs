@@ -40,6 +40,23 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         if ui.button("Refresh").clicked() {
             open = Some(prefix.clone());
         }
+        let files = state.listing.objects.len();
+        let folder_links = match state.many.confirm_folder {
+            Some(n) => format!("Copy {n} links (confirm)"),
+            None => "Copy links for this folder".to_owned(),
+        };
+        if ui
+            .add_enabled(
+                files > 0 && state.many.running.is_none(),
+                egui::Button::new(folder_links),
+            )
+            .on_hover_text(
+                "A link for every file in this folder (not in its sub-folders), one per line",
+            )
+            .clicked()
+        {
+            intents.push(Intent::CopyFolderLinks);
+        }
         ui.separator();
         if ui.link(&bucket).clicked() {
             open = Some(String::new());
@@ -109,8 +126,8 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         .chain(objects.into_iter().map(Row::Object))
         .collect();
     let row_height = ui.spacing().interact_size.y;
-    let mut select = None;
-    let selected_key = state.selected_key.clone();
+    let mut select: Option<(String, egui::Modifiers)> = None;
+    let selection = &state.selection;
     let listing = &state.listing;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -130,7 +147,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                     }
                     Row::Object(index) => {
                         let object = &listing.objects[*index];
-                        let selected = selected_key.as_deref() == Some(object.key.as_str());
+                        let selected = selection.contains(&object.key);
                         let response = ui.add(
                             egui::Button::selectable(selected, object.file_name())
                                 .right_text(egui::Atom::grow())
@@ -138,7 +155,8 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                                 .min_size(egui::vec2(name_width, row_height)),
                         );
                         if response.clicked() {
-                            select = Some(object.key.clone());
+                            let modifiers = ui.input(|i| i.modifiers);
+                            select = Some((object.key.clone(), modifiers));
                         }
                         ui.add_sized(
                             [SIZE_WIDTH, row_height],
@@ -152,8 +170,14 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                 });
             }
         });
-    if let Some(key) = select {
-        intents.push(Intent::SelectObject(key));
+    if let Some((key, modifiers)) = select {
+        intents.push(if modifiers.shift {
+            Intent::SelectMore { key, range: true }
+        } else if modifiers.command {
+            Intent::SelectMore { key, range: false }
+        } else {
+            Intent::SelectObject(key)
+        });
     }
     if let Some(prefix) = open {
         intents.push(Intent::OpenFolder { bucket, prefix });

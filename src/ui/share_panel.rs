@@ -38,11 +38,17 @@ pub fn share_panel_ui(
 fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut Vec<Intent>) {
     ui.heading("Share");
     let Some(key) = state.selected_key.clone() else {
-        ui.weak("Select a file to share it.");
+        ui.weak("Select a file to share it (Ctrl+click or Shift+click for several).");
+        many_ui(ui, state, intents);
         return;
     };
-    ui.label(egui::RichText::new(file_name(&key)).strong());
-    ui.weak(format!("s3://{}/{key}", state.listing.bucket));
+    let several = state.selection.len() > 1;
+    if several {
+        ui.label(egui::RichText::new(format!("{} files selected", state.selection.len())).strong());
+    } else {
+        ui.label(egui::RichText::new(file_name(&key)).strong());
+        ui.weak(format!("s3://{}/{key}", state.listing.bucket));
+    }
     ui.add_space(8.0);
 
     // Lifetime.
@@ -104,6 +110,10 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     }
     ui.add_space(8.0);
 
+    if several {
+        many_ui(ui, state, intents);
+        return;
+    }
     // Download filename.
     ui.checkbox(&mut state.share.filename_enabled, "Set download filename");
     if state.share.filename_enabled {
@@ -168,6 +178,10 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         for warning in &link.warnings {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }
+    }
+    if state.many.running.is_some() || state.many.summary.is_some() {
+        ui.separator();
+        many_ui(ui, state, intents);
     }
 }
 
@@ -278,5 +292,54 @@ fn check_word(check: &LinkCheck) -> &'static str {
         LinkCheck::Opens => "checked",
         LinkCheck::Refused(_) => "check failed",
         LinkCheck::NotChecked(_) | LinkCheck::Skipped => "not checked",
+    }
+}
+
+/// Links for several files: the format, progress, and what the last run copied.
+fn many_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
+    use crate::share::link_list::ListFormat;
+    let several = state.selection.len() > 1;
+    if several {
+        ui.horizontal(|ui| {
+            let enabled = state.many.running.is_none() && state.share.custom_problem().is_none();
+            if ui
+                .add_enabled(
+                    enabled,
+                    egui::Button::new(format!("Copy {} links", state.selection.len())),
+                )
+                .on_hover_text("One lifetime, each link tried, copied as one text")
+                .clicked()
+            {
+                intents.push(Intent::CopySelectedLinks);
+            }
+        });
+    }
+    if several || state.many.summary.is_some() || state.many.running.is_some() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Several links as");
+            egui::ComboBox::from_id_salt("list_format")
+                .selected_text(state.many.format.label())
+                .show_ui(ui, |ui| {
+                    for format in [ListFormat::Tsv, ListFormat::Markdown, ListFormat::Json] {
+                        if ui
+                            .selectable_label(state.many.format == format, format.label())
+                            .clicked()
+                        {
+                            intents.push(Intent::SetListFormat(format));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+    }
+    if let Some((done, total)) = state.many.running {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!("Making links… {done} of {total}"));
+        });
+    }
+    if let Some(summary) = &state.many.summary {
+        ui.label(summary);
     }
 }

@@ -65,6 +65,12 @@ pub enum Command {
     SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Make (and try) a link for each of `keys`, one after another.
+    ShareMany {
+        bucket: String,
+        keys: Vec<String>,
+        options: ShareOptions,
+    },
     /// Make a new link for an object of the history; it replaces entry `replaces`.
     Renew {
         replaces: String,
@@ -113,6 +119,13 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// `done` of `total` links of a `ShareMany` are made.
+    ManyProgress {
+        done: usize,
+        total: usize,
+    },
+    /// Every link of a `ShareMany`, in order, made or not.
+    ManyShared(Vec<(String, Result<ShareLink, S3Error>)>),
     /// A renewed link (for history entry `replaces`) was made, or could not be.
     Renewed {
         replaces: String,

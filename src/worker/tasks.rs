@@ -186,6 +186,29 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::ShareMany {
+                bucket,
+                keys,
+                options,
+            } => {
+                let Some(session) = self.session.clone() else {
+                    return;
+                };
+                let out = self.out.clone();
+                tokio::spawn(async move {
+                    let total = keys.len();
+                    let mut results = Vec::with_capacity(total);
+                    for (done, key) in keys.into_iter().enumerate() {
+                        let result = session.share_link(&bucket, &key, &options).await;
+                        results.push((key, result));
+                        out.send(Event::ManyProgress {
+                            done: done + 1,
+                            total,
+                        });
+                    }
+                    out.send(Event::ManyShared(results));
+                });
+            }
             Command::Renew {
                 replaces,
                 bucket,

@@ -1,0 +1,90 @@
+//! Links for several files at once: the selection, or every file of the open folder. One
+//! lifetime, one self-test each; what opened is copied as one text, what failed is named.
+
+use super::{Effect, State};
+use crate::history::HistoryEntry;
+use crate::s3::{S3Error, ShareLink, ShareOptions, file_name};
+use crate::share::link_list::list_line;
+use crate::worker::Command;
+
+/// Folders with more files than this ask for a second click.
+pub const CONFIRM_ABOVE: usize = 100;
+
+impl State {
+    /// Links for the selected files.
+    pub fn copy_selected_links(&mut self) -> Vec<Effect> {
+        let keys = self.selection.clone();
+        self.share_many(keys)
+    }
+
+    /// Links for every file of the open folder (one level); above `CONFIRM_ABOVE` files the
+    /// first call only asks for confirmation.
+    pub fn copy_folder_links(&mut self) -> Vec<Effect> {
+        let keys: Vec<String> = self.listing.objects.iter().map(|o| o.key.clone()).collect();
+        if keys.len() > CONFIRM_ABOVE && self.many.confirm_folder != Some(keys.len()) {
+            self.many.confirm_folder = Some(keys.len());
+            return Vec::new();
+        }
+        self.many.confirm_folder = None;
+        self.share_many(keys)
+    }
+
+    fn share_many(&mut self, keys: Vec<String>) -> Vec<Effect> {
+        if keys.is_empty() || self.many.running.is_some() {
+            return Vec::new();
+        }
+        self.share.apply_custom();
+        if let Some(problem) = &self.share.custom_error {
+            self.many.summary = Some(format!("No links made: custom lifetime: {problem}."));
+            return Vec::new();
+        }
+        self.many.running = Some((0, keys.len()));
+        self.many.summary = None;
+        vec![Effect::Send(Command::ShareMany {
+            bucket: self.listing.bucket.clone(),
+            keys,
+            options: ShareOptions {
+                expiry: self.share.expiry,
+                download_filename: None,
+            },
+        })]
+    }
+
+    /// Every link of a run has been made (or refused).
+    pub(super) fn many_shared(
+        &mut self,
+        results: Vec<(String, Result<ShareLink, S3Error>)>,
+    ) -> Vec<Effect> {
+        self.many.running = None;
+        let total = results.len();
+        let mut lines = Vec::new();
+        let mut failures = Vec::new();
+        for (key, result) in results {
+            match result {
+                Ok(link) if !link.check.refused() => {
+                    lines.push(list_line(
+                        self.many.format,
+                        file_name(&key),
+                        link.url.expose(),
+                    ));
+                    self.history.add(HistoryEntry::of(&link));
+                }
+                Ok(link) => {
+                    failures.push(format!("{}: {}", file_name(&key), link.check.describe()))
+                }
+                Err(err) => failures.push(format!("{}: {}", file_name(&key), err.message)),
+            }
+        }
+        let copied = lines.len();
+        let mut summary = format!("Copied {copied} of {total} links.");
+        if !failures.is_empty() {
+            summary.push_str(&format!(" Not copied: {}", failures.join("; ")));
+        }
+        self.many.summary = Some(summary);
+        let mut effects = vec![Effect::Send(Command::SaveHistory(self.history.clone()))];
+        if copied > 0 {
+            effects.push(Effect::CopyList(lines.join("\n") + "\n"));
+        }
+        effects
+    }
+}

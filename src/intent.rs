@@ -33,8 +33,9 @@ pub enum Intent {
     SelectAll,
     /// Links for every selected file, copied as one text.
     CopySelectedLinks,
-    /// Links for every file of the open folder (asks again above 100 files).
-    CopyFolderLinks,
+    /// Links for every file of the open folder, or (`all_levels`) also of its sub-folders;
+    /// asks again above 100 files.
+    CopyFolderLinks { all_levels: bool },
     /// How several links are written.
     SetListFormat(crate::share::link_list::ListFormat),
     /// Sort the listing by a column; the same column again reverses the order.
@@ -74,6 +75,17 @@ pub enum Intent {
     RefreshReceived(String),
     /// Upload a file into the open folder, then share it.
     QueueUpload(PathBuf),
+    /// Files pasted into the window (a copied file list): uploaded like a drop.
+    PasteFiles(Vec<PathBuf>),
+    /// An image pasted into the window (a screenshot), with the name suggested for it.
+    PasteImage {
+        image: std::sync::Arc<egui::ColorImage>,
+        name: String,
+    },
+    /// Upload the pasted image under the name shown (edited or not).
+    UploadPastedImage,
+    /// Drop the pasted image without uploading it.
+    DiscardPastedImage,
     /// Open the file dialog to choose files to upload.
     PickFiles,
     /// The answer to "this name is taken" for upload `id`.

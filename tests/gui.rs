@@ -718,3 +718,97 @@ fn several_selected_files_give_one_text_of_working_links() {
         assert_eq!(status, 200, "{name}");
     }
 }
+
+/// Ctrl+V with a copied file list uploads the files; with a screenshot on the clipboard it
+/// offers a name and uploads a PNG of exactly those pixels.
+#[test]
+fn pasted_files_and_screenshots_are_uploaded_and_shared() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("notes/");
+    w.until("the notes folder", |h| {
+        h.query_by_label_contains("meeting notes").is_some()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pasted plan.txt");
+    std::fs::write(&path, b"pasted, not dropped").unwrap();
+    // What a file manager puts on the clipboard for a copied file (GNOME's form).
+    let uri = format!("copy\nfile://{}", path.display()).replace(' ', "%20");
+    w.harness.event(egui::Event::Paste(uri));
+    w.step();
+    w.until("the pasted file's link", |h| {
+        h.query_by_label_contains("Uploaded, link copied").is_some()
+    });
+    let url = w.copied.last().expect("a link").clone();
+    assert_eq!(plain_get(&url).2, b"pasted, not dropped");
+
+    // Plain text is not a file: nothing is uploaded.
+    w.harness
+        .event(egui::Event::Paste("just some words".into()));
+    w.step();
+    w.step();
+    assert_eq!(
+        w.harness
+            .query_all_by_label_contains("Uploaded, link copied")
+            .count(),
+        1
+    );
+
+    let (width, height) = (3, 2);
+    let pixels: Vec<egui::Color32> = (0..width * height)
+        .map(|i| egui::Color32::from_rgb((i * 40) as u8, 200, (255 - i * 30) as u8))
+        .collect();
+    let image = egui::ColorImage::new([width, height], pixels.clone());
+    w.harness.event(egui::Event::PasteImage(Arc::new(image)));
+    w.step();
+    w.until_label("Image name");
+    let name = w
+        .harness
+        .get_by_label("Image name")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        name.starts_with("Screenshot ") && name.ends_with(".png"),
+        "{name}"
+    );
+    w.click("Upload image");
+    w.until("the screenshot's link", |h| {
+        h.query_all_by_label_contains("Uploaded, link copied")
+            .count()
+            == 2
+    });
+    let png_url = w.copied.last().unwrap().clone();
+    let (status, _, body) = plain_get(&png_url);
+    assert_eq!(status, 200);
+    let mut reader = png::Decoder::new(std::io::Cursor::new(body))
+        .read_info()
+        .unwrap();
+    let mut decoded = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut decoded).unwrap();
+    assert_eq!((frame.width, frame.height), (width as u32, height as u32));
+    let expected: Vec<u8> = pixels.iter().flat_map(|p| p.to_array()).collect();
+    assert_eq!(
+        &decoded[..frame.buffer_size()],
+        &expected[..],
+        "the same pixels"
+    );
+}
+
+/// "…with sub-folders" on the demo bucket's top: every file below, each link working.
+#[test]
+fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.until_label("README.txt");
+    w.click("...with sub-folders");
+    w.until("all the links", |h| {
+        h.query_by_label_contains("Copied 5 of 5 links.").is_some()
+    });
+    let text = w.copied.last().expect("copied").clone();
+    let names: Vec<&str> = text.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert!(names.contains(&"Prüfbericht März.txt"), "{names:?}");
+    for line in text.lines() {
+        let url = line.split('\t').nth(1).unwrap();
+        assert_eq!(plain_get(url).0, 200, "{line}");
+    }
+}

@@ -50,7 +50,8 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::CopySelectedLinks => state.copy_selected_links(),
-        Intent::CopyFolderLinks => state.copy_folder_links(),
+        Intent::CopyFolderLinks { all_levels: false } => state.copy_folder_links(),
+        Intent::CopyFolderLinks { all_levels: true } => state.copy_deep_folder_links(),
         Intent::SetListFormat(format) => {
             state.many.format = format;
             Vec::new()
@@ -97,6 +98,26 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::RefreshReceived(id) => state.request_command(&id, false),
         Intent::QueueUpload(path) => state.queue_upload(path),
         Intent::PickFiles => send(Command::PickFiles),
+        Intent::PasteFiles(paths) => paths
+            .into_iter()
+            .flat_map(|path| state.queue_upload(path))
+            .collect(),
+        Intent::PasteImage { image, name } => {
+            if state.listing.bucket.is_empty() {
+                state.upload_notice = Some(
+                    "Open a bucket (and a folder) first: a pasted image is uploaded to the folder shown."
+                        .to_owned(),
+                );
+            } else {
+                state.pasted_image = Some(crate::state::PastedImage { image, name });
+            }
+            Vec::new()
+        }
+        Intent::UploadPastedImage => upload_pasted_image(state),
+        Intent::DiscardPastedImage => {
+            state.pasted_image = None;
+            Vec::new()
+        }
         Intent::ResolveConflict { id, collision } => state.resolve_conflict(id, collision),
         Intent::CancelUpload(id) => send(Command::CancelUpload { id }),
         Intent::ClearFinishedUploads => {
@@ -104,6 +125,30 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The pasted image, under its (checked) name, written as PNG by the worker, then uploaded.
+fn upload_pasted_image(state: &mut State) -> Vec<Effect> {
+    let Some(pasted) = state.pasted_image.take() else {
+        return Vec::new();
+    };
+    let name = pasted.name.trim().to_owned();
+    let bad = name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control);
+    if bad {
+        state.upload_notice = Some(format!(
+            "{name:?} cannot be a file name: give the image a plain name such as Screenshot.png."
+        ));
+        state.pasted_image = Some(pasted);
+        return Vec::new();
+    }
+    vec![Effect::Send(Command::SavePastedImage {
+        image: pasted.image,
+        name,
+    })]
 }
 
 /// Signs in with another profile (or the same one again: Retry).

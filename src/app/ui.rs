@@ -25,6 +25,10 @@ impl App {
             !state.listing.bucket.is_empty(),
             &mut intents,
         );
+        paste(ui.ctx(), now, &mut intents);
+        if let Some(pasted) = &mut state.pasted_image {
+            crate::ui::pasted_image_ui(ui.ctx(), pasted, &mut intents);
+        }
         crate::ui::drop_ui(ui.ctx(), state, &mut intents);
         if state.manager.open {
             crate::ui::manager_ui(ui.ctx(), state, now, &mut intents);
@@ -44,6 +48,51 @@ impl App {
             eprintln!("s3share: first frame ({in_app} ms after the app was created)");
         }
     }
+}
+
+/// Ctrl/Cmd+V with files on the clipboard uploads them; with an image (a screenshot) it
+/// offers to upload it as a PNG. Text goes to a focused text field, as usual.
+fn paste(ctx: &egui::Context, now: std::time::SystemTime, intents: &mut Vec<Intent>) {
+    if ctx.egui_wants_keyboard_input() {
+        return;
+    }
+    let events = ctx.input(|i| i.events.clone());
+    for event in events {
+        match event {
+            egui::Event::Paste(text) => {
+                let files = pasted_files(&text);
+                if !files.is_empty() {
+                    intents.push(Intent::PasteFiles(files));
+                }
+            }
+            egui::Event::PasteImage(image) => {
+                let stamp = chrono::DateTime::<chrono::Local>::from(now)
+                    .format("Screenshot %Y-%m-%d at %H.%M.%S.png")
+                    .to_string();
+                intents.push(Intent::PasteImage { image, name: stamp });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The files of a copied file list: `file://` URIs (one a line, as file managers put them
+/// on the clipboard) or absolute paths of files that exist. Anything else is text.
+fn pasted_files(text: &str) -> Vec<std::path::PathBuf> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|line| {
+            let path = match line.strip_prefix("file://") {
+                Some(uri) => std::path::PathBuf::from(
+                    percent_encoding::percent_decode_str(uri)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                ),
+                None => std::path::PathBuf::from(line),
+            };
+            (path.is_absolute() && path.is_file()).then_some(path)
+        })
+        .collect()
 }
 
 /// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up;

@@ -110,6 +110,11 @@ impl State {
                 }
                 effects.extend(self.request_made(result));
             }
+            Event::PastedImageSaved(result) => match result {
+                Ok(path) => effects.extend(self.queue_upload(path)),
+                Err(error) => self.upload_notice = Some(error.message),
+            },
+            Event::FolderNeedsConfirmation { files } => self.deep_folder_needs_confirmation(files),
             Event::ManyProgress { done, total } => self.many.running = Some((done, total)),
             Event::ManyShared(results) => effects.extend(self.many_shared(results)),
             Event::Renewed { replaces, result } => effects.extend(self.renewed(&replaces, result)),

@@ -29,13 +29,45 @@ impl State {
         self.share_many(keys)
     }
 
-    fn share_many(&mut self, keys: Vec<String>) -> Vec<Effect> {
-        if keys.is_empty() || self.many.running.is_some() {
+    /// Links for every file below the open folder, sub-folders included. The worker lists
+    /// them; above `CONFIRM_ABOVE` files it first comes back for a second click.
+    pub fn copy_deep_folder_links(&mut self) -> Vec<Effect> {
+        if self.many.running.is_some() || !self.lifetime_ready() {
             return Vec::new();
         }
+        let confirmed = self.many.confirm_deep.take().is_some();
+        self.many.summary = None;
+        self.many.running = Some((0, 0));
+        vec![Effect::Send(Command::ShareFolder {
+            bucket: self.listing.bucket.clone(),
+            prefix: self.listing.prefix.clone(),
+            confirmed,
+            options: ShareOptions {
+                expiry: self.share.expiry,
+                download_filename: None,
+            },
+        })]
+    }
+
+    /// The worker counted more files than can go without asking.
+    pub(super) fn deep_folder_needs_confirmation(&mut self, files: usize) {
+        self.many.running = None;
+        self.many.confirm_deep = Some(files);
+    }
+
+    fn lifetime_ready(&mut self) -> bool {
         self.share.apply_custom();
-        if let Some(problem) = &self.share.custom_error {
-            self.many.summary = Some(format!("No links made: custom lifetime: {problem}."));
+        match &self.share.custom_error {
+            Some(problem) => {
+                self.many.summary = Some(format!("No links made: custom lifetime: {problem}."));
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn share_many(&mut self, keys: Vec<String>) -> Vec<Effect> {
+        if keys.is_empty() || self.many.running.is_some() || !self.lifetime_ready() {
             return Vec::new();
         }
         self.many.running = Some((0, keys.len()));

@@ -23,6 +23,7 @@ use std::time::{Duration, SystemTime};
 
 pub use listing::{Listing, SortColumn};
 pub use manager::{Manager, StatusFilter};
+pub use many::CONFIRM_ABOVE;
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
@@ -60,6 +61,15 @@ pub struct ManyLinks {
     pub format: crate::share::link_list::ListFormat,
     /// A folder of this many files waits for a second click.
     pub confirm_folder: Option<usize>,
+    /// The same, for a folder with its sub-folders (counted by the worker).
+    pub confirm_deep: Option<usize>,
+}
+
+/// A pasted image (a screenshot) and the name it will be uploaded as.
+#[derive(Debug, Clone)]
+pub struct PastedImage {
+    pub image: std::sync::Arc<egui::ColorImage>,
+    pub name: String,
 }
 
 /// A link shown as a QR code (encoded once, when asked for).
@@ -128,6 +138,8 @@ pub struct State {
     pub upload_notice: Option<String>,
     /// The "Shared links" manager.
     pub manager: Manager,
+    /// An image pasted into the window, waiting for its name to be confirmed.
+    pub pasted_image: Option<PastedImage>,
     /// A link shown as a QR code, if any.
     pub qr: Option<QrView>,
     /// The "Request files" form and the requests made in this session.

@@ -349,3 +349,22 @@ fn a_big_folder_asks_once_before_making_its_links() {
         "the second click goes ahead"
     );
 }
+
+#[test]
+fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
+    let mut state = State::default();
+    state.open_folder("b", "logs/");
+    let first = state.copy_deep_folder_links();
+    assert!(matches!(
+        &first[..],
+        [Effect::Send(crate::worker::Command::ShareFolder { prefix, confirmed: false, .. })] if prefix == "logs/"
+    ));
+    state.apply(Event::FolderNeedsConfirmation { files: 2500 });
+    assert_eq!(state.many.confirm_deep, Some(2500));
+    assert!(state.many.running.is_none());
+    let second = state.copy_deep_folder_links();
+    assert!(matches!(
+        &second[..],
+        [Effect::Send(crate::worker::Command::ShareFolder { confirmed: true, .. })]
+    ));
+}

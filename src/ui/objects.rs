@@ -55,7 +55,18 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             )
             .clicked()
         {
-            intents.push(Intent::CopyFolderLinks);
+            intents.push(Intent::CopyFolderLinks { all_levels: false });
+        }
+        let deep_links = match state.many.confirm_deep {
+            Some(n) => format!("Copy {n} links, sub-folders included (confirm)"),
+            None => "...with sub-folders".to_owned(),
+        };
+        if ui
+            .add_enabled(state.many.running.is_none(), egui::Button::new(deep_links))
+            .on_hover_text("A link for every file in this folder and all its sub-folders")
+            .clicked()
+        {
+            intents.push(Intent::CopyFolderLinks { all_levels: true });
         }
         ui.separator();
         if ui.link(&bucket).clicked() {

@@ -18,6 +18,7 @@ use crate::s3::{
 };
 use crate::share::{Clock, Expiry};
 
+mod paste;
 mod tasks;
 use tasks::{Outbox, PARALLEL_UPLOADS, Worker};
 
@@ -65,6 +66,20 @@ pub enum Command {
     SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Write a pasted image as a PNG file named `name` in a private temporary folder (off
+    /// the UI thread); `PastedImageSaved` says where, and the window uploads it.
+    SavePastedImage {
+        image: Arc<egui::ColorImage>,
+        name: String,
+    },
+    /// Links for every object below `prefix` (all levels); unless `confirmed`, more than
+    /// 100 objects come back as `FolderNeedsConfirmation` first.
+    ShareFolder {
+        bucket: String,
+        prefix: String,
+        confirmed: bool,
+        options: ShareOptions,
+    },
     /// Make (and try) a link for each of `keys`, one after another.
     ShareMany {
         bucket: String,
@@ -119,6 +134,12 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// A pasted image was written as a PNG file (or could not be).
+    PastedImageSaved(Result<PathBuf, S3Error>),
+    /// A `ShareFolder` found this many objects and waits for confirmation.
+    FolderNeedsConfirmation {
+        files: usize,
+    },
     /// `done` of `total` links of a `ShareMany` are made.
     ManyProgress {
         done: usize,

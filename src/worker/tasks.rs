@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Command, Event, SignedIn, UploadEnd, Waker, WorkerConfig};
 use crate::s3::upload::{UploadOutcome, UploadProgress, UploadRequest, upload_file};
-use crate::s3::{S3Error, Session, ShareOptions, list_profiles};
+use crate::s3::{ErrorKind, S3Error, Session, ShareOptions, list_profiles};
 use crate::share::Clock;
 
 /// Uploads that run at once; the rest wait in the queue.
@@ -186,6 +186,18 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::SavePastedImage { image, name } => {
+                let out = self.out.clone();
+                tokio::spawn(async move {
+                    let saved =
+                        tokio::task::spawn_blocking(move || super::paste::save_png(&image, &name))
+                            .await
+                            .unwrap_or_else(|e| {
+                                Err(S3Error::plain(ErrorKind::LocalFile, e.to_string()))
+                            });
+                    out.send(Event::PastedImageSaved(saved));
+                });
+            }
             Command::ShareMany {
                 bucket,
                 keys,
@@ -194,19 +206,32 @@ impl Worker {
                 let Some(session) = self.session.clone() else {
                     return;
                 };
+                tokio::spawn(share_many(session, bucket, keys, options, self.out.clone()));
+            }
+            Command::ShareFolder {
+                bucket,
+                prefix,
+                confirmed,
+                options,
+            } => {
+                let Some(session) = self.session.clone() else {
+                    return;
+                };
                 let out = self.out.clone();
                 tokio::spawn(async move {
-                    let total = keys.len();
-                    let mut results = Vec::with_capacity(total);
-                    for (done, key) in keys.into_iter().enumerate() {
-                        let result = session.share_link(&bucket, &key, &options).await;
-                        results.push((key, result));
-                        out.send(Event::ManyProgress {
-                            done: done + 1,
-                            total,
-                        });
+                    let mut keys = Vec::new();
+                    let listed = session
+                        .list_all_with(&bucket, &prefix, crate::s3::Depth::AllLevels, |page| {
+                            keys.extend(page.objects.into_iter().map(|o| o.key));
+                        })
+                        .await;
+                    match listed {
+                        Err(error) => out.send(Event::ManyShared(vec![(prefix, Err(error))])),
+                        Ok(()) if !confirmed && keys.len() > crate::state::CONFIRM_ABOVE => {
+                            out.send(Event::FolderNeedsConfirmation { files: keys.len() });
+                        }
+                        Ok(()) => share_many(session, bucket, keys, options, out).await,
                     }
-                    out.send(Event::ManyShared(results));
                 });
             }
             Command::Renew {
@@ -327,6 +352,27 @@ fn file_dialog_available() -> bool {
     } else {
         true
     }
+}
+
+/// A tried link for each key, one after another, with progress; then all results.
+async fn share_many(
+    session: Session,
+    bucket: String,
+    keys: Vec<String>,
+    options: ShareOptions,
+    out: Outbox,
+) {
+    let total = keys.len();
+    let mut results = Vec::with_capacity(total);
+    for (done, key) in keys.into_iter().enumerate() {
+        let result = session.share_link(&bucket, &key, &options).await;
+        results.push((key, result));
+        out.send(Event::ManyProgress {
+            done: done + 1,
+            total,
+        });
+    }
+    out.send(Event::ManyShared(results));
 }
 
 async fn run_upload(

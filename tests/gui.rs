@@ -805,7 +805,10 @@ fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
         h.query_by_label_contains("Copied 5 of 5 links.").is_some()
     });
     let text = w.copied.last().expect("copied").clone();
-    let names: Vec<&str> = text.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    let names: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
     assert!(names.contains(&"Prüfbericht März.txt"), "{names:?}");
     for line in text.lines() {
         let url = line.split('\t').nth(1).unwrap();

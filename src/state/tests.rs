@@ -365,6 +365,9 @@ fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
     let second = state.copy_deep_folder_links();
     assert!(matches!(
         &second[..],
-        [Effect::Send(crate::worker::Command::ShareFolder { confirmed: true, .. })]
+        [Effect::Send(crate::worker::Command::ShareFolder {
+            confirmed: true,
+            ..
+        })]
     ));
 }

@@ -289,7 +289,7 @@ fn copy_link_puts_a_working_link_with_its_filename_on_the_clipboard() {
             || h.query_by_label_contains("Time left: 0:30").is_some()
     });
     clock.advance(60);
-    w.until_label("Time left: expired");
+    w.until_label("Expired just now");
 
     // Copying again makes a fresh link (signed a second later), and the countdown starts over.
     clock.reset();

@@ -62,12 +62,15 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::CopyLink => copy_link(state),
         Intent::CopyAnyway => state.copy_current_link(),
-        Intent::CopyAgain(url) => vec![Effect::Copy(url)],
-        Intent::CopyCurlCommand(link) => vec![Effect::CopyCurl(link)],
+        Intent::CopyAgain(url) => {
+            state.last_copied = Some(url.expose().to_owned());
+            vec![Effect::Copy(url)]
+        }
+        Intent::CopyCurlCommand(link) => {
+            state.last_copied = Some(format!("curl {}", link.url.expose()));
+            vec![Effect::CopyCurl(link)]
+        }
         Intent::MakeUploadLink => {
-            if !apply_typed_lifetime(state) {
-                return Vec::new();
-            }
             let key = state.upload_key.trim().to_owned();
             let content_type =
                 Some(state.upload_content_type.trim().to_owned()).filter(|t| !t.is_empty());
@@ -76,7 +79,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
                 bucket: state.listing.bucket.clone(),
                 key,
                 content_type,
-                expiry: state.share.expiry,
+                expiry: state.upload_expiry,
             })
         }
         Intent::ToggleManager => {

@@ -23,6 +23,25 @@ pub fn countdown_text(now: SystemTime, ends_at: SystemTime) -> (String, bool) {
     (text, secs < 60)
 }
 
+/// The status line under a link: "Time left: 59:12", or "Expired 2 min ago" once it ended
+/// (a duration never reads like a time of day). The flag is the last minute or after.
+pub fn time_left_text(now: SystemTime, ends_at: SystemTime) -> (String, bool) {
+    match now.duration_since(ends_at) {
+        Ok(ago) if ago.as_secs() < 60 => ("Expired just now".to_owned(), true),
+        Ok(ago) => (
+            format!(
+                "Expired {} ago",
+                super::format_duration(std::time::Duration::from_secs(ago.as_secs() / 60 * 60))
+            ),
+            true,
+        ),
+        Err(_) => {
+            let (left, last_minute) = countdown_text(now, ends_at);
+            (format!("Time left: {left}"), last_minute)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +69,12 @@ mod tests {
         assert_eq!(countdown_text(now, at(1000 + 59)), ("0:59".into(), true));
         assert_eq!(countdown_text(now, at(1000)), ("expired".into(), true));
         assert_eq!(countdown_text(now, at(10)), ("expired".into(), true));
+        assert_eq!(
+            time_left_text(at(1000 + 150), at(1000)).0,
+            "Expired 2 min ago"
+        );
+        assert_eq!(time_left_text(at(1005), at(1000)).0, "Expired just now");
+        assert_eq!(time_left_text(now, at(1000 + 59)).0, "Time left: 0:59");
         let almost = now + Duration::from_millis(400);
         assert_eq!(countdown_text(now, almost), ("0:01".into(), true));
     }

@@ -67,7 +67,13 @@ impl State {
                     }
                     // A link for an object no longer selected: the user moved on.
                     Ok(_) => {}
-                    Err(error) => self.share_error = Some(error),
+                    // Whatever is on screen belongs to the last attempt: a failed copy
+                    // does not sit above the previous link's "Copied".
+                    Err(error) => {
+                        self.share_error = Some(error);
+                        self.link = None;
+                        self.link_copied = false;
+                    }
                 }
             }
             Event::UploadStarted { id, key, total } => {

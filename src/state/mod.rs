@@ -130,6 +130,10 @@ pub struct State {
     pub clock_correction: Option<i64>,
     pub share_error: Option<S3Error>,
     pub upload_key: String,
+    /// The lifetime of upload links (the "Receive a file" section's own).
+    pub upload_expiry: crate::share::Expiry,
+    /// What a Copy button put on the clipboard last, so that button can say "Copied".
+    pub last_copied: Option<String>,
     pub upload_content_type: String,
     pub upload_link: Option<UploadLink>,
     pub upload_error: Option<S3Error>,
@@ -202,6 +206,9 @@ impl State {
             Some(Duration::from_millis(500))
         } else if self.link.is_some() || self.requests.iter().any(|row| !row.closed) {
             Some(Duration::from_secs(1))
+        } else if self.selected_key.is_some() {
+            // The "works until" preview moves with the clock: once a minute is enough.
+            Some(Duration::from_secs(60))
         } else {
             None
         }

@@ -88,11 +88,15 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         ui.add(egui::TextEdit::singleline(&mut state.object_filter).hint_text("name contains"))
             .labelled_by(label.id);
         let count = state.listing.objects.len() + state.listing.folders.len();
+        let filtering = !state.object_filter.trim().is_empty();
         if state.listing.loading {
             ui.spinner();
-            ui.label(format!("{count} items so far, loading…"));
+            ui.label(format!("{} so far, loading…", items(count)));
+        } else if filtering {
+            let shown = state.visible_folders().len() + state.visible_objects().len();
+            ui.weak(format!("{shown} of {}", items(count)));
         } else {
-            ui.weak(format!("{count} items"));
+            ui.weak(items(count));
         }
     });
 
@@ -192,5 +196,14 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     }
     if let Some(prefix) = open {
         intents.push(Intent::OpenFolder { bucket, prefix });
+    }
+}
+
+/// "1 item", "2 items".
+fn items(n: usize) -> String {
+    if n == 1 {
+        "1 item".to_owned()
+    } else {
+        format!("{n} items")
     }
 }

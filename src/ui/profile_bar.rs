@@ -95,6 +95,15 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                     ui.spinner();
                     ui.label("Signing in…");
                 }
+                Connection::Connected(_)
+                    if state
+                        .buckets
+                        .error()
+                        .is_some_and(|e| e.kind == ErrorKind::CredentialsRejected) =>
+                {
+                    // The status says what is known: keys the server refuses are not "signed in".
+                    ui.colored_label(ui.visuals().error_fg_color, "Keys rejected by the server");
+                }
                 Connection::Connected(signed_in) => {
                     let mut text = if signed_in.demo {
                         "Demo bucket on this computer".to_owned()

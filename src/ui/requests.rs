@@ -55,6 +55,9 @@ pub fn requests_ui(
                     if ui.button("Copy page link").clicked() {
                         intents.push(Intent::CopyAgain(request.url.clone()));
                     }
+                    if state.last_copied.as_deref() == Some(request.url.expose()) {
+                        ui.label("Copied");
+                    }
                     let received = match row.received {
                         Some(n) => format!("Files received: {n}"),
                         None => "Files received: ?".to_owned(),

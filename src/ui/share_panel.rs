@@ -8,6 +8,7 @@ use crate::intent::Intent;
 use crate::s3::{LinkCheck, file_name};
 use crate::share::{
     EXPIRY_PRESETS, Expiry, countdown_text, cut_short_sentence, format_duration, format_local_time,
+    time_left_text,
 };
 use crate::state::State;
 
@@ -98,10 +99,13 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     // The truth about the end.
     let (end, cut_short) = state.preview_end(now);
     let (left, _) = countdown_text(now, end);
-    ui.label(format!(
-        "A link made now works until {} ({left})",
+    // Under an hour the minute alone is too coarse to tell when it ends.
+    let until = if end.duration_since(now).unwrap_or_default().as_secs() < 3600 {
+        crate::share::format_local_time_seconds(end)
+    } else {
         format_local_time(end)
-    ));
+    };
+    ui.label(format!("A link made now works until {until} ({left} left)"));
     if cut_short {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -146,12 +150,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         intents.push(Intent::CopyLink);
     }
     if let Some(link) = &state.link {
-        let (left, last_minute) = countdown_text(now, link.effective_expires_at);
+        let (text, last_minute) = time_left_text(now, link.effective_expires_at);
         ui.horizontal(|ui| {
             if state.link_copied {
                 ui.label("Copied");
             }
-            let text = format!("Time left: {left}");
             if last_minute {
                 ui.colored_label(ui.visuals().error_fg_color, text);
             } else {
@@ -218,14 +221,29 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     let label = ui.label("Upload key");
     ui.add(egui::TextEdit::singleline(&mut state.upload_key).hint_text("folder/name.ext"))
         .labelled_by(label.id);
+    let key = state.upload_key.trim().to_owned();
+    let names_a_file = !key.is_empty() && !key.ends_with('/');
+    if !names_a_file {
+        ui.weak("Add a file name after the folder (for example scans/contract.pdf).");
+    }
     let label = ui.label("Content type (optional)");
     ui.add(egui::TextEdit::singleline(&mut state.upload_content_type).hint_text("application/pdf"))
         .labelled_by(label.id);
+    let mut index = preset_index(state.upload_expiry);
+    let label = ui.label("Upload link lifetime");
+    ui.horizontal(|ui| {
+        let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
+        if ui.add(slider).labelled_by(label.id).changed()
+            && let Some(expiry) = EXPIRY_PRESETS
+                .get(index)
+                .and_then(|(_, secs)| Expiry::from_secs(*secs).ok())
+        {
+            state.upload_expiry = expiry;
+        }
+        ui.label(format_duration(state.upload_expiry.as_duration()));
+    });
     if ui
-        .add_enabled(
-            state.share.custom_problem().is_none(),
-            egui::Button::new("Upload link"),
-        )
+        .add_enabled(names_a_file, egui::Button::new("Make an upload link"))
         .clicked()
     {
         intents.push(Intent::MakeUploadLink);
@@ -233,15 +251,26 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     if let Some(error) = &state.upload_error {
         crate::ui::error_ui(ui, error, false);
     }
-    if let Some(link) = &state.upload_link {
-        let end = format_local_time(link.effective_expires_at);
-        ui.label(format!("Works until {end}"));
+    // A link on screen belongs to the key shown above it, or it goes.
+    if let Some(link) = state.upload_link.as_ref().filter(|l| l.key == key) {
+        ui.label(format!(
+            "Upload link for s3://{}/{}, works until {}",
+            link.bucket,
+            link.key,
+            format_local_time(link.effective_expires_at)
+        ));
         ui.horizontal(|ui| {
             if ui.button("Copy upload link").clicked() {
                 intents.push(Intent::CopyAgain(link.url.clone()));
             }
+            if state.last_copied.as_deref() == Some(link.url.expose()) {
+                ui.label("Copied");
+            }
             if ui.button("Copy curl command").clicked() {
                 intents.push(Intent::CopyCurlCommand(link.clone()));
+            }
+            if state.last_copied.as_deref() == Some(&format!("curl {}", link.url.expose())) {
+                ui.label("Copied");
             }
         });
         ui.add(
@@ -252,6 +281,16 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }
     }
+}
+
+/// The preset closest to `expiry` (slider position).
+fn preset_index(expiry: Expiry) -> usize {
+    let secs = expiry.as_secs();
+    EXPIRY_PRESETS
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (_, preset))| preset.abs_diff(secs))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Links shared earlier that still work, to copy again without signing anew.
@@ -273,10 +312,15 @@ fn history_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut V
                     {
                         intents.push(Intent::CopyAgain(entry.url.clone()));
                     }
+                    if state.last_copied.as_deref() == Some(entry.url.expose()) {
+                        ui.label("Copied");
+                    }
+                    let folder = entry.key.strip_suffix(file_name(&entry.key)).unwrap_or("");
                     ui.add(
                         egui::Label::new(format!(
-                            "{} ({left} left; {})",
+                            "{} in {}/{folder} ({left} left; {})",
                             file_name(&entry.key),
+                            entry.bucket,
                             check_word(&entry.check)
                         ))
                         .truncate(),

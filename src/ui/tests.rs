@@ -210,13 +210,7 @@ fn a_typed_lifetime_is_used_only_when_it_is_whole_and_valid() {
             "{typed}: armed while typing"
         );
         let copy_disabled = h.get_by_label("Copy link").accesskit_node().is_disabled();
-        let upload_disabled = h.get_by_label("Upload link").accesskit_node().is_disabled();
         assert_eq!(copy_disabled, after_enter.is_none(), "{typed}: Copy link");
-        assert_eq!(
-            upload_disabled,
-            after_enter.is_none(),
-            "{typed}: Upload link"
-        );
         if after_enter.is_none() {
             assert!(
                 h.query_by_label_contains("No link until it is fixed")
@@ -358,4 +352,103 @@ fn the_manager_lists_filters_renews_and_forgets_with_live_status() {
         h.query_by_label_contains("cannot be revoked on its own")
             .is_some()
     );
+}
+
+#[test]
+fn counts_read_as_words_and_filtering_says_how_many_of_how_many() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.listing.objects.push(object("only.txt", 1));
+    state.listing.loading = false;
+    let mut h = harness(state, |ui, p| objects_ui(ui, &mut p.state, &mut p.intents));
+    assert!(h.query_by_label("1 item").is_some());
+    h.state_mut()
+        .state
+        .listing
+        .objects
+        .push(object("other.pdf", 2));
+    h.state_mut().state.object_filter = "pdf".into();
+    h.run();
+    assert!(h.query_by_label("1 of 2 items").is_some());
+}
+
+#[test]
+fn keys_the_server_rejects_are_not_called_signed_in() {
+    let mut state = State::default();
+    state.connection = Connection::Connected(crate::worker::SignedIn::demo_for_tests());
+    state.buckets = Remote::Failed {
+        error: S3Error::plain(
+            ErrorKind::CredentialsRejected,
+            "The server does not accept the keys.",
+        ),
+        previous: None,
+    };
+    let h = harness(state, |ui, p| profile_bar_ui(ui, &p.state, &mut p.intents));
+    assert!(h.query_by_label("Keys rejected by the server").is_some());
+    assert!(
+        h.query_by_label_contains("Demo bucket on this computer")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_upload_link_has_its_own_lifetime_names_its_key_and_says_copied() {
+    use egui_kittest::kittest::NodeT;
+    let mut state = State::default();
+    state.open_folder("b", "scans/");
+    let mut h = harness(state, |ui, p| {
+        share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
+    });
+    // The prefilled key is the folder: a file name is still missing.
+    assert!(
+        h.query_by_label_contains("Add a file name after the folder")
+            .is_some()
+    );
+    assert!(
+        h.get_by_label("Make an upload link")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(h.query_by_label("Upload link lifetime").is_some());
+    h.state_mut().state.upload_key = "scans/contract.pdf".into();
+    h.run();
+    assert_eq!(
+        click(&mut h, "Make an upload link"),
+        [Intent::MakeUploadLink]
+    );
+    let now = SystemTime::now();
+    h.state_mut().state.upload_link = Some(crate::s3::UploadLink {
+        url: crate::share::SignedUrl::new("http://h/b/scans/contract.pdf?X-Amz-Signature=s".into()),
+        bucket: "b".into(),
+        key: "scans/contract.pdf".into(),
+        content_type: None,
+        signed_at: now,
+        lifetime: Expiry::default(),
+        effective_expires_at: now + std::time::Duration::from_secs(3600),
+        warnings: Vec::new(),
+    });
+    h.run();
+    assert!(
+        h.query_by_label_contains("Upload link for s3://b/scans/contract.pdf")
+            .is_some()
+    );
+    let copy = click(&mut h, "Copy upload link");
+    assert!(matches!(&copy[..], [Intent::CopyAgain(_)]));
+    // The intent's effect marks what was copied; the button says so.
+    let url = h
+        .state()
+        .state
+        .upload_link
+        .as_ref()
+        .unwrap()
+        .url
+        .expose()
+        .to_owned();
+    h.state_mut().state.last_copied = Some(url);
+    h.run();
+    assert!(h.query_by_label("Copied").is_some());
+    // Another key typed: the old link is not shown as if it were for it.
+    h.state_mut().state.upload_key = "scans/other.pdf".into();
+    h.run();
+    assert!(h.query_by_label_contains("Upload link for").is_none());
 }

@@ -1,4 +1,4 @@
-//! Uploads: the drop overlay that names where files will go, the "Upload…" button, and a
+//! Uploads: the drop overlay that names where files will go, the "Upload files…" button, and a
 //! row per upload with progress, speed, time left, Cancel, and the name-taken question.
 
 use std::time::SystemTime;
@@ -55,7 +55,7 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
         ui.horizontal(|ui| {
             let can_upload = !state.listing.bucket.is_empty();
             if ui
-                .add_enabled(can_upload, egui::Button::new("Upload…"))
+                .add_enabled(can_upload, egui::Button::new("Upload files…"))
                 .on_hover_text(
                     "Choose files to upload to the open folder (or drag them onto the window)",
                 )

@@ -38,6 +38,31 @@ pub enum Intent {
     CopyFolderLinks { all_levels: bool },
     /// How several links are written.
     SetListFormat(crate::share::link_list::ListFormat),
+    /// Move the keyboard cursor (arrows, Page Up/Down, Home/End).
+    MoveCursor(crate::state::CursorMove),
+    /// Enter: open the folder under the cursor, or copy the file's link.
+    Activate,
+    /// Letters typed outside a text field: jump to the first name starting with them.
+    TypeAhead {
+        text: String,
+        at: std::time::Instant,
+    },
+    /// Esc: empty the filter.
+    ClearFilter,
+    /// Double-click or the context menu: select `key` and copy a fresh link to it, with
+    /// the lifetime given (None: the panel's).
+    CopyLinkOf {
+        key: String,
+        lifetime: Option<crate::share::Expiry>,
+    },
+    /// Copy `s3://bucket/key` (not a link: no access comes with it).
+    CopyUri(String),
+    /// Fill the upload-link form with this folder, for a file name to be added.
+    UploadLinkHere(String),
+    /// Open this folder and the file dialog to upload into it.
+    UploadFilesHere(String),
+    /// Select `key` and switch the download filename on, to edit it.
+    DownloadFilenameFor(String),
     /// Sort the listing by a column; the same column again reverses the order.
     SortBy(SortColumn),
     /// Make a fresh link for the selected object and copy it.

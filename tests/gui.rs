@@ -815,3 +815,50 @@ fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
         assert_eq!(plain_get(url).0, 200, "{line}");
     }
 }
+
+/// The listing by keyboard alone, as in a file manager: arrows, Enter, type-ahead, Ctrl+F,
+/// Esc.
+#[test]
+fn the_listing_works_from_the_keyboard_alone() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.until_label("README.txt");
+    w.press(egui::Modifiers::NONE, egui::Key::ArrowDown);
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.until("the notes folder", |h| {
+        h.query_by_label_contains("meeting notes").is_some()
+    });
+    w.press(egui::Modifiers::NONE, egui::Key::ArrowDown);
+    w.until("the file selected", |h| {
+        h.query_by_label_contains("s3://demo-bucket/notes/meeting notes")
+            .is_some()
+    });
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.until("its link copied", |h| h.query_by_label("Copied").is_some());
+    let url = w.copied.last().expect("a link").clone();
+    assert_eq!(plain_get(&url).0, 200);
+
+    // Up to the top, then type-ahead: "r" then "e" finds README.txt before reports/.
+    w.press(egui::Modifiers::NONE, egui::Key::Backspace);
+    w.until_label("README.txt");
+    w.harness.event(egui::Event::Text("r".into()));
+    w.step();
+    w.harness.event(egui::Event::Text("ea".into()));
+    w.step();
+    w.until("README selected", |h| {
+        h.query_by_label_contains("s3://demo-bucket/README.txt")
+            .is_some()
+    });
+
+    // Ctrl+F focuses the filter; Esc empties it.
+    w.press(egui::Modifiers::COMMAND, egui::Key::F);
+    w.harness.event(egui::Event::Text("zzz".into()));
+    w.step();
+    w.until("the filter applied", |h| {
+        h.query_by_label_contains("0 of 4 items").is_some()
+    });
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.until("the filter emptied", |h| {
+        h.query_by_label("4 items").is_some()
+    });
+}

@@ -2,7 +2,6 @@
 
 use super::App;
 use crate::intent::Intent;
-use crate::s3::ShareOptions;
 use crate::state::{Effect, State};
 use crate::worker::Command;
 
@@ -56,11 +55,58 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             state.many.format = format;
             Vec::new()
         }
+        Intent::MoveCursor(to) => {
+            state.move_cursor(to);
+            Vec::new()
+        }
+        Intent::Activate => state.activate(),
+        Intent::TypeAhead { text, at } => {
+            state.type_ahead(&text, at);
+            Vec::new()
+        }
+        Intent::ClearFilter => {
+            state.object_filter.clear();
+            state.scroll_to_cursor = true;
+            Vec::new()
+        }
+        Intent::CopyLinkOf { key, lifetime } => {
+            state.select_object(&key);
+            let chosen = state.share.expiry;
+            if let Some(lifetime) = lifetime {
+                state.share.expiry = lifetime;
+            }
+            let effects = state.copy_link();
+            // "Copy link for…" is for this link only; the panel's lifetime stays as it was.
+            state.share.expiry = chosen;
+            effects
+        }
+        Intent::CopyUri(key) => {
+            let uri = format!("s3://{}/{key}", state.listing.bucket);
+            state.last_copied = Some(uri.clone());
+            vec![Effect::CopyList(uri)]
+        }
+        Intent::UploadLinkHere(prefix) => {
+            state.upload_key = prefix;
+            state.upload_link = None;
+            Vec::new()
+        }
+        Intent::UploadFilesHere(prefix) => {
+            let bucket = state.listing.bucket.clone();
+            vec![
+                state.list_folder(&bucket, &prefix),
+                Effect::Send(Command::PickFiles),
+            ]
+        }
+        Intent::DownloadFilenameFor(key) => {
+            state.select_object(&key);
+            state.share.filename_enabled = true;
+            Vec::new()
+        }
         Intent::SortBy(column) => {
             state.sort_by(column);
             Vec::new()
         }
-        Intent::CopyLink => copy_link(state),
+        Intent::CopyLink => state.copy_link(),
         Intent::CopyAnyway => state.copy_current_link(),
         Intent::CopyAgain(url) => {
             state.last_copied = Some(url.expose().to_owned());
@@ -160,40 +206,6 @@ fn connect(state: &mut State, profile: Option<String>, region: Option<String>) -
     state.selected_profile = profile.clone();
     state.region_choice = region.clone();
     vec![Effect::Send(Command::Connect { profile, region })]
-}
-
-/// A lifetime still in the custom field counts as typed out once a link is asked for; an
-/// unreadable one stops the request (the panel says why and keeps the button disabled).
-fn apply_typed_lifetime(state: &mut State) -> bool {
-    state.share.apply_custom();
-    state.share.custom_error.is_none()
-}
-
-/// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
-fn copy_link(state: &mut State) -> Vec<Effect> {
-    let Some(key) = state.selected_key.clone() else {
-        return Vec::new();
-    };
-    if state.sharing || !apply_typed_lifetime(state) {
-        return Vec::new();
-    }
-    let download_filename = match state.share.download_filename() {
-        Ok(name) => name,
-        Err(err) => {
-            state.share_error = Some(crate::s3::S3Error::bad_input(err.to_string()));
-            return Vec::new();
-        }
-    };
-    state.sharing = true;
-    state.share_error = None;
-    vec![Effect::Send(Command::Share {
-        bucket: state.listing.bucket.clone(),
-        key,
-        options: ShareOptions {
-            expiry: state.share.expiry,
-            download_filename,
-        },
-    })]
 }
 
 #[cfg(test)]

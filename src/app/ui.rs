@@ -50,6 +50,49 @@ impl App {
     }
 }
 
+/// Arrows, Page Up/Down, Home/End move through the listing, Enter opens or copies, letters
+/// jump to a name, Ctrl/Cmd+F focuses the filter, Esc empties it.
+fn file_manager_keys(ctx: &egui::Context, filter: egui::Id, intents: &mut Vec<Intent>) {
+    use crate::state::CursorMove;
+    let keys = [
+        (egui::Key::ArrowUp, CursorMove::Up),
+        (egui::Key::ArrowDown, CursorMove::Down),
+        (egui::Key::PageUp, CursorMove::PageUp),
+        (egui::Key::PageDown, CursorMove::PageDown),
+        (egui::Key::Home, CursorMove::Home),
+        (egui::Key::End, CursorMove::End),
+    ];
+    for (key, to) in keys {
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key)) {
+            intents.push(Intent::MoveCursor(to));
+        }
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+        intents.push(Intent::Activate);
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+        ctx.memory_mut(|m| m.request_focus(filter));
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+        intents.push(Intent::ClearFilter);
+    }
+    let typed: String = ctx.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    });
+    if !typed.trim().is_empty() {
+        intents.push(Intent::TypeAhead {
+            text: typed,
+            at: std::time::Instant::now(),
+        });
+    }
+}
+
 /// Ctrl/Cmd+V with files on the clipboard uploads them; with an image (a screenshot) it
 /// offers to upload it as a PNG. Text goes to a focused text field, as usual.
 fn paste(ctx: &egui::Context, now: std::time::SystemTime, intents: &mut Vec<Intent>) {
@@ -103,8 +146,20 @@ fn keyboard(
     folder_open: bool,
     intents: &mut Vec<Intent>,
 ) {
+    let filter = egui::Id::unique(crate::ui::FILTER_ID);
+    // Esc in the filter empties it (and leaves the field).
+    if ctx.memory(|m| m.has_focus(filter))
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+    {
+        intents.push(Intent::ClearFilter);
+        ctx.memory_mut(|m| m.surrender_focus(filter));
+        return;
+    }
     if ctx.egui_wants_keyboard_input() {
         return;
+    }
+    if folder_open {
+        file_manager_keys(ctx, filter, intents);
     }
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
         intents.push(Intent::ToggleManager);

@@ -100,6 +100,7 @@ impl State {
 
     pub fn select_object(&mut self, key: &str) {
         self.selection = vec![key.to_owned()];
+        self.cursor = Some(key.to_owned());
         if self.selected_key.as_deref() != Some(key) {
             self.selected_key = Some(key.to_owned());
             self.link = None;
@@ -155,8 +156,10 @@ impl State {
         self.link_copied = false;
     }
 
-    /// Sorts by `column`; the same column again reverses the order.
+    /// Sorts by `column`; the same column again reverses the order. The selection stays,
+    /// and the list scrolls to it.
     pub fn sort_by(&mut self, column: SortColumn) {
+        self.scroll_to_cursor = true;
         if self.sort == column {
             self.sort_descending = !self.sort_descending;
         } else {

@@ -7,6 +7,7 @@
 //! rows), `persisted` (what the next run reopens), `apply` (the reducer).
 
 mod apply;
+mod cursor;
 mod listing;
 mod manager;
 mod many;
@@ -21,6 +22,7 @@ mod tests;
 
 use std::time::{Duration, SystemTime};
 
+pub use cursor::CursorMove;
 pub use listing::{Listing, SortColumn};
 pub use manager::{Manager, StatusFilter};
 pub use many::CONFIRM_ABOVE;
@@ -116,6 +118,12 @@ pub struct State {
     pub selected_key: Option<String>,
     /// Every selected file (Ctrl/Shift+click, Ctrl+A); `selected_key` is the last one.
     pub selection: Vec<String>,
+    /// The row under the keyboard cursor (a folder ends with "/").
+    pub cursor: Option<String>,
+    /// The listing scrolls to the cursor on the next frame.
+    pub scroll_to_cursor: bool,
+    type_ahead_text: String,
+    type_ahead_at: Option<std::time::Instant>,
     /// Links for several files at once.
     pub many: ManyLinks,
     pub share: ShareSettings,

@@ -1,9 +1,12 @@
 //! The share panel's choices: the lifetime (preset, 7-day maximum or custom text) and the
 //! optional download filename, each validated where it is entered.
 
+use super::Effect;
+use crate::s3::ShareOptions;
 use crate::share::{
     DispositionError, EXPIRY_PRESETS, Expiry, ExpiryError, content_disposition, parse_typed_expiry,
 };
+use crate::worker::Command;
 
 /// The share panel's choices.
 #[derive(Debug, Clone, Default)]
@@ -71,5 +74,38 @@ impl ShareSettings {
             return Ok(None);
         }
         content_disposition(&self.filename).map(|_| Some(self.filename.trim().to_owned()))
+    }
+}
+
+impl super::State {
+    /// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
+    pub fn copy_link(&mut self) -> Vec<Effect> {
+        let state = self;
+        let Some(key) = state.selected_key.clone() else {
+            return Vec::new();
+        };
+        // A lifetime still in the custom field counts as typed out once a link is asked for;
+        // an unreadable one stops the request (the panel says why, the button is disabled).
+        state.share.apply_custom();
+        if state.sharing || state.share.custom_error.is_some() {
+            return Vec::new();
+        }
+        let download_filename = match state.share.download_filename() {
+            Ok(name) => name,
+            Err(err) => {
+                state.share_error = Some(crate::s3::S3Error::bad_input(err.to_string()));
+                return Vec::new();
+            }
+        };
+        state.sharing = true;
+        state.share_error = None;
+        vec![Effect::Send(Command::Share {
+            bucket: state.listing.bucket.clone(),
+            key,
+            options: ShareOptions {
+                expiry: state.share.expiry,
+                download_filename,
+            },
+        })]
     }
 }

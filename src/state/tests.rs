@@ -371,3 +371,61 @@ fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
         })]
     ));
 }
+
+#[test]
+fn the_keyboard_cursor_walks_folders_then_files_and_enter_acts_on_it() {
+    use crate::state::CursorMove;
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    let mut first = page(&["a.txt", "b.txt"]);
+    first.folders = vec!["docs/".into()];
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: first,
+    });
+    state.move_cursor(CursorMove::Down);
+    assert_eq!(state.cursor.as_deref(), Some("docs/"));
+    assert_eq!(state.selected_key, None, "a folder is not a file to share");
+    state.move_cursor(CursorMove::Down);
+    assert_eq!(state.selected_key.as_deref(), Some("a.txt"));
+    state.move_cursor(CursorMove::End);
+    assert_eq!(state.selected_key.as_deref(), Some("b.txt"));
+    state.move_cursor(CursorMove::PageUp);
+    assert_eq!(state.cursor.as_deref(), Some("docs/"));
+    assert!(state.scroll_to_cursor);
+    let opened = state.activate();
+    assert!(matches!(
+        &opened[..],
+        [Effect::Send(crate::worker::Command::ListObjects { prefix, .. })] if prefix == "docs/"
+    ));
+}
+
+#[test]
+fn typing_a_name_jumps_to_it_and_enter_copies_its_link() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["alpha.txt", "beta.txt", "bravo.txt"]),
+    });
+    let t0 = std::time::Instant::now();
+    state.type_ahead("b", t0);
+    assert_eq!(state.selected_key.as_deref(), Some("beta.txt"));
+    state.type_ahead("r", t0 + std::time::Duration::from_millis(300));
+    assert_eq!(
+        state.selected_key.as_deref(),
+        Some("bravo.txt"),
+        "'br' in one go"
+    );
+    state.type_ahead("a", t0 + std::time::Duration::from_secs(5));
+    assert_eq!(
+        state.selected_key.as_deref(),
+        Some("alpha.txt"),
+        "a pause starts over"
+    );
+    let copied = state.activate();
+    assert!(matches!(
+        &copied[..],
+        [Effect::Send(crate::worker::Command::Share { key, .. })] if key == "alpha.txt"
+    ));
+}

@@ -18,7 +18,7 @@ mod tests;
 
 pub use buckets::buckets_ui;
 pub use manager::manager_ui;
-pub use objects::objects_ui;
+pub use objects::{FILTER_ID, objects_ui};
 pub use pasted::pasted_image_ui;
 pub use profile_bar::profile_bar_ui;
 pub use qr::qr_ui;

@@ -7,7 +7,11 @@ use crate::state::{SortColumn, State};
 use crate::ui::format::{human_size, local_time};
 
 const SIZE_WIDTH: f32 = 90.0;
-const MODIFIED_WIDTH: f32 = 130.0;
+const MODIFIED_WIDTH: f32 = 140.0;
+/// The filter field's id, so Ctrl+F can focus it.
+pub const FILTER_ID: &str = "object_filter";
+/// Names keep at least this much room; Modified, then Size give way first.
+const NAME_MIN: f32 = 180.0;
 
 enum Row<'a> {
     Folder(&'a str),
@@ -85,8 +89,16 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
 
     ui.horizontal(|ui| {
         let label = ui.label("Filter objects");
-        ui.add(egui::TextEdit::singleline(&mut state.object_filter).hint_text("name contains"))
+        let filter = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.object_filter)
+                    .id(egui::Id::unique(FILTER_ID))
+                    .hint_text("name contains (Ctrl+F)"),
+            )
             .labelled_by(label.id);
+        if filter.changed() {
+            state.scroll_to_cursor = true;
+        }
         let count = state.listing.objects.len() + state.listing.folders.len();
         let filtering = !state.object_filter.trim().is_empty();
         if state.listing.loading {
@@ -107,26 +119,35 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     }
 
     ui.separator();
+    let columns = Columns::fit(ui.available_width());
     ui.horizontal(|ui| {
-        let name_width = (ui.available_width() - SIZE_WIDTH - MODIFIED_WIDTH - 16.0).max(120.0);
         for (column, title, width) in [
-            (SortColumn::Name, "Name", name_width),
-            (SortColumn::Size, "Size", SIZE_WIDTH),
-            (SortColumn::Modified, "Modified", MODIFIED_WIDTH),
+            (SortColumn::Name, "Name", columns.name),
+            (SortColumn::Size, "Size", columns.size),
+            (SortColumn::Modified, "Modified", columns.modified),
         ] {
-            let arrow = match (state.sort == column, state.sort_descending) {
-                (true, false) => " ^",
-                (true, true) => " v",
-                (false, _) => "",
-            };
-            let button = egui::Button::new(format!("{title}{arrow}"))
-                .frame(false)
-                .min_size(egui::vec2(width, 18.0));
-            if ui
-                .add(button)
-                .on_hover_text(format!("Sort by {}", title.to_lowercase()))
-                .clicked()
-            {
+            if width <= 0.0 {
+                continue;
+            }
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click());
+            let response = response.on_hover_text(format!("Sort by {}", title.to_lowercase()));
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), title)
+            });
+            let painter = ui.painter_at(rect);
+            let color = ui.visuals().text_color();
+            painter.text(
+                rect.left_center() + egui::vec2(4.0, 0.0),
+                egui::Align2::LEFT_CENTER,
+                title,
+                egui::FontId::proportional(13.0),
+                color,
+            );
+            if state.sort == column {
+                sort_arrow(&painter, rect, title, state.sort_descending, color);
+            }
+            if response.clicked() {
                 intents.push(Intent::SortBy(column));
             }
         }
@@ -143,48 +164,120 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     let row_height = ui.spacing().interact_size.y;
     let mut select: Option<(String, egui::Modifiers)> = None;
     let selection = &state.selection;
+    let cursor = state.cursor.as_deref();
     let listing = &state.listing;
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show_rows(ui, row_height, rows.len(), |ui, range| {
-            let name_width = (ui.available_width() - SIZE_WIDTH - MODIFIED_WIDTH - 16.0).max(120.0);
-            for row in &rows[range] {
-                ui.horizontal(|ui| match row {
-                    Row::Folder(folder) => {
-                        let text = format!("{}/", file_name(folder));
-                        let response = ui.add_sized(
-                            [name_width, row_height],
-                            egui::Button::selectable(false, text),
-                        );
-                        if response.clicked() {
-                            open = Some((*folder).to_owned());
-                        }
-                    }
-                    Row::Object(index) => {
-                        let object = &listing.objects[*index];
-                        let selected = selection.contains(&object.key);
-                        let response = ui.add(
-                            egui::Button::selectable(selected, object.file_name())
-                                .right_text(egui::Atom::grow())
-                                .truncate()
-                                .min_size(egui::vec2(name_width, row_height)),
-                        );
-                        if response.clicked() {
-                            let modifiers = ui.input(|i| i.modifiers);
-                            select = Some((object.key.clone(), modifiers));
-                        }
-                        ui.add_sized(
-                            [SIZE_WIDTH, row_height],
-                            egui::Label::new(human_size(object.size)),
-                        );
-                        ui.add_sized(
-                            [MODIFIED_WIDTH, row_height],
-                            egui::Label::new(local_time(object.last_modified)),
-                        );
-                    }
-                });
-            }
+    let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]);
+    // Keep the cursor in view after a move, a sort or a filter (the list is virtual: only
+    // visible rows exist, so the offset is computed).
+    if state.scroll_to_cursor {
+        let index = cursor.and_then(|c| {
+            rows.iter().position(|row| match row {
+                Row::Folder(folder) => *folder == c,
+                Row::Object(i) => listing.objects[*i].key == c,
+            })
         });
+        if let Some(index) = index {
+            let spacing = ui.spacing().item_spacing.y;
+            let offset = (index as f32 * (row_height + spacing) - 3.0 * row_height).max(0.0);
+            scroll = scroll.vertical_scroll_offset(offset);
+        }
+    }
+    let mut menu_intents = Vec::new();
+    scroll.show_rows(ui, row_height, rows.len(), |ui, range| {
+        let columns = Columns::fit(ui.available_width());
+        for row in &rows[range] {
+            let (key, name, kind) = match row {
+                Row::Folder(folder) => (*folder, format!("{}/", file_name(folder)), Kind::Folder),
+                Row::Object(index) => {
+                    let object = &listing.objects[*index];
+                    (
+                        object.key.as_str(),
+                        object.file_name().to_owned(),
+                        Kind::of(object.file_name()),
+                    )
+                }
+            };
+            let selected = selection.iter().any(|k| k == key) || cursor == Some(key);
+            let (rect, response) = ui.allocate_exact_size(
+                egui::vec2(ui.available_width(), row_height),
+                egui::Sense::click(),
+            );
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+            });
+            let visuals = ui.style().interact_selectable(&response, selected);
+            let painter = ui.painter_at(rect);
+            if selected || response.hovered() {
+                painter.rect_filled(rect, 2.0, visuals.weak_bg_fill);
+            }
+            draw_icon(&painter, rect.left_center() + egui::vec2(10.0, 0.0), kind);
+            let font = egui::FontId::proportional(14.0);
+            let name_room = columns.name - 28.0;
+            let shown = elide_middle(ui, &name, &font, name_room);
+            painter.text(
+                rect.left_center() + egui::vec2(22.0, 0.0),
+                egui::Align2::LEFT_CENTER,
+                &shown,
+                font.clone(),
+                visuals.text_color(),
+            );
+            if let Row::Object(index) = row {
+                let object = &listing.objects[*index];
+                let weak = ui.visuals().weak_text_color();
+                if columns.size > 0.0 {
+                    painter.text(
+                        egui::pos2(
+                            rect.left() + columns.name + columns.size - 8.0,
+                            rect.center().y,
+                        ),
+                        egui::Align2::RIGHT_CENTER,
+                        human_size(object.size),
+                        font.clone(),
+                        weak,
+                    );
+                }
+                if columns.modified > 0.0 {
+                    painter.text(
+                        egui::pos2(
+                            rect.left() + columns.name + columns.size + 8.0,
+                            rect.center().y,
+                        ),
+                        egui::Align2::LEFT_CENTER,
+                        local_time(object.last_modified),
+                        font.clone(),
+                        weak,
+                    );
+                }
+            }
+            let response = if shown != name {
+                response.on_hover_text(&name)
+            } else {
+                response
+            };
+            match kind {
+                Kind::Folder => {
+                    if response.clicked() {
+                        open = Some(key.to_owned());
+                    }
+                    response.context_menu(|ui| folder_menu(ui, &bucket, key, &mut menu_intents));
+                }
+                _ => {
+                    if response.double_clicked() {
+                        menu_intents.push(Intent::CopyLinkOf {
+                            key: key.to_owned(),
+                            lifetime: None,
+                        });
+                    } else if response.clicked() {
+                        let modifiers = ui.input(|i| i.modifiers);
+                        select = Some((key.to_owned(), modifiers));
+                    }
+                    response.context_menu(|ui| file_menu(ui, key, &mut menu_intents));
+                }
+            }
+        }
+    });
+    state.scroll_to_cursor = false;
+    intents.extend(menu_intents);
     if let Some((key, modifiers)) = select {
         intents.push(if modifiers.shift {
             Intent::SelectMore { key, range: true }
@@ -205,5 +298,200 @@ fn items(n: usize) -> String {
         "1 item".to_owned()
     } else {
         format!("{n} items")
+    }
+}
+
+/// How wide each column is for the room there is: Modified goes first, then Size.
+struct Columns {
+    name: f32,
+    size: f32,
+    modified: f32,
+}
+
+impl Columns {
+    fn fit(width: f32) -> Columns {
+        let (size, modified) = if width >= NAME_MIN + SIZE_WIDTH + MODIFIED_WIDTH {
+            (SIZE_WIDTH, MODIFIED_WIDTH)
+        } else if width >= NAME_MIN + SIZE_WIDTH {
+            (SIZE_WIDTH, 0.0)
+        } else {
+            (0.0, 0.0)
+        };
+        Columns {
+            name: (width - size - modified).max(60.0),
+            size,
+            modified,
+        }
+    }
+}
+
+/// "Quarterly re…Q3.csv": the start and the end (with the extension) of a name too long for
+/// `room`, so the type and the distinguishing end stay visible.
+fn elide_middle(ui: &egui::Ui, name: &str, font: &egui::FontId, room: f32) -> String {
+    let width = |text: &str| {
+        ui.fonts_mut(|f| {
+            f.layout_no_wrap(text.to_owned(), font.clone(), egui::Color32::WHITE)
+                .rect
+                .width()
+        })
+    };
+    if width(name) <= room {
+        return name.to_owned();
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let tail = chars.len().min(10);
+    for keep in (1..chars.len().saturating_sub(tail)).rev() {
+        let candidate: String = chars[..keep]
+            .iter()
+            .chain(['…'].iter())
+            .chain(chars[chars.len() - tail..].iter())
+            .collect();
+        if width(&candidate) <= room {
+            return candidate;
+        }
+    }
+    chars[chars.len() - tail..].iter().collect()
+}
+
+/// What icon a row gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    Document,
+    Image,
+    Archive,
+    Media,
+    Other,
+}
+
+impl Kind {
+    fn of(name: &str) -> Kind {
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some(
+                "pdf" | "doc" | "docx" | "txt" | "md" | "csv" | "xls" | "xlsx" | "ppt" | "pptx"
+                | "odt",
+            ) => Kind::Document,
+            Some("png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "heic" | "tif" | "tiff") => {
+                Kind::Image
+            }
+            Some("zip" | "gz" | "tgz" | "7z" | "rar" | "tar" | "xz" | "bz2" | "zst") => {
+                Kind::Archive
+            }
+            Some("mp4" | "mov" | "mkv" | "avi" | "mp3" | "wav" | "flac" | "ogg" | "m4a") => {
+                Kind::Media
+            }
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// A small icon drawn once per row: a folder, or a page coloured by its kind.
+fn draw_icon(painter: &egui::Painter, center: egui::Pos2, kind: Kind) {
+    let stroke = egui::Stroke::new(1.0, egui::Color32::from_gray(110));
+    if kind == Kind::Folder {
+        let body =
+            egui::Rect::from_center_size(center + egui::vec2(0.0, 1.0), egui::vec2(14.0, 10.0));
+        let tab = egui::Rect::from_min_size(body.min - egui::vec2(0.0, 3.0), egui::vec2(6.0, 3.0));
+        let fill = egui::Color32::from_rgb(230, 184, 80);
+        painter.rect_filled(tab, 1.0, fill);
+        painter.rect_filled(body, 1.5, fill);
+        return;
+    }
+    let page = egui::Rect::from_center_size(center, egui::vec2(10.0, 13.0));
+    let fill = match kind {
+        Kind::Document => egui::Color32::from_rgb(120, 150, 220),
+        Kind::Image => egui::Color32::from_rgb(110, 180, 120),
+        Kind::Archive => egui::Color32::from_rgb(170, 130, 90),
+        Kind::Media => egui::Color32::from_rgb(190, 110, 190),
+        Kind::Folder | Kind::Other => egui::Color32::from_gray(200),
+    };
+    painter.rect_filled(page, 1.0, fill);
+    painter.rect_stroke(page, 1.0, stroke, egui::StrokeKind::Inside);
+}
+
+/// A small triangle after a header's title: up for ascending, down for descending.
+fn sort_arrow(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    title: &str,
+    descending: bool,
+    color: egui::Color32,
+) {
+    let x = rect.left() + 10.0 + title.len() as f32 * 7.5;
+    let c = egui::pos2(x, rect.center().y);
+    let (a, b, tip) = if descending {
+        (
+            c + egui::vec2(-4.0, -2.5),
+            c + egui::vec2(4.0, -2.5),
+            c + egui::vec2(0.0, 3.0),
+        )
+    } else {
+        (
+            c + egui::vec2(-4.0, 2.5),
+            c + egui::vec2(4.0, 2.5),
+            c + egui::vec2(0.0, -3.0),
+        )
+    };
+    painter.add(egui::Shape::convex_polygon(
+        vec![a, b, tip],
+        color,
+        egui::Stroke::NONE,
+    ));
+}
+
+/// Right-click on a file.
+fn file_menu(ui: &mut egui::Ui, key: &str, intents: &mut Vec<Intent>) {
+    if ui.button("Copy link").clicked() {
+        intents.push(Intent::CopyLinkOf {
+            key: key.to_owned(),
+            lifetime: None,
+        });
+        ui.close();
+    }
+    ui.menu_button("Copy link for…", |ui| {
+        for (label, secs) in crate::share::EXPIRY_PRESETS {
+            if ui.button(*label).clicked()
+                && let Ok(lifetime) = crate::share::Expiry::from_secs(*secs)
+            {
+                intents.push(Intent::CopyLinkOf {
+                    key: key.to_owned(),
+                    lifetime: Some(lifetime),
+                });
+                ui.close();
+            }
+        }
+    });
+    let folder = key.strip_suffix(file_name(key)).unwrap_or("").to_owned();
+    if ui.button("Make an upload link here").clicked() {
+        intents.push(Intent::UploadLinkHere(folder));
+        ui.close();
+    }
+    if ui.button("Copy s3:// URI").clicked() {
+        intents.push(Intent::CopyUri(key.to_owned()));
+        ui.close();
+    }
+    if ui.button("Download filename…").clicked() {
+        intents.push(Intent::DownloadFilenameFor(key.to_owned()));
+        ui.close();
+    }
+}
+
+/// Right-click on a folder.
+fn folder_menu(ui: &mut egui::Ui, bucket: &str, prefix: &str, intents: &mut Vec<Intent>) {
+    if ui.button("Open").clicked() {
+        intents.push(Intent::OpenFolder {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        });
+        ui.close();
+    }
+    if ui.button("Upload files here").clicked() {
+        intents.push(Intent::UploadFilesHere(prefix.to_owned()));
+        ui.close();
+    }
+    if ui.button("Make an upload link here").clicked() {
+        intents.push(Intent::UploadLinkHere(prefix.to_owned()));
+        ui.close();
     }
 }

@@ -452,3 +452,25 @@ fn the_upload_link_has_its_own_lifetime_names_its_key_and_says_copied() {
     h.run();
     assert!(h.query_by_label_contains("Upload link for").is_none());
 }
+
+#[test]
+fn context_menus_act_on_the_row_under_the_pointer() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.listing.folders.push("docs/".into());
+    state.listing.objects.push(object("plan.pdf", 10));
+    state.listing.loading = false;
+    let mut h = harness(state, |ui, p| objects_ui(ui, &mut p.state, &mut p.intents));
+    h.get_by_label("plan.pdf").click_secondary();
+    h.run();
+    assert_eq!(
+        click(&mut h, "Copy s3:// URI"),
+        [Intent::CopyUri("plan.pdf".into())]
+    );
+    h.get_by_label("docs/").click_secondary();
+    h.run();
+    assert_eq!(
+        click(&mut h, "Upload files here"),
+        [Intent::UploadFilesHere("docs/".into())]
+    );
+}

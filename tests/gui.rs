@@ -52,9 +52,19 @@ fn window(
     server: Option<LocalS3>,
     options: AppOptions,
 ) -> Window {
+    sized_window(runtime, dir, server, options, [1200.0, 800.0])
+}
+
+fn sized_window(
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+    server: Option<LocalS3>,
+    options: AppOptions,
+    size: [f32; 2],
+) -> Window {
     let handle = runtime.handle().clone();
     let harness = Harness::builder()
-        .with_size([1200.0, 800.0])
+        .with_size(size)
         .build_eframe(move |cc| App::new(&cc.egui_ctx, &handle, None, options));
     Window {
         harness,
@@ -682,9 +692,13 @@ fn a_file_request_is_made_copied_and_closed_from_the_window() {
     let (status, _, body) = plain_get(&url);
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("<h1>Scans for the audit</h1>"));
-    w.click("Count again");
+    // Below the fold of the share panel: clicked through accessibility, as a screen reader
+    // would (a pointer would scroll first).
+    w.harness.get_by_label("Count again").click_accesskit();
+    w.step();
     w.until_label("Files received: 0");
-    w.click("Close request");
+    w.harness.get_by_label("Close request").click_accesskit();
+    w.step();
     w.until("closed", |h| {
         h.query_by_label_contains("Closed: the page is deleted")
             .is_some()
@@ -861,4 +875,64 @@ fn the_listing_works_from_the_keyboard_alone() {
     w.until("the filter emptied", |h| {
         h.query_by_label("4 items").is_some()
     });
+}
+
+/// At the smallest window size (800×600) and a large one, no two controls overlap: every
+/// button, field, slider and row has its own place.
+#[test]
+fn nothing_overlaps_from_800_by_600_up() {
+    use egui_kittest::kittest::NodeT;
+    for size in [[800.0, 600.0], [1920.0, 1080.0]] {
+        let clock = FakeClock::default();
+        let dir = tempfile::tempdir().unwrap();
+        let options = AppOptions {
+            demo: true,
+            worker: WorkerConfig {
+                profile_files: no_profiles(dir.path()),
+                data_dir: Some(dir.path().join("data")),
+            },
+            clock: clock.clock(),
+            history_path: None,
+            ..AppOptions::default()
+        };
+        let mut w = sized_window(runtime(), dir, None, options, size);
+        w.click("reports/");
+        w.click("Quarterly report Q3.csv");
+        w.click("Copy link");
+        w.until("the link", |h| h.query_by_label("Copied").is_some());
+        let controls: Vec<(String, egui::Rect)> = w
+            .harness
+            .root()
+            .children_recursive()
+            .filter(|n| {
+                let node = n.accesskit_node();
+                !node.is_hidden()
+                    && matches!(
+                        node.role(),
+                        egui::Role::Button
+                            | egui::Role::TextInput
+                            | egui::Role::MultilineTextInput
+                            | egui::Role::Slider
+                            | egui::Role::CheckBox
+                            | egui::Role::ComboBox
+                    )
+            })
+            .map(|n| (format!("{:?}", n.accesskit_node().label()), n.rect()))
+            .filter(|(_, r)| r.width() > 0.0 && r.height() > 0.0)
+            .collect();
+        assert!(controls.len() > 10, "{size:?}: {} controls", controls.len());
+        for (i, (a, ra)) in controls.iter().enumerate() {
+            assert!(
+                ra.max.x <= size[0] + 0.5 && ra.min.x >= -0.5,
+                "{size:?}: {a} sticks out of the window: {ra:?}"
+            );
+            for (b, rb) in &controls[i + 1..] {
+                let overlap = ra.intersect(*rb);
+                assert!(
+                    overlap.width() <= 1.0 || overlap.height() <= 1.0,
+                    "{size:?}: {a} {ra:?} overlaps {b} {rb:?}"
+                );
+            }
+        }
+    }
 }

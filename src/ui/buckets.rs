@@ -6,12 +6,16 @@ use crate::state::State;
 pub fn buckets_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
     egui::Panel::left("buckets")
         .resizable(true)
-        .default_size(200.0)
+        .default_size(180.0)
+        // Narrow enough to leave the list its room at 800 px, wide enough for a name.
+        .size_range(120.0..=360.0)
         .show(ui, |ui| {
             ui.heading("Buckets");
             let label = ui.label("Filter buckets");
             ui.add(
-                egui::TextEdit::singleline(&mut state.bucket_filter).hint_text("type to filter"),
+                egui::TextEdit::singleline(&mut state.bucket_filter)
+                    .hint_text("type to filter")
+                    .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
             if state.buckets.is_pending() {
@@ -20,10 +24,13 @@ pub fn buckets_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                     ui.label("Loading buckets…");
                 });
             }
-            if let Some(error) = state.buckets.error().cloned()
-                && crate::ui::error_ui(ui, &error, true)
-            {
-                intents.push(Intent::RefreshBuckets);
+            // The error itself is shown in the wide middle of the window (objects panel);
+            // this column only says that something is wrong.
+            if state.buckets.error().is_some() {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    "Buckets not loaded (see the message).",
+                );
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for bucket in state.visible_buckets() {

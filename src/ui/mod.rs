@@ -25,17 +25,21 @@ pub use qr::qr_ui;
 pub use share_panel::share_panel_ui;
 pub use uploads::{drop_ui, uploads_ui};
 
-/// An error where it happened: the plain sentence, details on hover, and Retry if it helps.
-/// Returns true when Retry was clicked.
+/// An error where it happened: the plain sentence, the technical details behind
+/// "Details", and Retry if it helps. Returns true when Retry was clicked.
 pub fn error_ui(ui: &mut egui::Ui, error: &crate::s3::S3Error, retry: bool) -> bool {
     let mut clicked = false;
-    ui.horizontal_wrapped(|ui| {
-        let text = ui.colored_label(ui.visuals().error_fg_color, &error.message);
-        if !error.detail.is_empty() {
-            text.on_hover_text(&error.detail);
-        }
+    ui.colored_label(ui.visuals().error_fg_color, &error.message);
+    ui.horizontal(|ui| {
         if retry && ui.button("Retry").clicked() {
             clicked = true;
+        }
+        if !error.detail.is_empty() {
+            egui::CollapsingHeader::new("Details")
+                .id_salt(("error details", &error.message))
+                .show(ui, |ui| {
+                    ui.label(egui::RichText::new(&error.detail).monospace().weak());
+                });
         }
     });
     clicked

@@ -19,6 +19,12 @@ enum Row<'a> {
 }
 
 pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
+    // The bucket list's error is said here, where there is room for the sentence.
+    if let Some(error) = state.buckets.error()
+        && crate::ui::error_ui(ui, error, true)
+    {
+        intents.push(Intent::RefreshBuckets);
+    }
     if state.listing.bucket.is_empty() {
         ui.centered_and_justified(|ui| {
             ui.weak(if state.connected() {
@@ -92,6 +98,8 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         let filter = ui
             .add(
                 egui::TextEdit::singleline(&mut state.object_filter)
+                    // Leaves room for the item count beside it, whatever the width.
+                    .desired_width((ui.available_width() - 120.0).clamp(60.0, 280.0))
                     .id(egui::Id::unique(FILTER_ID))
                     .hint_text("name contains (Ctrl+F)"),
             )
@@ -119,8 +127,10 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     }
 
     ui.separator();
-    let columns = Columns::fit(ui.available_width());
     ui.horizontal(|ui| {
+        // The header's cells are separate widgets: leave room for the spacing between them.
+        let gaps = 2.0 * ui.spacing().item_spacing.x;
+        let columns = Columns::fit(ui.available_width() - gaps);
         for (column, title, width) in [
             (SortColumn::Name, "Name", columns.name),
             (SortColumn::Size, "Size", columns.size),

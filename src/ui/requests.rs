@@ -90,14 +90,26 @@ fn form_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
     ui.weak("A page anyone can open in a browser to send you files into this bucket. It lives as long as the link lifetime above.");
     let form = &mut state.request_form;
     let label = ui.label("Request title");
-    ui.add(egui::TextEdit::singleline(&mut form.title).hint_text("Scans for the audit"))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(&mut form.title)
+            .hint_text("Scans for the audit")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
     let label = ui.label("Message for the sender");
-    ui.add(egui::TextEdit::multiline(&mut form.message).desired_rows(2))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::multiline(&mut form.message)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
     let label = ui.label("Folder for the files");
-    ui.add(egui::TextEdit::singleline(&mut form.folder).hint_text("incoming/<date> <title>/"))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(&mut form.folder)
+            .hint_text("incoming/<date> <title>/")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
     ui.horizontal(|ui| {
         let label = ui.label("Largest file");
         ui.add(egui::TextEdit::singleline(&mut form.max_size).desired_width(60.0))

@@ -20,7 +20,8 @@ pub fn share_panel_ui(
 ) {
     egui::Panel::right("share")
         .resizable(true)
-        .default_size(330.0)
+        .default_size(300.0)
+        .size_range(240.0..=520.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 share_ui(ui, state, now, intents);
@@ -105,7 +106,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     } else {
         format_local_time(end)
     };
-    ui.label(format!("A link made now works until {until} ({left} left)"));
+    // One line, never wrapping: the text changes as time passes, and the Copy link button
+    // below must not move under the pointer.
+    let preview = format!("A link made now works until {until} ({left} left)");
+    ui.add(egui::Label::new(&preview).truncate())
+        .on_hover_text(&preview);
     if cut_short {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -122,7 +127,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.checkbox(&mut state.share.filename_enabled, "Set download filename");
     if state.share.filename_enabled {
         let label = ui.label("Download filename");
-        ui.add(egui::TextEdit::singleline(&mut state.share.filename))
+        ui.add(egui::TextEdit::singleline(&mut state.share.filename).desired_width(f32::INFINITY))
             .labelled_by(label.id);
         if let Err(message) = state.share.download_filename() {
             ui.colored_label(ui.visuals().error_fg_color, message.to_string());
@@ -219,16 +224,24 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     ui.heading("Receive a file");
     ui.weak("An upload link lets someone put one file at this key.");
     let label = ui.label("Upload key");
-    ui.add(egui::TextEdit::singleline(&mut state.upload_key).hint_text("folder/name.ext"))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(&mut state.upload_key)
+            .hint_text("folder/name.ext")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
     let key = state.upload_key.trim().to_owned();
     let names_a_file = !key.is_empty() && !key.ends_with('/');
     if !names_a_file {
         ui.weak("Add a file name after the folder (for example scans/contract.pdf).");
     }
     let label = ui.label("Content type (optional)");
-    ui.add(egui::TextEdit::singleline(&mut state.upload_content_type).hint_text("application/pdf"))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(&mut state.upload_content_type)
+            .hint_text("application/pdf")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
     let mut index = preset_index(state.upload_expiry);
     let label = ui.label("Upload link lifetime");
     ui.horizontal(|ui| {

@@ -75,6 +75,12 @@ pub enum Intent {
     CopyCurlCommand(UploadLink),
     /// Make an upload ("send me a file") link for the key and type in the form.
     MakeUploadLink,
+    /// Open the "Add a profile" dialog (keys but no AWS CLI).
+    AddProfile,
+    /// Try the keys typed in the dialog and save the profile.
+    SaveProfile,
+    /// Close the dialog without saving.
+    CancelAddProfile,
     /// Open or close the "Shared links" manager.
     ToggleManager,
     /// A new link for history entry `id` (None: its original lifetime); copied when made.

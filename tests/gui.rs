@@ -936,3 +936,79 @@ fn nothing_overlaps_from_800_by_600_up() {
         }
     }
 }
+
+/// No AWS CLI, only keys: "Add a profile…" tries them, refuses wrong ones (writing
+/// nothing), then writes the profile as `aws configure` would and signs in with it.
+#[test]
+fn a_profile_is_added_from_the_window_after_its_keys_are_tried() {
+    let runtime = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s3");
+    std::fs::create_dir_all(root.join("team-files")).unwrap();
+    let server = runtime
+        .block_on(LocalS3::start(
+            &root,
+            ACCESS,
+            SECRET,
+            LocalS3Options::default(),
+        ))
+        .unwrap();
+    let endpoint = server.endpoint();
+    let (config, credentials) = (dir.path().join("config"), dir.path().join("credentials"));
+    std::fs::write(&config, "# mine\n").unwrap();
+    let options = AppOptions {
+        worker: WorkerConfig {
+            profile_files: ProfileFilesSource {
+                config_file: Some(config.clone()),
+                credentials_file: Some(credentials.clone()),
+            },
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: None,
+        ..AppOptions::default()
+    };
+    let mut w = window(runtime, dir, Some(server), options);
+    w.click("Add a profile…");
+    w.until_label("Profile name");
+    let fill = |w: &mut Window, label: &str, text: &str| {
+        w.harness.get_by_label(label).focus();
+        w.step();
+        w.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        w.step();
+        w.harness.get_by_label(label).type_text(text);
+        w.step();
+    };
+    fill(&mut w, "Profile name", "team");
+    fill(&mut w, "Access key", ACCESS);
+    fill(&mut w, "Secret key", "not-the-secret");
+    fill(&mut w, "Endpoint URL (optional)", &endpoint);
+    w.click("Test and save");
+    w.until("the keys refused", |h| {
+        h.query_by_label_contains("Nothing was saved").is_some()
+    });
+    assert!(!credentials.exists(), "nothing written for wrong keys");
+    fill(&mut w, "Secret key", SECRET);
+    w.click("Test and save");
+    w.until(
+        "signed in with the new profile and its bucket listed",
+        |h| h.query_all_by_label("team-files").count() > 0,
+    );
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.starts_with("# mine\n"), "kept: {written}");
+    assert!(written.contains(&format!(
+        "[profile team]\nregion = us-east-1\nendpoint_url = {endpoint}\n"
+    )));
+    let keys = std::fs::read_to_string(&credentials).unwrap();
+    assert!(keys.contains(&format!(
+        "[team]\naws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n"
+    )));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in [&config, &credentials] {
+            let mode = std::fs::metadata(file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
+    }
+}

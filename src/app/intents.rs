@@ -128,6 +128,28 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
                 expiry: state.upload_expiry,
             })
         }
+        Intent::AddProfile => {
+            state.new_profile = Some(crate::state::NewProfileForm::default());
+            Vec::new()
+        }
+        Intent::SaveProfile => match &mut state.new_profile {
+            Some(form) if !form.saving => match form.profile.check() {
+                Ok(()) => {
+                    form.saving = true;
+                    form.error = None;
+                    send(Command::AddProfile(form.profile.clone()))
+                }
+                Err(error) => {
+                    form.error = Some(error);
+                    Vec::new()
+                }
+            },
+            _ => Vec::new(),
+        },
+        Intent::CancelAddProfile => {
+            state.new_profile = None;
+            Vec::new()
+        }
         Intent::ToggleManager => {
             state.manager.open = !state.manager.open;
             Vec::new()

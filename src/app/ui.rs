@@ -30,6 +30,9 @@ impl App {
             crate::ui::pasted_image_ui(ui.ctx(), pasted, &mut intents);
         }
         crate::ui::drop_ui(ui.ctx(), state, &mut intents);
+        if let Some(form) = &mut state.new_profile {
+            crate::ui::add_profile_ui(ui.ctx(), form, &mut intents);
+        }
         if state.manager.open {
             crate::ui::manager_ui(ui.ctx(), state, now, &mut intents);
         }

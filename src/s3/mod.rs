@@ -8,6 +8,7 @@ mod credentials;
 mod error;
 mod link;
 mod list;
+mod new_profile;
 mod presign;
 mod region;
 mod request;
@@ -20,6 +21,7 @@ pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;
 pub use error::{ErrorKind, S3Error};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
+pub use new_profile::{NewProfile, test_and_save};
 pub use presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };

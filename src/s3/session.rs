@@ -180,6 +180,35 @@ impl Session {
         )
     }
 
+    /// Fixed keys on `endpoint_url`, or on AWS itself when there is none (a profile being
+    /// added, tried before it is saved).
+    pub fn with_static_keys_at(
+        profile_name: &str,
+        endpoint_url: Option<&str>,
+        region: &str,
+        access_key: &str,
+        secret_key: &str,
+    ) -> Session {
+        if let Some(endpoint) = endpoint_url {
+            return Self::with_static_keys(profile_name, endpoint, region, access_key, secret_key);
+        }
+        let info = ProfileInfo {
+            name: profile_name.to_owned(),
+            region: Some(region.to_owned()),
+            endpoint_url: None,
+            kind: ProfileKind::StaticKeys,
+        };
+        let base = aws_sdk_s3::config::Builder::new().behavior_version(BehaviorVersion::latest());
+        Self::build(
+            info,
+            region.to_owned(),
+            true,
+            None,
+            CredentialsCache::from_static(access_key, secret_key),
+            base,
+        )
+    }
+
     /// A session whose credentials come from `credentials` (tests of expiring credentials).
     pub fn with_credentials(
         profile: ProfileInfo,

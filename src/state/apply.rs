@@ -116,6 +116,26 @@ impl State {
                 }
                 effects.extend(self.request_made(result));
             }
+            Event::ProfileAdded(result) => match result {
+                Ok(name) => {
+                    // Saved: the dialog closes and the new profile signs in.
+                    self.new_profile = None;
+                    self.forget_session();
+                    self.selected_profile = Some(name.clone());
+                    self.region_choice = None;
+                    effects.push(Effect::Send(Command::LoadProfiles));
+                    effects.push(Effect::Send(Command::Connect {
+                        profile: Some(name),
+                        region: None,
+                    }));
+                }
+                Err(error) => {
+                    if let Some(form) = &mut self.new_profile {
+                        form.saving = false;
+                        form.error = Some(error);
+                    }
+                }
+            },
             Event::PastedImageSaved(result) => match result {
                 Ok(path) => effects.extend(self.queue_upload(path)),
                 Err(error) => self.upload_notice = Some(error.message),

@@ -67,6 +67,31 @@ pub struct ManyLinks {
     pub confirm_deep: Option<usize>,
 }
 
+/// The "Add a profile" dialog: what was typed, and where saving stands.
+#[derive(Debug, Clone)]
+pub struct NewProfileForm {
+    pub profile: crate::s3::NewProfile,
+    pub saving: bool,
+    pub error: Option<S3Error>,
+}
+
+impl Default for NewProfileForm {
+    fn default() -> Self {
+        NewProfileForm {
+            profile: crate::s3::NewProfile {
+                name: String::new(),
+                access_key: String::new(),
+                secret_key: String::new(),
+                region: "us-east-1".to_owned(),
+                endpoint_url: String::new(),
+                path_style: true,
+            },
+            saving: false,
+            error: None,
+        }
+    }
+}
+
 /// A pasted image (a screenshot) and the name it will be uploaded as.
 #[derive(Debug, Clone)]
 pub struct PastedImage {
@@ -150,6 +175,8 @@ pub struct State {
     pub upload_notice: Option<String>,
     /// The "Shared links" manager.
     pub manager: Manager,
+    /// The "Add a profile" dialog, while open.
+    pub new_profile: Option<NewProfileForm>,
     /// An image pasted into the window, waiting for its name to be confirmed.
     pub pasted_image: Option<PastedImage>,
     /// A link shown as a QR code, if any.

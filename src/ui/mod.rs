@@ -2,6 +2,7 @@
 //! only its own form fields) and pushes `Intent`s. Nothing here imports aws-sdk-s3, the
 //! worker or `App`.
 
+mod add_profile;
 mod buckets;
 mod format;
 mod manager;
@@ -16,6 +17,7 @@ mod uploads;
 #[cfg(test)]
 mod tests;
 
+pub use add_profile::add_profile_ui;
 pub use buckets::buckets_ui;
 pub use manager::manager_ui;
 pub use objects::{FILTER_ID, objects_ui};

@@ -35,6 +35,8 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                     .signed_in()
                     .map(|s| s.profile.name.clone())
                     .unwrap_or_default()
+            } else if state.profiles_loaded && state.profiles.is_empty() {
+                "No profiles".to_owned()
             } else {
                 state
                     .selected_profile
@@ -53,6 +55,13 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                         {
                             chosen = Some(profile.name.clone());
                         }
+                    }
+                    if state.profiles.is_empty() {
+                        ui.weak("No profiles on this computer");
+                    }
+                    ui.separator();
+                    if ui.button("Add a profile…").clicked() {
+                        intents.push(Intent::AddProfile);
                     }
                 })
                 .response
@@ -142,11 +151,16 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
             if error.kind == ErrorKind::NoCredentials && no_profiles {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
-                    "No AWS profile is set up on this computer: run `aws configure` (access keys) or `aws configure sso`, then Retry, or try the demo bucket.",
+                    "No AWS profile is set up on this computer: add one with your keys, or run `aws configure` (or `aws configure sso`) and Retry, or try the demo bucket.",
                 );
-                if ui.button("Retry").clicked() {
-                    intents.push(Intent::RetrySignIn);
-                }
+                ui.horizontal(|ui| {
+                    if ui.button("Add a profile…").clicked() {
+                        intents.push(Intent::AddProfile);
+                    }
+                    if ui.button("Retry").clicked() {
+                        intents.push(Intent::RetrySignIn);
+                    }
+                });
             } else {
                 // Signing in again also helps once credentials have been added.
                 let retry = error.kind == ErrorKind::NoCredentials || error.kind.is_retryable();

@@ -66,6 +66,8 @@ pub enum Command {
     SaveHistory(crate::history::History),
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Try the keys of a new profile with one request, then write it to the AWS files.
+    AddProfile(crate::s3::NewProfile),
     /// Write a pasted image as a PNG file named `name` in a private temporary folder (off
     /// the UI thread); `PastedImageSaved` says where, and the window uploads it.
     SavePastedImage {
@@ -134,6 +136,8 @@ pub enum Event {
     },
     Shared(Result<ShareLink, S3Error>),
     UploadLinkMade(Result<UploadLink, S3Error>),
+    /// A new profile was tried and saved under this name (or not, and why).
+    ProfileAdded(Result<String, S3Error>),
     /// A pasted image was written as a PNG file (or could not be).
     PastedImageSaved(Result<PathBuf, S3Error>),
     /// A `ShareFolder` found this many objects and waits for confirmation.

@@ -186,6 +186,13 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::AddProfile(profile) => {
+                let (out, source) = (self.out.clone(), self.config.profile_files.clone());
+                tokio::spawn(async move {
+                    let saved = crate::s3::test_and_save(&source, &profile).await;
+                    out.send(Event::ProfileAdded(saved));
+                });
+            }
             Command::SavePastedImage { image, name } => {
                 let out = self.out.clone();
                 tokio::spawn(async move {

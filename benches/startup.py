@@ -77,7 +77,7 @@ def main():
             cpu, rss = idle(app.pid, args.seconds)
             idle_cpu.append(cpu); idle_rss.append(rss)
             # Open reports/, select a file, Copy link: the countdown repaints once a second.
-            for x, y in ((300, 164), (300, 164), (812, 250)):
+            for x, y in ((300, 162), (300, 162), (843, 250)):
                 subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=env)
                 time.sleep(1)
             subprocess.run(["xdotool", "mousemove", "1000", "600"], env=env)

@@ -877,12 +877,12 @@ fn the_listing_works_from_the_keyboard_alone() {
     });
 }
 
-/// At the smallest window size (800×600) and a large one, no two controls overlap: every
+/// From the smallest window size (800×600) to 4K, no two controls overlap: every
 /// button, field, slider and row has its own place.
 #[test]
 fn nothing_overlaps_from_800_by_600_up() {
     use egui_kittest::kittest::NodeT;
-    for size in [[800.0, 600.0], [1920.0, 1080.0]] {
+    for size in [[800.0, 600.0], [1920.0, 1080.0], [3840.0, 2160.0]] {
         let clock = FakeClock::default();
         let dir = tempfile::tempdir().unwrap();
         let options = AppOptions {

@@ -84,6 +84,9 @@ pub fn manager_ui(
                         if works && ui.small_button("Copy").clicked() {
                             intents.push(Intent::CopyAgain(entry.url.clone()));
                         }
+                        if state.last_copied.as_deref() == Some(entry.url.expose()) {
+                            ui.label("Copied");
+                        }
                         if entry.kind == LinkKind::Download {
                             if ui.small_button("Renew").on_hover_text("A new link for the same file and filename, same lifetime; copied at once").clicked() {
                                 intents.push(Intent::Renew { id: entry.id.clone(), lifetime: None });

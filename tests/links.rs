@@ -424,15 +424,9 @@ impl ProvideCredentials for EndingSoon {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn credentials_that_end_first_shorten_the_link_and_say_so() {
-    let bed = local_bed(LocalS3Options {
-        buckets: vec!["b-sso".into()],
-        ..LocalS3Options::default()
-    })
-    .await;
-    let ends_at = SystemTime::now() + Duration::from_secs(30 * 60);
-    let session = Session::with_credentials(
+/// Profile "work-sso" on the bed's server, whose SSO credentials end at `ends_at`.
+fn sso_session(bed: &common::Bed, ends_at: SystemTime) -> Session {
+    Session::with_credentials(
         ProfileInfo {
             name: "work-sso".into(),
             region: Some("us-east-1".into()),
@@ -446,7 +440,18 @@ async fn credentials_that_end_first_shorten_the_link_and_say_so() {
             secret_key: bed.secret_key.clone(),
             ends_at,
         })),
-    );
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_that_end_first_shorten_the_link_and_say_so() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["b-sso".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    let ends_at = SystemTime::now() + Duration::from_secs(30 * 60);
+    let session = sso_session(&bed, ends_at);
     bed.put("b-sso", "f.txt", b"f").await;
     let link = session
         .share_link(
@@ -631,21 +636,7 @@ async fn credentials_about_to_end_give_no_link_but_a_way_to_renew_them() {
     })
     .await;
     bed.put("b-end", "f.txt", b"f").await;
-    let session = Session::with_credentials(
-        ProfileInfo {
-            name: "work-sso".into(),
-            region: Some("us-east-1".into()),
-            endpoint_url: Some(bed.endpoint.clone()),
-            kind: ProfileKind::Sso,
-        },
-        &bed.endpoint,
-        "us-east-1",
-        CredentialsCache::new(SharedCredentialsProvider::new(EndingSoon {
-            access_key: bed.access_key.clone(),
-            secret_key: bed.secret_key.clone(),
-            ends_at: SystemTime::now() + Duration::from_secs(20),
-        })),
-    );
+    let session = sso_session(&bed, SystemTime::now() + Duration::from_secs(20));
     let err = session
         .share_link("b-end", "f.txt", &options(3600, None))
         .await

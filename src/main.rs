@@ -106,7 +106,7 @@ fn run_window(
         .with_title("S3 Share")
         .with_app_id("s3share")
         .with_inner_size([1100.0, 680.0])
-        .with_min_inner_size([800.0, 560.0]);
+        .with_min_inner_size([800.0, 600.0]);
     match eframe::icon_data::from_png_bytes(ICON) {
         Ok(icon) => viewport = viewport.with_icon(icon),
         Err(err) => tracing::warn!(error = %err, "window icon not loaded"),

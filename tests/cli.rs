@@ -895,3 +895,108 @@ async fn a_prefix_gives_one_working_link_per_object() {
         text(&markdown.stdout)
     );
 }
+
+/// Where the AWS CLI would send S3 requests, the link points too, and the credentials it
+/// would use sign it: S3-specific endpoints (AWS_ENDPOINT_URL_S3, a `services` section),
+/// `--profile` over keys left in the environment, AWS_DEFAULT_PROFILE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_follow_the_aws_cli_rules_for_endpoints_and_credentials() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-cliwise").await;
+    bed.put(&bucket, "k.txt", b"cli").await;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = format!(
+        "[share]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        bed.access_key, bed.secret_key
+    );
+    std::fs::write(dir.path().join("credentials"), &keys).unwrap();
+    let uri = format!("s3://{bucket}/k.txt");
+    let run_with = |config: String, env: Vec<(&'static str, String)>, args: Vec<String>| {
+        let dir = dir.path().to_owned();
+        async move {
+            std::fs::write(dir.join("config"), config).unwrap();
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
+            for var in [
+                "AWS_PROFILE",
+                "AWS_DEFAULT_PROFILE",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+                "AWS_ENDPOINT_URL",
+                "AWS_ENDPOINT_URL_S3",
+                "AWS_REGION",
+                "AWS_DEFAULT_REGION",
+            ] {
+                cmd.env_remove(var);
+            }
+            cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+                .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .env("S3SHARE_HISTORY_FILE", dir.join("history.json"))
+                .envs(env)
+                .args(args);
+            run(cmd, &[]).await
+        }
+    };
+    let link_args = |profile: bool| {
+        let mut args = Vec::new();
+        if profile {
+            args.extend(["--profile".to_owned(), "share".to_owned()]);
+        }
+        args.extend(["link".to_owned(), uri.clone()]);
+        args
+    };
+    let good = |out: &Output| {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).trim().to_owned()
+    };
+
+    // AWS_ENDPOINT_URL_S3 wins over the profile's general endpoint_url (which is wrong).
+    let wrong_general =
+        "[profile share]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n".to_owned();
+    let url = good(
+        &run_with(
+            wrong_general,
+            vec![("AWS_ENDPOINT_URL_S3", bed.endpoint.clone())],
+            link_args(true),
+        )
+        .await,
+    );
+    assert!(url.starts_with(&bed.endpoint), "{url}");
+    assert_eq!(http_get(&url).await.body, b"cli");
+
+    // A `services` section names S3's endpoint for the profile.
+    let services = format!(
+        "[profile share]\nregion = us-east-1\nservices = local\n\n[services local]\ns3 =\n  endpoint_url = {}\n",
+        bed.endpoint
+    );
+    let url = good(&run_with(services.clone(), vec![], link_args(true)).await);
+    assert!(url.starts_with(&bed.endpoint), "{url}");
+    assert_eq!(http_get(&url).await.status, 200);
+
+    // --profile beats keys left in the environment.
+    let stale_env = vec![
+        ("AWS_ACCESS_KEY_ID", "AKSTALEKEYFROMENV".to_owned()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "stale-secret-from-the-environment".to_owned(),
+        ),
+    ];
+    let url = good(&run_with(services.clone(), stale_env, link_args(true)).await);
+    assert!(
+        url.contains(&format!("X-Amz-Credential={}", bed.access_key)),
+        "{url}"
+    );
+    assert_eq!(http_get(&url).await.status, 200);
+
+    // AWS_DEFAULT_PROFILE names the profile when AWS_PROFILE does not.
+    let url = good(
+        &run_with(
+            services,
+            vec![("AWS_DEFAULT_PROFILE", "share".to_owned())],
+            link_args(false),
+        )
+        .await,
+    );
+    assert_eq!(http_get(&url).await.status, 200);
+}

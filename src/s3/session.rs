@@ -52,6 +52,23 @@ pub(super) struct Inner {
     pub(super) server_date: ServerDate,
 }
 
+/// The endpoint of S3 as the SDK resolves it for the S3 client (see aws-sdk-s3's
+/// `From<&SdkConfig>`): an endpoint set in code, else AWS_ENDPOINT_URL_S3 or the profile's
+/// `services` section, else AWS_ENDPOINT_URL / endpoint_url.
+fn s3_endpoint(sdk: &aws_types::SdkConfig) -> Option<String> {
+    if sdk.get_origin("endpoint_url").is_client_config() {
+        return sdk.endpoint_url().map(str::to_owned);
+    }
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("S3")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build();
+    key.ok()
+        .and_then(|key| sdk.service_config().and_then(|conf| conf.load_config(key)))
+        .or_else(|| sdk.endpoint_url().map(str::to_owned))
+}
+
 /// Connecting to S3 takes at most this long.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// An answer (its first byte) takes at most this long (S3SHARE_TIMEOUT_SECS changes it, for
@@ -99,10 +116,27 @@ impl Session {
     ) -> Result<Session, S3Error> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(files) = source.profile_files() {
-            loader = loader.profile_files(files);
+            loader = loader.profile_files(files.clone());
+        }
+        // AWS_DEFAULT_PROFILE names the profile when AWS_PROFILE does not (the AWS CLI
+        // reads both; aws-config only the first).
+        let default_profile = std::env::var("AWS_PROFILE")
+            .is_err()
+            .then(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
+            .flatten();
+        if let Some(name) = profile.or(default_profile.as_deref()) {
+            loader = loader.profile_name(name);
         }
         if let Some(name) = profile {
-            loader = loader.profile_name(name);
+            // A profile asked for by name (--profile, or chosen in the window) signs with
+            // its own credentials, as in the AWS CLI: keys left in the environment do not
+            // win over it.
+            let mut chosen =
+                aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(name);
+            if let Some(files) = source.profile_files() {
+                chosen = chosen.profile_files(files);
+            }
+            loader = loader.credentials_provider(chosen.build());
         }
         if let Some(region) = region_override {
             check_region(region)?;
@@ -113,6 +147,7 @@ impl Session {
         let name = profile
             .map(str::to_owned)
             .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .or(default_profile)
             .unwrap_or_else(|| "default".to_owned());
         let info = profiles
             .into_iter()
@@ -146,8 +181,11 @@ impl Session {
             .region()
             .map(|r| r.as_ref().to_owned())
             .unwrap_or_else(|| FALLBACK_REGION.to_owned());
-        let endpoint_url = sdk.endpoint_url().map(str::to_owned);
         let base = aws_sdk_s3::config::Builder::from(&sdk);
+        // The endpoint S3 requests go to, as the SDK resolves it for S3 itself
+        // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
+        // endpoint that lists is the endpoint that signs.
+        let endpoint_url = s3_endpoint(&sdk);
         Ok(Self::build(
             info,
             region,

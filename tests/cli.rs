@@ -1000,3 +1000,60 @@ async fn links_follow_the_aws_cli_rules_for_endpoints_and_credentials() {
     );
     assert_eq!(http_get(&url).await.status, 200);
 }
+
+/// `s3share profiles` lists what the AWS CLI would, names with brackets and dots included,
+/// and such a profile is usable by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_are_listed_and_odd_names_usable() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-profiles").await;
+    bed.put(&bucket, "p.txt", b"p").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!(
+            "[profile work(prod).eu]\nregion = eu-west-1\nendpoint_url = {}\n\n[profile sso-one]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n",
+            bed.endpoint
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[work(prod).eu]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            bed.access_key, bed.secret_key
+        ),
+    )
+    .unwrap();
+    let mut cmd = profile_command(dir.path(), &[]);
+    // `profile_command` names profile "share"; `profiles` ignores it.
+    cmd.env("AWS_REGION", "us-east-1");
+    let listed = run(cmd, &["profiles", "--json"]).await;
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let rows: Vec<serde_json::Value> = text(&listed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"work(prod).eu") && names.contains(&"sso-one"),
+        "{names:?}"
+    );
+    let sso = rows.iter().find(|r| r["name"] == "sso-one").unwrap();
+    assert_eq!(sso["signs_in_with"], "an SSO session");
+    let mut link = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
+    for var in ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        link.env_remove(var);
+    }
+    link.env("AWS_CONFIG_FILE", dir.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
+        .args(["--profile", "work(prod).eu", "--region", "us-east-1"]);
+    let out = run(link, &["link", &format!("s3://{bucket}/p.txt")]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
+}

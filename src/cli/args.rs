@@ -111,6 +111,12 @@ pub enum Command {
         #[arg(long, value_name = "BUCKET/ID", conflicts_with_all = ["uri", "title"])]
         close: Option<String>,
     },
+    /// The profiles the AWS CLI would list, with how each signs in, its region and endpoint.
+    Profiles {
+        /// One JSON object per line, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Links made on this computer (by the window and the command line), newest first.
     History {
         /// Also links that have ended (kept for a week).

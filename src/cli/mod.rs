@@ -70,6 +70,9 @@ async fn run_command(
     command: &Command,
     cancel: &CancellationToken,
 ) -> Result<(), S3Error> {
+    if let Command::Profiles { json } = command {
+        return print_profiles(*json).await;
+    }
     if let Command::History {
         all,
         json,
@@ -276,8 +279,8 @@ async fn run_command(
             }
             print_warnings(&request.warnings);
         }
-        // Read from the history file before any session is made (see the top).
-        Command::History { .. } => {}
+        // Read from files before any session is made (see the top).
+        Command::History { .. } | Command::Profiles { .. } => {}
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {
                 write_line(&mut stdout, &bucket.name)?;
@@ -364,6 +367,33 @@ async fn upload_with_progress(
         )),
         UploadOutcome::Cancelled => Err(cancelled()),
     }
+}
+
+/// `s3share profiles`: name, how it signs in, region, endpoint; the selected one first.
+async fn print_profiles(json: bool) -> Result<(), S3Error> {
+    let profiles = crate::s3::list_profiles(&ProfileFilesSource::default()).await;
+    let mut out = std::io::stdout().lock();
+    for profile in profiles {
+        let line = if json {
+            serde_json::json!({
+                "name": profile.name,
+                "signs_in_with": profile.kind.describe(),
+                "region": profile.region,
+                "endpoint_url": profile.endpoint_url,
+            })
+            .to_string()
+        } else {
+            format!(
+                "{}\t{}\t{}\t{}",
+                profile.name,
+                profile.kind.describe(),
+                profile.region.as_deref().unwrap_or("-"),
+                profile.endpoint_url.as_deref().unwrap_or("-")
+            )
+        };
+        write_line(&mut out, &line)?;
+    }
+    Ok(())
 }
 
 /// A link the server refused is not printed: the reason goes to stderr, exit 1.

@@ -85,30 +85,145 @@ pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {
     let mut profiles: Vec<ProfileInfo> = set
         .profiles()
         .filter_map(|name| set.get_profile(name))
-        .map(|profile| {
-            let get = |k: &str| profile.get(k).map(str::to_owned);
-            let kind =
-                if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-                    ProfileKind::Sso
-                } else if profile.get("role_arn").is_some() {
-                    ProfileKind::AssumeRole
-                } else if profile.get("credential_process").is_some() {
-                    ProfileKind::CredentialProcess
-                } else if profile.get("aws_access_key_id").is_some() {
-                    ProfileKind::StaticKeys
-                } else {
-                    ProfileKind::Other
-                };
-            ProfileInfo {
-                name: profile.name().to_owned(),
-                region: get("region"),
-                endpoint_url: get("endpoint_url"),
-                kind,
-            }
-        })
+        .map(|profile| info_of(profile, profile.name()))
         .collect();
+    // Names aws-config skips (brackets, spaces…) but the AWS CLI lists and uses.
+    for name in odd_profile_names(source) {
+        if profiles.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let Some((files, alias)) = aliased_profile_files(source, &name) else {
+            continue;
+        };
+        if let Ok(set) = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await
+            && let Some(profile) = set.get_profile(&alias)
+        {
+            profiles.push(info_of(profile, &name));
+        }
+    }
     profiles.sort_by(|a, b| (a.name != selected, &a.name).cmp(&(b.name != selected, &b.name)));
     profiles
+}
+
+fn info_of(profile: &aws_config::profile::Profile, name: &str) -> ProfileInfo {
+    let get = |k: &str| profile.get(k).map(str::to_owned);
+    let kind = if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
+        ProfileKind::Sso
+    } else if profile.get("role_arn").is_some() {
+        ProfileKind::AssumeRole
+    } else if profile.get("credential_process").is_some() {
+        ProfileKind::CredentialProcess
+    } else if profile.get("aws_access_key_id").is_some() {
+        ProfileKind::StaticKeys
+    } else {
+        ProfileKind::Other
+    };
+    ProfileInfo {
+        name: name.to_owned(),
+        region: get("region"),
+        endpoint_url: get("endpoint_url"),
+        kind,
+    }
+}
+
+/// The config file the AWS CLI reads: explicit, AWS_CONFIG_FILE, or ~/.aws/config.
+pub(crate) fn config_path(source: &ProfileFilesSource) -> PathBuf {
+    source
+        .config_file
+        .clone()
+        .or_else(|| std::env::var_os("AWS_CONFIG_FILE").map(PathBuf::from))
+        .unwrap_or_else(|| aws_dir().join("config"))
+}
+
+/// The credentials file: explicit, AWS_SHARED_CREDENTIALS_FILE, or ~/.aws/credentials.
+pub(crate) fn credentials_path(source: &ProfileFilesSource) -> PathBuf {
+    source
+        .credentials_file
+        .clone()
+        .or_else(|| std::env::var_os("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from))
+        .unwrap_or_else(|| aws_dir().join("credentials"))
+}
+
+fn aws_dir() -> PathBuf {
+    directories::BaseDirs::new()
+        .map(|d| d.home_dir().join(".aws"))
+        .unwrap_or_else(|| PathBuf::from(".aws"))
+}
+
+/// Whether aws-config accepts `name` as a profile name (it drops the others silently).
+pub(crate) fn aws_config_accepts(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
+}
+
+/// Profile names in the files that aws-config would skip.
+fn odd_profile_names(source: &ProfileFilesSource) -> Vec<String> {
+    let mut names = Vec::new();
+    let config = std::fs::read_to_string(config_path(source)).unwrap_or_default();
+    let credentials = std::fs::read_to_string(credentials_path(source)).unwrap_or_default();
+    for (text, in_config) in [(config, true), (credentials, false)] {
+        for line in text.lines() {
+            let Some(header) = line
+                .trim()
+                .strip_prefix('[')
+                .and_then(|l| l.strip_suffix(']'))
+            else {
+                continue;
+            };
+            let name = if in_config {
+                match header.trim().strip_prefix("profile ") {
+                    Some(name) => name.trim(),
+                    None => continue,
+                }
+            } else {
+                header.trim()
+            };
+            if !aws_config_accepts(name) && !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+/// The profile files with profile `name` renamed to an alias aws-config accepts, held in
+/// memory (nothing is copied to disk). None when `name` needs no alias.
+pub(crate) fn aliased_profile_files(
+    source: &ProfileFilesSource,
+    name: &str,
+) -> Option<(ProfileFiles, String)> {
+    if aws_config_accepts(name) {
+        return None;
+    }
+    let alias = format!(
+        "s3share-alias-{}",
+        name.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let rename = |text: String, in_config: bool| -> String {
+        text.lines()
+            .map(|line| {
+                let trimmed = line.trim();
+                let header = trimmed.strip_prefix('[').and_then(|l| l.strip_suffix(']'));
+                match header.map(str::trim) {
+                    Some(h)
+                        if in_config && h.strip_prefix("profile ").map(str::trim) == Some(name) =>
+                    {
+                        format!("[profile {alias}]")
+                    }
+                    Some(h) if !in_config && h == name => format!("[{alias}]"),
+                    _ => line.to_owned(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let config = std::fs::read_to_string(config_path(source)).unwrap_or_default();
+    let credentials = std::fs::read_to_string(credentials_path(source)).unwrap_or_default();
+    let files = ProfileFiles::builder()
+        .with_contents(ProfileFileKind::Config, rename(config, true))
+        .with_contents(ProfileFileKind::Credentials, rename(credentials, false))
+        .build();
+    Some((files, alias))
 }
 
 /// An assumed-role profile whose `duration_seconds` aws-config would not apply.

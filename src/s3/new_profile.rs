@@ -3,9 +3,9 @@
 //! exactly as `aws configure` would — existing content kept, a backup of each file made
 //! before writing, files readable by their owner only.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::config::{ProfileFilesSource, list_profiles};
+use super::config::{ProfileFilesSource, config_path, credentials_path, list_profiles};
 use super::error::{ErrorKind, S3Error};
 use super::session::Session;
 
@@ -145,28 +145,6 @@ pub async fn test_and_save(
     append_section(&config, &config_section).map_err(|e| local(e, &config))?;
     append_section(&credentials, &credentials_section).map_err(|e| local(e, &credentials))?;
     Ok(name)
-}
-
-fn aws_dir() -> PathBuf {
-    directories::BaseDirs::new()
-        .map(|d| d.home_dir().join(".aws"))
-        .unwrap_or_else(|| PathBuf::from(".aws"))
-}
-
-fn config_path(source: &ProfileFilesSource) -> PathBuf {
-    source
-        .config_file
-        .clone()
-        .or_else(|| std::env::var_os("AWS_CONFIG_FILE").map(PathBuf::from))
-        .unwrap_or_else(|| aws_dir().join("config"))
-}
-
-fn credentials_path(source: &ProfileFilesSource) -> PathBuf {
-    source
-        .credentials_file
-        .clone()
-        .or_else(|| std::env::var_os("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from))
-        .unwrap_or_else(|| aws_dir().join("credentials"))
 }
 
 /// Adds `section` at the end of `path` (kept as it was otherwise), after copying the old

@@ -115,26 +115,34 @@ impl Session {
         region_override: Option<&str>,
     ) -> Result<Session, S3Error> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(files) = source.profile_files() {
-            loader = loader.profile_files(files.clone());
-        }
         // AWS_DEFAULT_PROFILE names the profile when AWS_PROFILE does not (the AWS CLI
         // reads both; aws-config only the first).
         let default_profile = std::env::var("AWS_PROFILE")
             .is_err()
             .then(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
             .flatten();
-        if let Some(name) = profile.or(default_profile.as_deref()) {
+        let wanted = profile.or(default_profile.as_deref());
+        // aws-config skips profile names with brackets and the like, which the AWS CLI
+        // reads: such a profile is loaded under an alias from in-memory copies of the files.
+        let aliased = wanted.and_then(|name| super::config::aliased_profile_files(source, name));
+        let (files, sdk_name) = match &aliased {
+            Some((files, alias)) => (Some(files.clone()), Some(alias.as_str())),
+            None => (source.profile_files(), wanted),
+        };
+        if let Some(files) = &files {
+            loader = loader.profile_files(files.clone());
+        }
+        if let Some(name) = sdk_name {
             loader = loader.profile_name(name);
         }
-        if let Some(name) = profile {
+        if let (Some(_), Some(name)) = (profile, sdk_name) {
             // A profile asked for by name (--profile, or chosen in the window) signs with
             // its own credentials, as in the AWS CLI: keys left in the environment do not
             // win over it.
             let mut chosen =
                 aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(name);
-            if let Some(files) = source.profile_files() {
-                chosen = chosen.profile_files(files);
+            if let Some(files) = &files {
+                chosen = chosen.profile_files(files.clone());
             }
             loader = loader.credentials_provider(chosen.build());
         }

@@ -1057,3 +1057,37 @@ async fn profiles_are_listed_and_odd_names_usable() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
 }
+
+/// A profile without a region: the instance metadata service is asked briefly (here it
+/// accepts and never answers), quietly, and the region assumed is said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_without_a_region_says_which_one_was_assumed() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-noregion").await;
+    bed.put(&bucket, "r.txt", b"r").await;
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let imds = format!("http://{}", silent.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(4).flatten() {
+            open.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    std::fs::write(
+        dir.path().join("config"),
+        format!("[profile share]\nendpoint_url = {}\n", bed.endpoint),
+    )
+    .unwrap();
+    let mut cmd = profile_command(dir.path(), &[]);
+    cmd.env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds);
+    let out = run(cmd, &["link", &format!("s3://{bucket}/r.txt")]).await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("region us-east-1 assumed"), "{stderr}");
+    assert!(!stderr.contains("WARN"), "quietly: {stderr}");
+    assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
+    drop(held);
+}

@@ -307,6 +307,12 @@ async fn run_command(
             }
         }
     }
+    if !session.region_from_profile() {
+        eprintln!(
+            "note: region {} assumed (the profile names none; set one with --region or AWS_REGION)",
+            session.region()
+        );
+    }
     Ok(())
 }
 

@@ -69,6 +69,35 @@ fn s3_endpoint(sdk: &aws_types::SdkConfig) -> Option<String> {
         .or_else(|| sdk.endpoint_url().map(str::to_owned))
 }
 
+/// Where the region comes from when none is given: the environment, the profile, then the
+/// EC2 instance metadata service — asked briefly and once, so a laptop (where nothing
+/// answers at that address) does not wait seconds on every command for it.
+fn region_chain(
+    files: Option<aws_runtime::env_config::file::EnvConfigFiles>,
+    profile: Option<&str>,
+) -> aws_config::meta::region::RegionProviderChain {
+    use aws_config::environment::region::EnvironmentVariableRegionProvider;
+    use aws_config::imds::region::ImdsRegionProvider;
+    use aws_config::profile::region::ProfileFileRegionProvider;
+    let mut from_profile = ProfileFileRegionProvider::builder();
+    if let Some(files) = files {
+        from_profile = from_profile.profile_files(files);
+    }
+    if let Some(name) = profile {
+        from_profile = from_profile.profile_name(name);
+    }
+    let imds = aws_config::imds::Client::builder()
+        .connect_timeout(Duration::from_millis(250))
+        .read_timeout(Duration::from_millis(250))
+        .max_attempts(1)
+        .build();
+    aws_config::meta::region::RegionProviderChain::first_try(
+        EnvironmentVariableRegionProvider::new(),
+    )
+    .or_else(from_profile.build())
+    .or_else(ImdsRegionProvider::builder().imds_client(imds).build())
+}
+
 /// Connecting to S3 takes at most this long.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// An answer (its first byte) takes at most this long (S3SHARE_TIMEOUT_SECS changes it, for
@@ -149,6 +178,8 @@ impl Session {
         if let Some(region) = region_override {
             check_region(region)?;
             loader = loader.region(Region::new(region.to_owned()));
+        } else {
+            loader = loader.region(region_chain(files.clone(), sdk_name));
         }
         let sdk = loader.load().await;
         let profiles = super::config::list_profiles(source).await;

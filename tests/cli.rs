@@ -1091,3 +1091,67 @@ async fn a_profile_without_a_region_says_which_one_was_assumed() {
     assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
     drop(held);
 }
+
+/// Each way a profile can be wrong ends in its own one-line cause, nothing else on stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_credential_failure_names_its_cause_in_one_line() {
+    let cases: Vec<(&str, &str, &str)> = vec![
+        (
+            "[profile other]\nregion = us-east-1\n",
+            "nope",
+            "no profile named nope",
+        ),
+        (
+            "[profile p]\ncredential_process = sh -c \"echo token expired >&2; exit 3\"\n",
+            "p",
+            "failed (exit code 3): token expired",
+        ),
+        (
+            "[profile p]\ncredential_process = echo garbage\n",
+            "p",
+            "not credentials JSON",
+        ),
+        (
+            "[profile p]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = q\n[profile q]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = p\n",
+            "p",
+            "(a loop)",
+        ),
+        (
+            "[profile p]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = missing\n",
+            "p",
+            "names source_profile missing, which does not exist",
+        ),
+        (
+            "[profile p\nregion = us-east-1\n",
+            "p",
+            "line 1: \"[profile p\"",
+        ),
+    ];
+    for (config, profile, says) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config"), config).unwrap();
+        std::fs::write(dir.path().join("credentials"), "").unwrap();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
+        for var in [
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AWS_CONFIG_FILE", dir.path().join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
+            .args(["--profile", profile, "--region", "us-east-1"]);
+        let out = run(cmd, &["ls"]).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{says}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(says), "{says}: {stderr}");
+    }
+}

@@ -6,6 +6,7 @@ mod compat;
 mod config;
 mod credentials;
 mod error;
+mod explain;
 mod link;
 mod list;
 mod new_profile;

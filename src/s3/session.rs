@@ -50,6 +50,8 @@ pub(super) struct Inner {
     pub(super) regions: RegionCache,
     /// The server's clock, from the `Date` of its answers.
     pub(super) server_date: ServerDate,
+    /// The profile files, to explain a credential failure (None: keys given in code).
+    profile_context: Option<super::explain::ProfileContext>,
 }
 
 /// The endpoint of S3 as the SDK resolves it for the S3 client (see aws-sdk-s3's
@@ -183,6 +185,7 @@ impl Session {
         }
         let sdk = loader.load().await;
         let profiles = super::config::list_profiles(source).await;
+        let known_profiles: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
         let name = profile
             .map(str::to_owned)
             .or_else(|| std::env::var("AWS_PROFILE").ok())
@@ -225,14 +228,21 @@ impl Session {
         // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
         // endpoint that lists is the endpoint that signs.
         let endpoint_url = s3_endpoint(&sdk);
-        Ok(Self::build(
+        let mut session = Self::build(
             info,
             region,
             region_from_profile,
             endpoint_url,
             CredentialsCache::new(provider),
             base,
-        ))
+        );
+        if let Some(inner) = Arc::get_mut(&mut session.inner) {
+            inner.profile_context = Some(super::explain::ProfileContext {
+                config_file: super::config::config_path(source),
+                known: known_profiles,
+            });
+        }
+        Ok(session)
     }
 
     /// A session on an explicit endpoint with fixed keys: the demo bucket and tests.
@@ -349,6 +359,7 @@ impl Session {
                 credentials,
                 regions: RegionCache::default(),
                 server_date,
+                profile_context: None,
             }),
         }
     }
@@ -465,6 +476,13 @@ impl Session {
             }
             _ => credential_kind(&detail).unwrap_or(ErrorKind::NoCredentials),
         };
-        S3Error::new(kind, &self.doing(what, None, None), detail)
+        let mut error = S3Error::new(kind, &self.doing(what, None, None), detail);
+        if let Some(context) = &self.inner.profile_context
+            && let Some(cause) =
+                super::explain::explain(&error.detail, &self.inner.profile.name, context)
+        {
+            error.message = cause;
+        }
+        error
     }
 }

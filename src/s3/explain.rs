@@ -1,0 +1,153 @@
+//! One line that names the cause of a credential failure, from what aws-config reports deep
+//! in its error chain: the unknown profile and the known ones, the credential_process's exit
+//! code and first line of stderr, a source_profile loop or a missing one, the config line
+//! that does not parse.
+
+use std::path::{Path, PathBuf};
+
+/// What the explanation needs to know about the profile files.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileContext {
+    pub config_file: PathBuf,
+    pub known: Vec<String>,
+}
+
+/// A sentence for `detail` (the error chain), or None when nothing specific is recognised.
+pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<String> {
+    if let Some(rest) = detail.split("could not find source profile ").nth(1) {
+        let missing = rest.split_whitespace().next().unwrap_or("");
+        if rest.contains("referenced from the root profile") {
+            let known = if context.known.is_empty() {
+                "none".to_owned()
+            } else {
+                context.known.join(", ")
+            };
+            return Some(format!(
+                "There is no profile named {missing} in {}. Known profiles: {known}.",
+                context.config_file.display()
+            ));
+        }
+        let from = rest
+            .split("referenced from ")
+            .nth(1)
+            .unwrap_or(profile)
+            .trim();
+        return Some(format!(
+            "Profile {from} names source_profile {missing}, which does not exist in {}: fix source_profile or add that profile.",
+            context.config_file.display()
+        ));
+    }
+    if let Some(rest) = detail.split("external process exited with code ").nth(1) {
+        let code = rest
+            .trim_start_matches("exit status: ")
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap_or("?");
+        let stderr = rest
+            .split("Stderr: ")
+            .nth(1)
+            .and_then(|s| s.lines().next())
+            .unwrap_or("")
+            .trim();
+        return Some(format!(
+            "The credential_process of profile {profile} failed (exit code {code}){}.",
+            if stderr.is_empty() {
+                String::new()
+            } else {
+                format!(": {stderr}")
+            }
+        ));
+    }
+    if detail.contains("from external process, could not parse response") {
+        return Some(format!(
+            "The credential_process of profile {profile} printed something that is not credentials JSON (Version 1 with AccessKeyId and SecretAccessKey): check the command."
+        ));
+    }
+    if let Some(rest) = detail
+        .split("profile formed an infinite loop. first we loaded ")
+        .nth(1)
+    {
+        let chain: String = rest
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .replace('"', "")
+            .replace(", ", " -> ");
+        return Some(format!(
+            "The profiles {chain} -> {profile} name each other as source_profile (a loop): fix source_profile in {}.",
+            context.config_file.display()
+        ));
+    }
+    if detail.contains("could not parse profile file") {
+        let place = first_bad_line(&context.config_file)
+            .map(|(line, text)| format!(", line {line}: {text:?}"))
+            .unwrap_or_default();
+        return Some(format!(
+            "The AWS config file {} cannot be read{place}. Fix that line (sections look like [profile name], settings like key = value).",
+            context.config_file.display()
+        ));
+    }
+    None
+}
+
+/// The first line of an AWS config file that is neither a section, a setting, a
+/// continuation nor a comment.
+fn first_bad_line(path: &Path) -> Option<(usize, String)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim();
+        let ok = trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || trimmed.starts_with(';')
+            || line.starts_with([' ', '\t'])
+            || (trimmed.starts_with('[') && trimmed.ends_with(']'))
+            || (!trimmed.starts_with('[') && trimmed.contains('='));
+        (!ok).then(|| (i + 1, trimmed.to_owned()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(dir: &Path, config: &str) -> ProfileContext {
+        let path = dir.join("config");
+        std::fs::write(&path, config).unwrap();
+        ProfileContext {
+            config_file: path,
+            known: vec!["default".into(), "work".into()],
+        }
+    }
+
+    #[test]
+    fn each_failure_gets_its_own_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = context(dir.path(), "[profile p]\nregion\n");
+        let says = |detail: &str| explain(detail, "p", &ctx).unwrap_or_default();
+        assert!(says("the credential provider was not enabled: profile `nope` was not defined: could not find source profile nope referenced from the root profile").contains("no profile named nope") );
+        assert!(
+            says("could not find source profile nope referenced from the root profile")
+                .contains("Known profiles: default, work")
+        );
+        assert!(
+            says("could not find source profile missing referenced from p")
+                .contains("Profile p names source_profile missing")
+        );
+        let failed = says(
+            "Error retrieving credentials: external process exited with code exit status: 3. Stderr: bad thing\nmore",
+        );
+        assert_eq!(
+            failed,
+            "The credential_process of profile p failed (exit code 3): bad thing."
+        );
+        assert!(says("Error retrieving credentials from external process, could not parse response: invalid JSON").contains("not credentials JSON"));
+        assert!(says("ProfileFile provider could not be built: profile formed an infinite loop. first we loaded [\"p\", \"q\"], then attempted to reload p").contains("p -> q -> p"));
+        let bad = says("invalid profile: could not parse profile file");
+        assert!(bad.contains("line 2: \"region\""), "{bad}");
+        assert_eq!(
+            explain("the credential provider was not enabled", "p", &ctx),
+            None
+        );
+    }
+}

@@ -67,7 +67,8 @@ def main():
             f.write(f"[bench]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
         env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
-                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true")
+                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true",
+                   S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
         for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
             env.pop(k, None)
 

@@ -2,6 +2,7 @@
 
 use super::App;
 use crate::intent::Intent;
+use crate::share::SignedUrl;
 use crate::state::{Effect, State};
 use crate::worker::Command;
 
@@ -83,7 +84,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::CopyUri(key) => {
             let uri = format!("s3://{}/{key}", state.listing.bucket);
             state.last_copied = Some(uri.clone());
-            vec![Effect::CopyList(uri)]
+            vec![Effect::CopyList(SignedUrl::new(uri))]
         }
         Intent::UploadLinkHere(prefix) => {
             state.upload_key = prefix;

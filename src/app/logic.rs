@@ -19,7 +19,7 @@ impl App {
                 Effect::Send(command) => self.worker.send(command),
                 Effect::Copy(url) => ctx.copy_text(url.expose().to_owned()),
                 Effect::CopyCurl(link) => ctx.copy_text(link.curl_command()),
-                Effect::CopyList(text) => ctx.copy_text(text),
+                Effect::CopyList(text) => ctx.copy_text(text.expose().to_owned()),
             }
         }
     }

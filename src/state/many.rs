@@ -4,6 +4,7 @@
 use super::{Effect, State};
 use crate::history::HistoryEntry;
 use crate::s3::{S3Error, ShareLink, ShareOptions, file_name};
+use crate::share::SignedUrl;
 use crate::share::link_list::list_line;
 use crate::worker::Command;
 
@@ -115,7 +116,7 @@ impl State {
         self.many.summary = Some(summary);
         let mut effects = vec![Effect::Send(Command::SaveHistory(self.history.clone()))];
         if copied > 0 {
-            effects.push(Effect::CopyList(lines.join("\n") + "\n"));
+            effects.push(Effect::CopyList(SignedUrl::new(lines.join("\n") + "\n")));
         }
         effects
     }

@@ -49,8 +49,9 @@ pub enum Effect {
     Copy(SignedUrl),
     /// Put an upload link's ready-to-paste curl command on the clipboard.
     CopyCurl(UploadLink),
-    /// Put several links, one per line, on the clipboard (as secret as the links).
-    CopyList(String),
+    /// Put several links, one per line, on the clipboard. As secret as the links: kept in
+    /// a `SignedUrl`, whose Debug shows nothing past the first "?".
+    CopyList(SignedUrl),
 }
 
 /// Links for several files at once: progress, the result, the list format.

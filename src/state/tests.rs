@@ -318,7 +318,7 @@ fn many_links_are_copied_as_one_text_and_failures_named() {
     let text = effects
         .iter()
         .find_map(|e| match e {
-            Effect::CopyList(text) => Some(text.clone()),
+            Effect::CopyList(text) => Some(text.expose().to_owned()),
             _ => None,
         })
         .expect("copied");

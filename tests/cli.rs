@@ -48,6 +48,7 @@ fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
         "AWS_ENDPOINT_URL",
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
+        "AWS_CA_BUNDLE",
     ] {
         cmd.env_remove(var);
     }
@@ -1154,4 +1155,75 @@ async fn every_credential_failure_names_its_cause_in_one_line() {
         assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
         assert!(stderr.contains(says), "{says}: {stderr}");
     }
+}
+
+/// An HTTPS server behind a company CA: with ca_bundle the profile lists, and its links are
+/// tried (and open) over TLS; without it, the failure is a certificate problem naming the
+/// host, not "could not reach the server".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_ca_is_trusted_through_ca_bundle() {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "Example Company Root CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca_cert, &ca_key)
+        .unwrap();
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["secure".into()],
+        tls: Some((leaf.pem(), leaf_key.serialize_pem())),
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    assert!(bed.endpoint.starts_with("https://"));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("company-ca.pem");
+    std::fs::write(&ca_file, ca_cert.pem()).unwrap();
+    write_profile(dir.path(), &bed);
+    let host = bed.endpoint.trim_start_matches("https://").to_owned();
+
+    // Without the CA: a certificate problem, naming the host.
+    let out = s3share(dir.path(), &["ls"]).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("certificate of {host} is not trusted")),
+        "{stderr}"
+    );
+
+    // With ca_bundle in the profile: the SDK and the link's self-test both trust it.
+    std::fs::write(
+        dir.path().join("config"),
+        format!(
+            "[profile share]\nregion = us-east-1\nendpoint_url = {}\nca_bundle = {}\n",
+            bed.endpoint,
+            ca_file.display()
+        ),
+    )
+    .unwrap();
+    let listed = s3share(dir.path(), &["ls"]).await;
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    assert!(text(&listed.stdout).contains("secure"));
+    std::fs::write(dir.path().join("k.txt"), b"over tls").unwrap();
+    let uploaded = s3share(
+        dir.path(),
+        &[
+            "upload",
+            &dir.path().join("k.txt").to_string_lossy(),
+            "s3://secure/",
+        ],
+    )
+    .await;
+    let stderr = text(&uploaded.stderr);
+    assert!(uploaded.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("checked: opens for anyone with the link"),
+        "{stderr}"
+    );
 }

@@ -61,6 +61,7 @@ fn exit_code(kind: ErrorKind) -> ExitCode {
         | ErrorKind::WrongRegion
         | ErrorKind::Network
         | ErrorKind::LinkRefused
+        | ErrorKind::Certificate
         | ErrorKind::Server => ExitCode::FAILURE,
     }
 }

@@ -100,8 +100,13 @@ pub struct CheckOutcome {
 
 /// Fetches the first byte of `url` without credentials. Blocking: run it off the UI thread
 /// (the worker and the CLI call it through `spawn_blocking`).
-pub fn try_link(url: &SignedUrl, host: &str, region: &str) -> CheckOutcome {
-    let response = agent()
+pub fn try_link(
+    url: &SignedUrl,
+    host: &str,
+    region: &str,
+    ca_bundle: Option<&std::path::Path>,
+) -> CheckOutcome {
+    let response = agent(ca_bundle)
         .get(url.expose())
         .header("Range", "bytes=0-0")
         .call();
@@ -215,31 +220,38 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
         .map(SystemTime::from)
 }
 
-/// One client for every check: its TLS roots and proxy are read once.
-fn agent() -> &'static ureq::Agent {
-    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| {
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(roots) = ca_bundle() {
-            tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)));
-        }
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(5)))
-            .timeout_global(Some(Duration::from_secs(20)))
-            .tls_config(tls.build())
-            .build()
-            .into()
-    })
+/// One client per CA bundle (the session's ca_bundle / AWS_CA_BUNDLE, or the usual roots),
+/// made once: its TLS roots and proxy settings are read then.
+fn agent(ca_bundle: Option<&std::path::Path>) -> ureq::Agent {
+    static AGENTS: OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Option<std::path::PathBuf>, ureq::Agent>>,
+    > = OnceLock::new();
+    let agents = AGENTS.get_or_init(Default::default);
+    let mut agents = agents.lock().unwrap_or_else(|e| e.into_inner());
+    agents
+        .entry(ca_bundle.map(std::path::Path::to_path_buf))
+        .or_insert_with(|| {
+            let mut tls = ureq::tls::TlsConfig::builder();
+            if let Some(roots) = ca_bundle.and_then(read_bundle) {
+                tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)));
+            }
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_connect(Some(Duration::from_secs(5)))
+                .timeout_global(Some(Duration::from_secs(20)))
+                .tls_config(tls.build())
+                .build()
+                .into()
+        })
+        .clone()
 }
 
-/// AWS_CA_BUNDLE, as the AWS CLI reads it: a PEM file of the CAs to trust.
-fn ca_bundle() -> Option<Vec<ureq::tls::Certificate<'static>>> {
-    let path = std::env::var_os("AWS_CA_BUNDLE")?;
-    let pem = match std::fs::read(&path) {
+/// A PEM file of the CAs to trust, as the AWS CLI reads ca_bundle / AWS_CA_BUNDLE.
+fn read_bundle(path: &std::path::Path) -> Option<Vec<ureq::tls::Certificate<'static>>> {
+    let pem = match std::fs::read(path) {
         Ok(pem) => pem,
         Err(err) => {
-            tracing::warn!(path = %std::path::Path::new(&path).display(), error = %err, "AWS_CA_BUNDLE could not be read");
+            tracing::warn!(path = %path.display(), error = %err, "the CA bundle could not be read");
             return None;
         }
     };

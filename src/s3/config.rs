@@ -150,6 +150,28 @@ fn aws_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".aws"))
 }
 
+/// A setting of the profile `name` (or the selected one) in `files`, e.g. `ca_bundle`.
+pub(crate) async fn profile_value(
+    files: Option<ProfileFiles>,
+    name: Option<&str>,
+    key: &str,
+) -> Option<String> {
+    let files = files.unwrap_or_default();
+    let set = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &files,
+        name.map(|n| n.to_owned().into()),
+    )
+    .await
+    .ok()?;
+    let profile = match name {
+        Some(name) => set.get_profile(name)?,
+        None => set.get_profile(set.selected_profile())?,
+    };
+    profile.get(key).map(str::to_owned)
+}
+
 /// Whether aws-config accepts `name` as a profile name (it drops the others silently).
 pub(crate) fn aws_config_accepts(name: &str) -> bool {
     name.chars()

@@ -35,6 +35,8 @@ pub enum ErrorKind {
     Server,
     /// The link was tried without credentials and the server refused it.
     LinkRefused,
+    /// The server's TLS certificate is not trusted (a company CA without ca_bundle).
+    Certificate,
 }
 
 impl ErrorKind {
@@ -53,6 +55,7 @@ impl ErrorKind {
             | ErrorKind::AlreadyExists
             | ErrorKind::Cancelled
             | ErrorKind::LinkRefused
+            | ErrorKind::Certificate
             | ErrorKind::Output => false,
         }
     }
@@ -77,6 +80,8 @@ pub struct Doing<'a> {
     pub bucket: Option<&'a str>,
     pub key: Option<&'a str>,
     pub what: &'a str,
+    /// The server's host, when it is not AWS (certificate problems name it).
+    pub host: Option<&'a str>,
 }
 
 impl S3Error {
@@ -125,6 +130,10 @@ where
         SdkError::TimeoutError(_) => (ErrorKind::Network, chain(err)),
         SdkError::DispatchFailure(_) => {
             let text = chain(err);
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("certificate") || lower.contains("unknownissuer") {
+                return (ErrorKind::Certificate, text);
+            }
             (credential_kind(&text).unwrap_or(ErrorKind::Network), text)
         }
         SdkError::ResponseError(ctx) => {
@@ -282,6 +291,10 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
         ),
         ErrorKind::Cancelled => format!("Cancelled while {what}; nothing was stored."),
         ErrorKind::Output => format!("The result could not be written out while {what}."),
+        ErrorKind::Certificate => format!(
+            "The certificate of {} is not trusted while {what}. If the server uses a company CA, set ca_bundle in profile {profile} (or AWS_CA_BUNDLE) to its PEM file.",
+            doing.host.unwrap_or("the S3 server")
+        ),
         ErrorKind::LinkRefused => format!(
             "The link to {target} was tried and refused by the server. See the reason, then try again."
         ),
@@ -302,6 +315,7 @@ mod tests {
             bucket: Some("reports"),
             key,
             what: "sharing a link",
+            host: None,
         }
     }
 

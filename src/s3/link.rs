@@ -139,7 +139,11 @@ impl Session {
         let url = link.url.clone();
         let host = host_of(url.expose()).to_owned();
         let region = link.region.clone();
-        let outcome = tokio::task::spawn_blocking(move || try_link(&url, &host, &region)).await;
+        let ca_bundle = self.inner.ca_bundle.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            try_link(&url, &host, &region, ca_bundle.as_deref())
+        })
+        .await;
         match outcome {
             Ok(outcome) => {
                 if let Some(date) = outcome.server_date {

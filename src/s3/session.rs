@@ -52,6 +52,8 @@ pub(super) struct Inner {
     pub(super) server_date: ServerDate,
     /// The profile files, to explain a credential failure (None: keys given in code).
     profile_context: Option<super::explain::ProfileContext>,
+    /// The CAs every HTTPS client of this session trusts (ca_bundle / AWS_CA_BUNDLE).
+    pub(super) ca_bundle: Option<std::path::PathBuf>,
 }
 
 /// The endpoint of S3 as the SDK resolves it for the S3 client (see aws-sdk-s3's
@@ -98,6 +100,33 @@ fn region_chain(
     )
     .or_else(from_profile.build())
     .or_else(ImdsRegionProvider::builder().imds_client(imds).build())
+}
+
+/// The SDK's own HTTPS client (rustls), trusting only the CAs in the PEM file at `path`.
+fn https_client_trusting(
+    path: &std::path::Path,
+) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, S3Error> {
+    use aws_smithy_http_client::tls;
+    let unusable = |why: String| {
+        S3Error::plain(
+            ErrorKind::LocalFile,
+            format!(
+                "The CA bundle {} cannot be used ({why}): check ca_bundle or AWS_CA_BUNDLE.",
+                path.display()
+            ),
+        )
+    };
+    let pem = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| unusable(e.to_string()))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_https())
 }
 
 /// Connecting to S3 takes at most this long.
@@ -189,7 +218,7 @@ impl Session {
         let name = profile
             .map(str::to_owned)
             .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .or(default_profile)
+            .or(default_profile.clone())
             .unwrap_or_else(|| "default".to_owned());
         let info = profiles
             .into_iter()
@@ -223,7 +252,19 @@ impl Session {
             .region()
             .map(|r| r.as_ref().to_owned())
             .unwrap_or_else(|| FALLBACK_REGION.to_owned());
-        let base = aws_sdk_s3::config::Builder::from(&sdk);
+        let mut base = aws_sdk_s3::config::Builder::from(&sdk);
+        // ca_bundle / AWS_CA_BUNDLE: an HTTPS MinIO or Ceph behind a company CA. Every HTTP
+        // client of the session trusts exactly that bundle, as the AWS CLI does.
+        let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE") {
+            Some(path) => Some(std::path::PathBuf::from(path)),
+            None => super::config::profile_value(files.clone(), sdk_name, "ca_bundle")
+                .await
+                .map(std::path::PathBuf::from),
+        };
+        tracing::debug!(ca_bundle = ?ca_bundle, "ca bundle");
+        if let Some(path) = &ca_bundle {
+            base = base.http_client(https_client_trusting(path)?);
+        }
         // The endpoint S3 requests go to, as the SDK resolves it for S3 itself
         // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
         // endpoint that lists is the endpoint that signs.
@@ -241,6 +282,7 @@ impl Session {
                 config_file: super::config::config_path(source),
                 known: known_profiles,
             });
+            inner.ca_bundle = ca_bundle;
         }
         Ok(session)
     }
@@ -360,6 +402,7 @@ impl Session {
                 regions: RegionCache::default(),
                 server_date,
                 profile_context: None,
+                ca_bundle: None,
             }),
         }
     }
@@ -433,12 +476,17 @@ impl Session {
         bucket: Option<&'a str>,
         key: Option<&'a str>,
     ) -> Doing<'a> {
+        let host = self.inner.endpoint_url.as_deref().map(|url| {
+            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+            rest.split(['/', '?']).next().unwrap_or(rest)
+        });
         Doing {
             profile: &self.inner.profile.name,
             sso: self.inner.profile.kind == ProfileKind::Sso,
             bucket,
             key,
             what,
+            host,
         }
     }
 

@@ -59,12 +59,15 @@ pub struct LocalS3Options {
     /// Hold every UploadPart this long before answering (a slow link, so a test can
     /// interrupt an upload halfway).
     pub part_delay: Option<std::time::Duration>,
+    /// Serve HTTPS with this certificate chain and key (PEM), as a company's MinIO would.
+    pub tls: Option<(String, String)>,
 }
 
 /// A running server; stops when dropped.
 #[derive(Debug)]
 pub struct LocalS3 {
     addr: SocketAddr,
+    scheme: &'static str,
     root: PathBuf,
     pub access_key: String,
     pub secret_key: String,
@@ -105,12 +108,18 @@ impl LocalS3 {
                 options.default_region
             },
         });
+        let acceptor = match &options.tls {
+            Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+            None => None,
+        };
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let task = tokio::spawn(serve(listener, gate));
+        let task = tokio::spawn(serve(listener, gate, acceptor));
         tracing::info!(%addr, "local S3 server started");
         Ok(LocalS3 {
             addr,
+            scheme,
             root: root.to_owned(),
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
@@ -118,9 +127,9 @@ impl LocalS3 {
         })
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` with `tls`).
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     pub fn root(&self) -> &Path {
@@ -139,7 +148,26 @@ impl Drop for LocalS3 {
     }
 }
 
-async fn serve(listener: TcpListener, gate: Arc<RegionGate>) {
+fn tls_acceptor(cert: &str, key: &str) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    let certs = rustls_pemfile::certs(&mut cert.as_bytes()).collect::<Result<Vec<_>, _>>()?;
+    let key = rustls_pemfile::private_key(&mut key.as_bytes())?
+        .ok_or_else(|| std::io::Error::other("no private key in the PEM"))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(std::io::Error::other)?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+async fn serve(
+    listener: TcpListener,
+    gate: Arc<RegionGate>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let http = ConnBuilder::new(TokioExecutor::new());
     let mut connections = tokio::task::JoinSet::new();
     loop {
@@ -147,18 +175,25 @@ async fn serve(listener: TcpListener, gate: Arc<RegionGate>) {
             continue;
         };
         let gate = gate.clone();
-        let conn = http
-            .serve_connection(
-                TokioIo::new(socket),
-                service_fn(move |req| {
-                    let gate = gate.clone();
-                    async move { gate.call(req).await }
-                }),
-            )
-            .into_owned();
+        let service = service_fn(move |req| {
+            let gate = gate.clone();
+            async move { gate.call(req).await }
+        });
+        let http = http.clone();
+        let tls = tls.clone();
         // Connections live in this JoinSet, so aborting the server ends them too.
         connections.spawn(async move {
-            let _ = conn.await;
+            match tls {
+                Some(acceptor) => {
+                    // A client that refuses the certificate ends the handshake: nothing to serve.
+                    if let Ok(stream) = acceptor.accept(socket).await {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(socket), service).await;
+                }
+            }
         });
         while connections.try_join_next().is_some() {}
     }

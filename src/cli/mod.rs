@@ -9,8 +9,8 @@ use crate::s3::upload::{
     Collision, UploadOutcome, UploadProgress, UploadRequest, check_destination_key, upload_file,
 };
 use crate::s3::{
-    ErrorKind, LinkCheck, ProfileFilesSource, RequestOptions, S3Error, Session, ShareLink,
-    ShareOptions, parse_s3_uri,
+    ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
+    parse_s3_uri,
 };
 use crate::share::{content_disposition, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 mod args;
 mod history;
 mod links;
+mod request;
 mod signals;
 
 pub use args::{Args, Command};
@@ -72,7 +73,7 @@ async fn run_command(
     cancel: &CancellationToken,
 ) -> Result<(), S3Error> {
     if let Command::Profiles { json } = command {
-        return print_profiles(*json).await;
+        return request::print_profiles(*json).await;
     }
     if let Command::History {
         all,
@@ -227,58 +228,16 @@ async fn run_command(
             expires,
             close,
         } => {
-            if let Some(handle) = close {
-                let (bucket, id) = handle.split_once('/').ok_or_else(|| {
-                    S3Error::bad_input(format!(
-                        "{handle:?} is not a request: write it as BUCKET/ID, as printed when the request was made."
-                    ))
-                })?;
-                or_cancel(cancel, session.close_request(bucket, id)).await?;
-                eprintln!(
-                    "closed: the page of request {handle} is deleted; its link no longer works"
-                );
-                return Ok(());
-            }
-            let bad =
-                |e: crate::share::request_form::RequestFormError| S3Error::bad_input(e.to_string());
-            let uri = uri.as_deref().ok_or_else(|| {
-                S3Error::bad_input("Name the bucket (and folder) files go to: s3share request s3://bucket/folder/ --title TITLE")
-            })?;
-            let (bucket, folder) = parse_s3_uri(uri)?;
-            let title = title.as_deref().ok_or_else(|| {
-                S3Error::bad_input(
-                    "Give the request a title with --title (it is shown to the sender).",
-                )
-            })?;
-            let options = RequestOptions {
-                folder: Some(folder).filter(|f| !f.is_empty()),
-                title: title.to_owned(),
-                message: message.clone(),
-                max_size: crate::share::request_form::parse_size(max_size).map_err(bad)?,
-                types: crate::share::request_form::parse_types(types).map_err(bad)?,
-                expiry: *expires,
+            let asked = request::Asked {
+                uri: uri.as_deref(),
+                title: title.as_deref(),
+                message,
+                max_size,
+                types,
+                expires: *expires,
+                close: close.as_deref(),
             };
-            let request = or_cancel(cancel, session.request_files(&bucket, &options)).await?;
-            if request.check.refused() {
-                let _ = session.close_request(&bucket, &request.id).await;
-                return Err(S3Error::plain(
-                    ErrorKind::LinkRefused,
-                    request.check.describe(),
-                ));
-            }
-            write_line(&mut stdout, request.url.expose())?;
-            history::remember(HistoryEntry::of_request(&request));
-            eprintln!(
-                "request {}: files go to s3://{bucket}/{}; the page works until {}; close it with: s3share request --close {}",
-                request.handle(),
-                request.folder,
-                format_local_time(request.effective_expires_at),
-                request.handle()
-            );
-            if let LinkCheck::NotChecked(_) = request.check {
-                eprintln!("warning: {}", request.check.describe());
-            }
-            print_warnings(&request.warnings);
+            request::run(&session, cancel, asked, &mut stdout).await?;
         }
         // Read from files before any session is made (see the top).
         Command::History { .. } | Command::Profiles { .. } => {}
@@ -374,33 +333,6 @@ async fn upload_with_progress(
         )),
         UploadOutcome::Cancelled => Err(cancelled()),
     }
-}
-
-/// `s3share profiles`: name, how it signs in, region, endpoint; the selected one first.
-async fn print_profiles(json: bool) -> Result<(), S3Error> {
-    let profiles = crate::s3::list_profiles(&ProfileFilesSource::default()).await;
-    let mut out = std::io::stdout().lock();
-    for profile in profiles {
-        let line = if json {
-            serde_json::json!({
-                "name": profile.name,
-                "signs_in_with": profile.kind.describe(),
-                "region": profile.region,
-                "endpoint_url": profile.endpoint_url,
-            })
-            .to_string()
-        } else {
-            format!(
-                "{}\t{}\t{}\t{}",
-                profile.name,
-                profile.kind.describe(),
-                profile.region.as_deref().unwrap_or("-"),
-                profile.endpoint_url.as_deref().unwrap_or("-")
-            )
-        };
-        write_line(&mut out, &line)?;
-    }
-    Ok(())
 }
 
 /// A link the server refused is not printed: the reason goes to stderr, exit 1.

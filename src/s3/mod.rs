@@ -4,6 +4,7 @@
 mod check;
 mod compat;
 mod config;
+mod connect;
 mod credentials;
 mod error;
 mod explain;

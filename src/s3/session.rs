@@ -13,7 +13,7 @@ use aws_sdk_s3::config::{
     IdentityCache, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 
-use super::config::{ProfileFilesSource, ProfileInfo, ProfileKind};
+use super::config::{ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
 use super::error::{Doing, ErrorKind, S3Error, chain, credential_kind};
 use super::region::RegionCache;
@@ -51,82 +51,9 @@ pub(super) struct Inner {
     /// The server's clock, from the `Date` of its answers.
     pub(super) server_date: ServerDate,
     /// The profile files, to explain a credential failure (None: keys given in code).
-    profile_context: Option<super::explain::ProfileContext>,
+    pub(super) profile_context: Option<super::explain::ProfileContext>,
     /// The CAs every HTTPS client of this session trusts (ca_bundle / AWS_CA_BUNDLE).
     pub(super) ca_bundle: Option<std::path::PathBuf>,
-}
-
-/// The endpoint of S3 as the SDK resolves it for the S3 client (see aws-sdk-s3's
-/// `From<&SdkConfig>`): an endpoint set in code, else AWS_ENDPOINT_URL_S3 or the profile's
-/// `services` section, else AWS_ENDPOINT_URL / endpoint_url.
-fn s3_endpoint(sdk: &aws_types::SdkConfig) -> Option<String> {
-    if sdk.get_origin("endpoint_url").is_client_config() {
-        return sdk.endpoint_url().map(str::to_owned);
-    }
-    let key = aws_types::service_config::ServiceConfigKey::builder()
-        .service_id("S3")
-        .env("AWS_ENDPOINT_URL")
-        .profile("endpoint_url")
-        .build();
-    key.ok()
-        .and_then(|key| sdk.service_config().and_then(|conf| conf.load_config(key)))
-        .or_else(|| sdk.endpoint_url().map(str::to_owned))
-}
-
-/// Where the region comes from when none is given: the environment, the profile, then the
-/// EC2 instance metadata service — asked briefly and once, so a laptop (where nothing
-/// answers at that address) does not wait seconds on every command for it.
-fn region_chain(
-    files: Option<aws_runtime::env_config::file::EnvConfigFiles>,
-    profile: Option<&str>,
-) -> aws_config::meta::region::RegionProviderChain {
-    use aws_config::environment::region::EnvironmentVariableRegionProvider;
-    use aws_config::imds::region::ImdsRegionProvider;
-    use aws_config::profile::region::ProfileFileRegionProvider;
-    let mut from_profile = ProfileFileRegionProvider::builder();
-    if let Some(files) = files {
-        from_profile = from_profile.profile_files(files);
-    }
-    if let Some(name) = profile {
-        from_profile = from_profile.profile_name(name);
-    }
-    let imds = aws_config::imds::Client::builder()
-        .connect_timeout(Duration::from_millis(250))
-        .read_timeout(Duration::from_millis(250))
-        .max_attempts(1)
-        .build();
-    aws_config::meta::region::RegionProviderChain::first_try(
-        EnvironmentVariableRegionProvider::new(),
-    )
-    .or_else(from_profile.build())
-    .or_else(ImdsRegionProvider::builder().imds_client(imds).build())
-}
-
-/// The SDK's own HTTPS client (rustls), trusting only the CAs in the PEM file at `path`.
-fn https_client_trusting(
-    path: &std::path::Path,
-) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, S3Error> {
-    use aws_smithy_http_client::tls;
-    let unusable = |why: String| {
-        S3Error::plain(
-            ErrorKind::LocalFile,
-            format!(
-                "The CA bundle {} cannot be used ({why}): check ca_bundle or AWS_CA_BUNDLE.",
-                path.display()
-            ),
-        )
-    };
-    let pem = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
-    let context = tls::TlsContext::builder()
-        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem))
-        .build()
-        .map_err(|e| unusable(e.to_string()))?;
-    Ok(aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ))
-        .tls_context(context)
-        .build_https())
 }
 
 /// Connecting to S3 takes at most this long.
@@ -149,144 +76,7 @@ fn credentials_timeout() -> Duration {
     answer_timeout() * 2
 }
 
-/// A region name as AWS and S3-compatible stores write them ("eu-west-1", "auto").
-fn check_region(region: &str) -> Result<(), S3Error> {
-    let valid = !region.is_empty()
-        && region.len() <= 64
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(S3Error::bad_input(format!(
-            "{region:?} is not a region name: write it like eu-west-1 or us-east-1."
-        )))
-    }
-}
-
 impl Session {
-    /// Loads a profile the way the AWS CLI does (keys, SSO, assume-role,
-    /// credential_process, environment), with its region and endpoint_url.
-    /// Credentials are resolved on first use, so this does not touch the network.
-    pub async fn connect(
-        source: &ProfileFilesSource,
-        profile: Option<&str>,
-        region_override: Option<&str>,
-    ) -> Result<Session, S3Error> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        // AWS_DEFAULT_PROFILE names the profile when AWS_PROFILE does not (the AWS CLI
-        // reads both; aws-config only the first).
-        let default_profile = std::env::var("AWS_PROFILE")
-            .is_err()
-            .then(|| std::env::var("AWS_DEFAULT_PROFILE").ok())
-            .flatten();
-        let wanted = profile.or(default_profile.as_deref());
-        // aws-config skips profile names with brackets and the like, which the AWS CLI
-        // reads: such a profile is loaded under an alias from in-memory copies of the files.
-        let aliased = wanted.and_then(|name| super::config::aliased_profile_files(source, name));
-        let (files, sdk_name) = match &aliased {
-            Some((files, alias)) => (Some(files.clone()), Some(alias.as_str())),
-            None => (source.profile_files(), wanted),
-        };
-        if let Some(files) = &files {
-            loader = loader.profile_files(files.clone());
-        }
-        if let Some(name) = sdk_name {
-            loader = loader.profile_name(name);
-        }
-        if let (Some(_), Some(name)) = (profile, sdk_name) {
-            // A profile asked for by name (--profile, or chosen in the window) signs with
-            // its own credentials, as in the AWS CLI: keys left in the environment do not
-            // win over it.
-            let mut chosen =
-                aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(name);
-            if let Some(files) = &files {
-                chosen = chosen.profile_files(files.clone());
-            }
-            loader = loader.credentials_provider(chosen.build());
-        }
-        if let Some(region) = region_override {
-            check_region(region)?;
-            loader = loader.region(Region::new(region.to_owned()));
-        } else {
-            loader = loader.region(region_chain(files.clone(), sdk_name));
-        }
-        let sdk = loader.load().await;
-        let profiles = super::config::list_profiles(source).await;
-        let known_profiles: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
-        let name = profile
-            .map(str::to_owned)
-            .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .or(default_profile.clone())
-            .unwrap_or_else(|| "default".to_owned());
-        let info = profiles
-            .into_iter()
-            .find(|p| p.name == name)
-            .unwrap_or(ProfileInfo {
-                name,
-                region: None,
-                endpoint_url: None,
-                kind: ProfileKind::Other,
-            });
-        // aws-config ignores an assumed role's duration_seconds (a role that allows 12 h
-        // would sign 1 h links): such a profile gets its own provider.
-        let role = super::config::role_with_duration(source, &info.name).await;
-        let provider = match role {
-            Some(role) => Some(role.provider(source, &sdk).await),
-            None => sdk.credentials_provider(),
-        };
-        let Some(provider) = provider else {
-            return Err(S3Error::new(
-                ErrorKind::NoCredentials,
-                &Doing {
-                    profile: &info.name,
-                    what: "loading the profile",
-                    ..Doing::default()
-                },
-                "no credentials provider",
-            ));
-        };
-        let region_from_profile = sdk.region().is_some();
-        let region = sdk
-            .region()
-            .map(|r| r.as_ref().to_owned())
-            .unwrap_or_else(|| FALLBACK_REGION.to_owned());
-        let mut base = aws_sdk_s3::config::Builder::from(&sdk);
-        // ca_bundle / AWS_CA_BUNDLE: an HTTPS MinIO or Ceph behind a company CA. Every HTTP
-        // client of the session trusts exactly that bundle, as the AWS CLI does.
-        let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE") {
-            Some(path) => Some(std::path::PathBuf::from(path)),
-            None => super::config::profile_value(files.clone(), sdk_name, "ca_bundle")
-                .await
-                .map(std::path::PathBuf::from),
-        };
-        tracing::debug!(ca_bundle = ?ca_bundle, "ca bundle");
-        if let Some(path) = &ca_bundle {
-            base = base.http_client(https_client_trusting(path)?);
-        }
-        // The endpoint S3 requests go to, as the SDK resolves it for S3 itself
-        // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
-        // endpoint that lists is the endpoint that signs.
-        let endpoint_url = s3_endpoint(&sdk);
-        let mut session = Self::build(
-            info,
-            region,
-            region_from_profile,
-            endpoint_url,
-            CredentialsCache::new(provider),
-            base,
-        );
-        if let Some(inner) = Arc::get_mut(&mut session.inner) {
-            inner.profile_context = Some(super::explain::ProfileContext {
-                config_file: super::config::config_path(source),
-                known: known_profiles,
-            });
-            inner.ca_bundle = ca_bundle;
-        }
-        Ok(session)
-    }
-
     /// A session on an explicit endpoint with fixed keys: the demo bucket and tests.
     pub fn with_static_keys(
         profile_name: &str,
@@ -358,7 +148,7 @@ impl Session {
         )
     }
 
-    fn build(
+    pub(super) fn build(
         profile: ProfileInfo,
         region: String,
         region_from_profile: bool,

@@ -11,6 +11,7 @@ mod pasted;
 mod profile_bar;
 mod qr;
 mod requests;
+mod rows;
 mod share_panel;
 mod uploads;
 

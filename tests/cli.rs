@@ -1000,6 +1000,27 @@ async fn links_follow_the_aws_cli_rules_for_endpoints_and_credentials() {
         .await,
     );
     assert_eq!(http_get(&url).await.status, 200);
+
+    // addressing_style = virtual on an endpoint that is an IP address: the bucket stays in
+    // the path (as the S3 endpoint rules say), and the link works.
+    let virtual_style = |style: &str| {
+        format!(
+            "[profile share]\nregion = us-east-1\nendpoint_url = {}\ns3 =\n  addressing_style = {style}\n",
+            bed.endpoint
+        )
+    };
+    let url = good(&run_with(virtual_style("virtual"), vec![], link_args(true)).await);
+    assert!(
+        url.starts_with(&format!("{}/{bucket}/", bed.endpoint)),
+        "{url}"
+    );
+    assert_eq!(http_get(&url).await.body, b"cli");
+    // An unknown style is named, in one line, before anything is asked of the server.
+    let out = run_with(virtual_style("sideways"), vec![], link_args(true)).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("addressing_style = sideways"), "{err}");
 }
 
 /// `s3share profiles` lists what the AWS CLI would, names with brackets and dots included,

@@ -11,6 +11,7 @@ use aws_sdk_s3::config::Region;
 use super::config::{ProfileFilesSource, ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
 use super::error::{Doing, ErrorKind, S3Error};
+use super::presign::Addressing;
 use super::session::{FALLBACK_REGION, Session};
 
 impl Session {
@@ -117,6 +118,11 @@ impl Session {
         // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
         // endpoint that lists is the endpoint that signs.
         let endpoint_url = s3_endpoint(&sdk);
+        // `s3 =\n  addressing_style = path|virtual|auto`, as the AWS CLI reads it.
+        let addressing = match super::config::profile_value(files.clone(), sdk_name, "s3").await {
+            Some(section) => Addressing::from_s3_section(&section).map_err(S3Error::bad_input)?,
+            None => None,
+        };
         let mut session = Self::build(
             info,
             region,
@@ -131,6 +137,16 @@ impl Session {
                 known: known_profiles,
             });
             inner.ca_bundle = ca_bundle;
+            inner.addressing = addressing.unwrap_or_default();
+            // The SDK's requests use the same style as the links.
+            let force_path_style = match addressing {
+                Some(Addressing::Path) => Some(true),
+                Some(Addressing::Virtual) => Some(false),
+                Some(Addressing::Auto) | None => None,
+            };
+            if force_path_style.is_some() {
+                inner.base_config.set_force_path_style(force_path_style);
+            }
         }
         Ok(session)
     }

@@ -7,9 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::check::{LinkCheck, LinkProblem, try_link};
 use super::error::{ErrorKind, S3Error};
-use super::presign::{
-    ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
-};
+use super::presign::{ShareLink, ShareOptions, UploadLink, presign_url, with_content_disposition};
 use super::session::Session;
 use crate::share::{
     Expiry, SignedUrl, Signer, clock_warning, content_disposition, effective_end,
@@ -167,7 +165,7 @@ impl Session {
         options: &ShareOptions,
     ) -> Result<ShareLink, S3Error> {
         check_object_key(bucket, key)?;
-        let mut url = object_url(self.endpoint_url(), region, bucket, key);
+        let mut url = self.object_url(region, bucket, key);
         if let Some(name) = options.download_filename.as_deref() {
             let disposition =
                 content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?;
@@ -241,7 +239,7 @@ impl Session {
         let credentials = self.current_credentials("signing the upload link").await?;
         let signed_at = self.now();
         self.refuse_ending_credentials(&credentials, signed_at, bucket, key)?;
-        let url = object_url(self.endpoint_url(), &region, bucket, key);
+        let url = self.object_url(&region, bucket, key);
         let headers: Vec<(&str, &str)> = content_type
             .map(|t| vec![("content-type", t)])
             .unwrap_or_default();

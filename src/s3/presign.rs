@@ -103,12 +103,72 @@ fn bucket_is_dns_compatible(bucket: &str) -> bool {
         && !bucket.ends_with('-')
 }
 
+/// Where the bucket goes in a URL: a profile's `s3 = addressing_style = auto|path|virtual`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Addressing {
+    /// In the host name on AWS when the name allows it; in the path on a custom endpoint.
+    #[default]
+    Auto,
+    /// Always in the path.
+    Path,
+    /// In the host name whenever the name and the endpoint allow it (not an IP address).
+    Virtual,
+}
+
+impl Addressing {
+    /// The style set in a profile's nested `s3` section (its text as aws-config keeps it,
+    /// e.g. "\naddressing_style = path"); None when it sets none. An unknown value is an
+    /// error that names it, as in the AWS CLI.
+    pub fn from_s3_section(section: &str) -> Result<Option<Addressing>, String> {
+        for line in section.lines() {
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            if name.trim() != "addressing_style" {
+                continue;
+            }
+            return match value.trim() {
+                "auto" => Ok(Some(Addressing::Auto)),
+                "path" => Ok(Some(Addressing::Path)),
+                "virtual" => Ok(Some(Addressing::Virtual)),
+                other => Err(format!(
+                    "addressing_style = {other} is not a style: write auto, path or virtual."
+                )),
+            };
+        }
+        Ok(None)
+    }
+}
+
 /// The unsigned URL of an object. With a custom endpoint (MinIO, R2, a local server) the
 /// bucket goes in the path; on AWS in the host name when the name allows it.
 pub fn object_url(endpoint: Option<&str>, region: &str, bucket: &str, key: &str) -> String {
+    object_url_in_style(endpoint, Addressing::Auto, region, bucket, key)
+}
+
+/// The unsigned URL of an object, the bucket placed as `style` says (as the S3 endpoint
+/// rules do: never in the host name of an IP address, nor when the name is not DNS-safe).
+pub fn object_url_in_style(
+    endpoint: Option<&str>,
+    style: Addressing,
+    region: &str,
+    bucket: &str,
+    key: &str,
+) -> String {
     let key = utf8_percent_encode(key, KEY_PATH);
     if let Some(endpoint) = endpoint {
         let base = endpoint.trim_end_matches('/');
+        if style == Addressing::Virtual
+            && bucket_is_dns_compatible(bucket)
+            && let Some((scheme, rest)) = base.split_once("://")
+        {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+            let is_ip = host.parse::<std::net::Ipv4Addr>().is_ok() || host.starts_with('[');
+            if !is_ip {
+                return format!("{scheme}://{bucket}.{authority}{path}/{key}");
+            }
+        }
         let bucket = utf8_percent_encode(bucket, UNRESERVED);
         return format!("{base}/{bucket}/{key}");
     }
@@ -122,7 +182,7 @@ pub fn object_url(endpoint: Option<&str>, region: &str, bucket: &str, key: &str)
     } else {
         format!("s3.{region}.{domain}")
     };
-    if bucket_is_dns_compatible(bucket) {
+    if bucket_is_dns_compatible(bucket) && style != Addressing::Path {
         format!("https://{bucket}.{host}/{key}")
     } else {
         let bucket = utf8_percent_encode(bucket, UNRESERVED);
@@ -314,5 +374,99 @@ mod tests {
         assert!(signed.starts_with(
             "http://h/b/k?response-content-disposition=attachment%3B%20filename%3D%22a%20b%22&X-Amz-Algorithm="
         ));
+    }
+
+    #[test]
+    fn addressing_style_is_read_from_the_nested_s3_section() {
+        let read = Addressing::from_s3_section;
+        assert_eq!(
+            read("\naddressing_style = path"),
+            Ok(Some(Addressing::Path))
+        );
+        assert_eq!(
+            read("\nendpoint_url = http://h\naddressing_style=virtual"),
+            Ok(Some(Addressing::Virtual))
+        );
+        assert_eq!(
+            read("\naddressing_style = auto"),
+            Ok(Some(Addressing::Auto))
+        );
+        assert_eq!(read("\nmax_concurrent_requests = 4"), Ok(None));
+        let err = read("\naddressing_style = sideways").unwrap_err();
+        assert!(
+            err.contains("sideways") && err.contains("auto, path or virtual"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_addressing_style_places_the_bucket() {
+        let url = |endpoint, style| object_url_in_style(endpoint, style, "eu-west-1", "bkt", "a b");
+        // Custom endpoints: path unless virtual is asked for and the host is a name.
+        let local = Some("http://localhost:9000");
+        assert_eq!(
+            url(local, Addressing::Auto),
+            "http://localhost:9000/bkt/a%20b"
+        );
+        assert_eq!(
+            url(local, Addressing::Path),
+            "http://localhost:9000/bkt/a%20b"
+        );
+        assert_eq!(
+            url(local, Addressing::Virtual),
+            "http://bkt.localhost:9000/a%20b"
+        );
+        assert_eq!(
+            url(Some("https://s3.corp.example/base/"), Addressing::Virtual),
+            "https://bkt.s3.corp.example/base/a%20b"
+        );
+        let ip = Some("http://127.0.0.1:9000");
+        assert_eq!(
+            url(ip, Addressing::Virtual),
+            "http://127.0.0.1:9000/bkt/a%20b"
+        );
+        // AWS: in the host name unless path is asked for.
+        assert_eq!(
+            url(None, Addressing::Auto),
+            "https://bkt.s3.eu-west-1.amazonaws.com/a%20b"
+        );
+        assert_eq!(
+            url(None, Addressing::Path),
+            "https://s3.eu-west-1.amazonaws.com/bkt/a%20b"
+        );
+    }
+
+    /// The URL a link is for is the URL the SDK's own requests go to, in every style.
+    #[tokio::test]
+    async fn links_and_sdk_requests_agree_on_the_url() {
+        use aws_sdk_s3::presigning::PresigningConfig;
+        let cases = [
+            (Some("http://localhost:9000"), Addressing::Path),
+            (Some("http://localhost:9000"), Addressing::Virtual),
+            (Some("http://127.0.0.1:9000"), Addressing::Virtual),
+            (None, Addressing::Auto),
+            (None, Addressing::Path),
+        ];
+        for (endpoint, style) in cases {
+            let mut config = aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+                .credentials_provider(Credentials::new("AK", "SK", None, None, "test"))
+                .force_path_style(style == Addressing::Path);
+            if let Some(endpoint) = endpoint {
+                config = config.endpoint_url(endpoint);
+            }
+            let client = aws_sdk_s3::Client::from_conf(config.build());
+            let sdk = client
+                .get_object()
+                .bucket("bkt")
+                .key("a b")
+                .presigned(PresigningConfig::expires_in(Duration::from_secs(60)).unwrap())
+                .await
+                .unwrap();
+            let sdk_url = sdk.uri().split('?').next().unwrap().to_owned();
+            let ours = object_url_in_style(endpoint, style, "eu-west-1", "bkt", "a b");
+            assert_eq!(ours, sdk_url, "{endpoint:?} {style:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use aws_sdk_s3::primitives::ByteStream;
 
 use super::check::LinkCheck;
 use super::error::{ErrorKind, S3Error};
-use super::presign::{object_url, presign_url};
+use super::presign::presign_url;
 use super::session::Session;
 use crate::share::request_form::{
     AcceptedType, PolicyFields, check_texts, policy_json, request_folder,
@@ -157,7 +157,8 @@ impl Session {
         if let Some(token) = credentials.session_token() {
             form_fields.push(("x-amz-security-token".to_owned(), token.to_owned()));
         }
-        let action = object_url(self.endpoint_url(), &region, bucket, "")
+        let action = self
+            .object_url(&region, bucket, "")
             .trim_end_matches('/')
             .to_owned();
         let config = PageConfig {
@@ -187,7 +188,7 @@ impl Session {
         // The page is served as HTML whatever the server stored as its type.
         let page_url = format!(
             "{}?response-content-type=text%2Fhtml%3B%20charset%3Dutf-8",
-            object_url(self.endpoint_url(), &region, bucket, &key)
+            self.object_url(&region, bucket, &key)
         );
         let url = presign_url(
             "GET",

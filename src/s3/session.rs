@@ -44,7 +44,9 @@ pub(super) struct Inner {
     pub(super) region: String,
     region_from_profile: bool,
     pub(super) endpoint_url: Option<String>,
-    base_config: aws_sdk_s3::config::Builder,
+    /// Where the bucket goes in URLs (the profile's `s3 = addressing_style`).
+    pub(super) addressing: super::presign::Addressing,
+    pub(super) base_config: aws_sdk_s3::config::Builder,
     clients: Mutex<HashMap<String, Client>>,
     credentials: CredentialsCache,
     pub(super) regions: RegionCache,
@@ -186,6 +188,7 @@ impl Session {
                 region,
                 region_from_profile,
                 endpoint_url,
+                addressing: super::presign::Addressing::Auto,
                 base_config: base,
                 clients: Mutex::new(HashMap::new()),
                 credentials,
@@ -232,6 +235,18 @@ impl Session {
 
     pub fn endpoint_url(&self) -> Option<&str> {
         self.inner.endpoint_url.as_deref()
+    }
+
+    /// The unsigned URL of an object in `region`, at the endpoint and in the addressing
+    /// style of this session: the URL the SDK's requests go to is the URL links are for.
+    pub(super) fn object_url(&self, region: &str, bucket: &str, key: &str) -> String {
+        super::presign::object_url_in_style(
+            self.endpoint_url(),
+            self.inner.addressing,
+            region,
+            bucket,
+            key,
+        )
     }
 
     pub fn credentials(&self) -> &CredentialsCache {

@@ -1023,6 +1023,93 @@ async fn links_follow_the_aws_cli_rules_for_endpoints_and_credentials() {
     assert!(err.contains("addressing_style = sideways"), "{err}");
 }
 
+/// An SSO profile signs in as the AWS CLI does after `aws sso login`: the cached token is
+/// exchanged at the SSO portal (the test bed's stand-in, through AWS_ENDPOINT_URL_SSO) for
+/// role credentials, and the link lives no longer than they do. Before the login, the one
+/// line names the command to run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sso_profile_signs_with_the_portals_role_credentials() {
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["sso-b".into()],
+        sso: Some(std::time::Duration::from_secs(2 * 3600)),
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    bed.put("sso-b", "s.txt", b"sso").await;
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso").join("cache")).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = us-east-1\nendpoint_url = {}\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
+            bed.endpoint
+        ),
+    )
+    .unwrap();
+    let link = || {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
+        for var in [
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_S3",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_CA_BUNDLE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", home.path())
+            .env("AWS_ENDPOINT_URL_SSO", &bed.endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("S3SHARE_HISTORY_FILE", home.path().join("history.json"))
+            .args([
+                "--profile",
+                "dev",
+                "link",
+                "s3://sso-b/s.txt",
+                "--expires",
+                "7d",
+            ]);
+        cmd
+    };
+
+    // Before `aws sso login`: no token in the cache.
+    let out = run(link(), &[]).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("aws sso login --profile dev"), "{err}");
+
+    // After it: the token is cached under the SHA-1 of the session name.
+    std::fs::write(
+        aws.join("sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+        r#"{"accessToken":"token-from-login","expiresAt":"2099-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let out = run(link(), &[]).await;
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let url = text(&out.stdout).trim().to_owned();
+    assert!(url.contains("X-Amz-Security-Token=testbed-sso"), "{url}");
+    assert_eq!(http_get(&url).await.body, b"sso");
+    // The 7 days asked for are cut to the role credentials' 2 hours, and said so.
+    assert!(
+        err.contains("in 2 h 00 min") || err.contains("in 1 h 59 min"),
+        "{err}"
+    );
+    assert!(
+        err.contains("SSO session of profile dev") && err.contains("not after 7 d"),
+        "{err}"
+    );
+}
+
 /// `s3share profiles` lists what the AWS CLI would, names with brackets and dots included,
 /// and such a profile is usable by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,7 +14,8 @@
 //!
 //! With `sts` on, it also answers STS AssumeRole (a form POST to `/`) the way STS does:
 //! credentials (the server's own keys plus a session token) that expire after the
-//! requested DurationSeconds (3600 when none is asked for).
+//! requested DurationSeconds (3600 when none is asked for). With `sso`, it answers the SSO
+//! portal's GetRoleCredentials (`GET /federation/credentials`) in the same spirit.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -56,6 +57,9 @@ pub struct LocalS3Options {
     pub stale_objects: Vec<String>,
     /// Answer STS AssumeRole too.
     pub sts: bool,
+    /// Answer the SSO portal's GetRoleCredentials too (point AWS_ENDPOINT_URL_SSO here),
+    /// with the server's keys ending after this long.
+    pub sso: Option<std::time::Duration>,
     /// Hold every UploadPart this long before answering (a slow link, so a test can
     /// interrupt an upload halfway).
     pub part_delay: Option<std::time::Duration>,
@@ -101,6 +105,9 @@ impl LocalS3 {
             sts: options
                 .sts
                 .then(|| (access_key.to_owned(), secret_key.to_owned())),
+            sso: options
+                .sso
+                .map(|lasts| (access_key.to_owned(), secret_key.to_owned(), lasts)),
             part_delay: options.part_delay,
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
@@ -208,6 +215,7 @@ struct RegionGate {
     kms_denied: Vec<String>,
     stale: Vec<String>,
     sts: Option<(String, String)>,
+    sso: Option<(String, String, std::time::Duration)>,
     part_delay: Option<std::time::Duration>,
     default_region: String,
 }
@@ -238,6 +246,18 @@ impl RegionGate {
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             return Ok(assume_role_response(&form, access, secret));
+        }
+        if let Some((access, secret, lasts)) = &self.sso
+            && req.method() == http::Method::GET
+            && path == "/federation/credentials"
+        {
+            let token = req.headers().get("x-amz-sso_bearer_token");
+            return Ok(role_credentials_response(
+                token.is_some(),
+                access,
+                secret,
+                *lasts,
+            ));
         }
         let object = percent_decode_str(path.trim_start_matches('/'))
             .decode_utf8_lossy()
@@ -382,6 +402,40 @@ fn assume_role_response(form: &str, access: &str, secret: &str) -> http::Respons
         iso8601(ends)
     );
     xml_response(http::StatusCode::OK, body)
+}
+
+/// The SSO portal's answer to GetRoleCredentials: JSON, the end in epoch milliseconds; 401
+/// without the bearer token of `aws sso login`.
+fn role_credentials_response(
+    has_token: bool,
+    access: &str,
+    secret: &str,
+    lasts: std::time::Duration,
+) -> http::Response<s3s::Body> {
+    let (status, body) = if has_token {
+        let ends = (std::time::SystemTime::now() + lasts)
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis();
+        (
+            http::StatusCode::OK,
+            format!(
+                "{{\"roleCredentials\":{{\"accessKeyId\":\"{access}\",\"secretAccessKey\":\"{secret}\",\"sessionToken\":\"testbed-sso\",\"expiration\":{ends}}}}}"
+            ),
+        )
+    } else {
+        (
+            http::StatusCode::UNAUTHORIZED,
+            "{\"message\":\"Session token not found or invalid\"}".to_owned(),
+        )
+    };
+    let mut response = http::Response::new(s3s::Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// "2026-11-23T19:15:10Z"

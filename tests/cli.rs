@@ -1110,6 +1110,46 @@ async fn an_sso_profile_signs_with_the_portals_role_credentials() {
     );
 }
 
+/// A role profile chosen with --profile assumes its role at STS (here the test bed's, named
+/// by AWS_ENDPOINT_URL_STS) in the profile's region, and its links carry the role session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_profile_chosen_by_name_assumes_its_role() {
+    let bed = common::local_bed(testbed::LocalS3Options {
+        buckets: vec!["role-b".into()],
+        sts: true,
+        ..testbed::LocalS3Options::default()
+    })
+    .await;
+    bed.put("role-b", "r.txt", b"role").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!(
+            "[profile share]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nregion = us-east-1\nendpoint_url = {}\n",
+            bed.endpoint
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            bed.access_key, bed.secret_key
+        ),
+    )
+    .unwrap();
+    let mut cmd = profile_command(dir.path(), &[]);
+    cmd.env("AWS_ENDPOINT_URL_STS", &bed.endpoint);
+    let out = run(cmd, &["link", "s3://role-b/r.txt"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_owned();
+    assert!(
+        url.contains("X-Amz-Security-Token=testbed-session-3600"),
+        "{url}"
+    );
+    assert_eq!(http_get(&url).await.body, b"role");
+}
+
 /// `s3share profiles` lists what the AWS CLI would, names with brackets and dots included,
 /// and such a profile is usable by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

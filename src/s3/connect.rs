@@ -44,22 +44,30 @@ impl Session {
         if let Some(name) = sdk_name {
             loader = loader.profile_name(name);
         }
+        // The region, resolved once: the S3 client and, for a profile chosen by name, the
+        // STS or SSO client behind its credentials (an assumed role needs one to sign).
+        let region = match region_override {
+            Some(region) => {
+                check_region(region)?;
+                Some(Region::new(region.to_owned()))
+            }
+            None => region_chain(files.clone(), sdk_name).region().await,
+        };
+        loader = loader.region(region.clone());
         if let (Some(_), Some(name)) = (profile, sdk_name) {
             // A profile asked for by name (--profile, or chosen in the window) signs with
             // its own credentials, as in the AWS CLI: keys left in the environment do not
             // win over it.
-            let mut chosen =
-                aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(name);
+            let mut chosen = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(
+                    &aws_config::provider_config::ProviderConfig::default()
+                        .with_region(region.clone()),
+                )
+                .profile_name(name);
             if let Some(files) = &files {
                 chosen = chosen.profile_files(files.clone());
             }
             loader = loader.credentials_provider(chosen.build());
-        }
-        if let Some(region) = region_override {
-            check_region(region)?;
-            loader = loader.region(Region::new(region.to_owned()));
-        } else {
-            loader = loader.region(region_chain(files.clone(), sdk_name));
         }
         let sdk = loader.load().await;
         let profiles = super::config::list_profiles(source).await;

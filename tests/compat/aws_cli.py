@@ -12,7 +12,7 @@ Run (after `cargo build -p testbed --bins` and a build of s3share):
     python3 tests/compat/aws_cli.py
 Needs: the AWS CLI (`pip install awscli`).
 """
-import os, shutil, subprocess, sys, tempfile, urllib.error, urllib.parse, urllib.request
+import hashlib, os, shutil, subprocess, sys, tempfile, urllib.error, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -53,7 +53,7 @@ def run(home, args, env):
 
 
 def case(endpoint, name, config, credentials="", env=None, profile="share", fails=False,
-         says=None):
+         says=None, sso_token=False):
     env = env or {}
     home = tempfile.mkdtemp()
     aws = os.path.join(home, ".aws")
@@ -62,6 +62,12 @@ def case(endpoint, name, config, credentials="", env=None, profile="share", fail
         f.write(config.replace("{E}", endpoint).replace("{A}", ACCESS).replace("{S}", SECRET))
     with open(os.path.join(aws, "credentials"), "w") as f:
         f.write(credentials.replace("{A}", ACCESS).replace("{S}", SECRET))
+    if sso_token:  # what `aws sso login` leaves: the token, under the SHA-1 of the session
+        os.makedirs(os.path.join(aws, "sso", "cache"))
+        cached = hashlib.sha1(b"corp").hexdigest() + ".json"
+        with open(os.path.join(aws, "sso", "cache", cached), "w") as f:
+            f.write('{"accessToken": "token-from-login", "expiresAt": "2099-01-01T00:00:00Z",'
+                    ' "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"}')
     pick = ["--profile", profile] if profile else []
     uri = f"s3://{BUCKET}/{KEY}"
     theirs = run(home, ["aws", *pick, "s3", "presign", uri, "--expires-in", "3600"], env)
@@ -112,7 +118,7 @@ def main():
     os.makedirs(os.path.join(data, BUCKET, os.path.dirname(KEY)))
     with open(os.path.join(data, BUCKET, KEY), "wb") as f:
         f.write(BODY)
-    server = subprocess.Popen([os.path.join(TARGET, "debug", "testbed-server"), data, ACCESS, SECRET],
+    server = subprocess.Popen([os.path.join(TARGET, "debug", "testbed-server"), data, ACCESS, SECRET, "--sts"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         e = server.stdout.readline().strip()
@@ -146,6 +152,25 @@ def main():
             case(e, "credential_process",
                  profile + "endpoint_url = {E}\n" + V4 +
                  f"credential_process = printf '{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS}\", \"SecretAccessKey\": \"{SECRET}\"}}'\n"),
+            case(e, "assumed role (source_profile), STS at AWS_ENDPOINT_URL_STS",
+                 profile + "endpoint_url = {E}\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + V4,
+                 "[base]\naws_access_key_id = {A}\naws_secret_access_key = {S}\n",
+                 env={"AWS_ENDPOINT_URL_STS": e}),
+            case(e, "SSO session after aws sso login, portal at AWS_ENDPOINT_URL_SSO",
+                 profile + "endpoint_url = {E}\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n" + V4 +
+                 "\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
+                 env={"AWS_ENDPOINT_URL_SSO": e}, sso_token=True),
+            case(e, "SSO session before aws sso login",
+                 profile + "endpoint_url = {E}\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n" +
+                 "\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
+                 env={"AWS_ENDPOINT_URL_SSO": e}, fails=True, says="aws sso login --profile share"),
+            case(e, "source_profile loop",
+                 profile + "endpoint_url = {E}\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = other\n\n"
+                 "[profile other]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = share\n",
+                 fails=True, says="other"),
+            case(e, "config file that does not parse",
+                 profile + "endpoint_url = {E}\nthis line is not a setting\n", KEYS,
+                 fails=True, says="config"),
             case(e, "unknown profile", profile + "endpoint_url = {E}\n", KEYS, profile="nope",
                  fails=True, says="nope"),
             case(e, "source_profile that does not exist",

@@ -3,7 +3,9 @@
 //! `http://127.0.0.1:PORT` on stdout, and stops when stdin closes (so it never outlives
 //! the script that started it).
 //!
-//! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [BUCKET ...]
+//! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [--sts] [BUCKET ...]
+//! With `--sts` it also answers STS AssumeRole and the SSO portal's GetRoleCredentials
+//! (credentials that end after an hour).
 
 use std::io::Read;
 
@@ -14,8 +16,11 @@ fn main() -> std::io::Result<()> {
         std::process::exit(2);
     };
     let runtime = tokio::runtime::Runtime::new()?;
+    let sts = buckets.iter().any(|b| b == "--sts");
     let options = testbed::LocalS3Options {
-        buckets: buckets.to_vec(),
+        buckets: buckets.iter().filter(|b| *b != "--sts").cloned().collect(),
+        sts,
+        sso: sts.then_some(std::time::Duration::from_secs(3600)),
         ..testbed::LocalS3Options::default()
     };
     let server = runtime.block_on(testbed::LocalS3::start(

@@ -1148,6 +1148,18 @@ async fn a_role_profile_chosen_by_name_assumes_its_role() {
         "{url}"
     );
     assert_eq!(http_get(&url).await.body, b"role");
+
+    // STS out of reach: said in one line, not as "no credentials".
+    let mut cmd = profile_command(dir.path(), &[]);
+    cmd.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = run(cmd, &["link", "s3://role-b/r.txt"]).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("Could not reach the service that gives profile share its credentials"),
+        "{err}"
+    );
 }
 
 /// `s3share profiles` lists what the AWS CLI would, names with brackets and dots included,

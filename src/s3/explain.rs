@@ -79,6 +79,16 @@ pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<
             context.config_file.display()
         ));
     }
+    if detail.contains("while loading credentials")
+        && detail.contains("dispatch failure")
+        && ["connect", "dns error", "timed out", "timeout"]
+            .iter()
+            .any(|sign| detail.contains(sign))
+    {
+        return Some(format!(
+            "Could not reach the service that gives profile {profile} its credentials (STS for a role, the SSO portal for SSO). Check the network connection, and AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL_SSO if set."
+        ));
+    }
     if detail.contains("could not parse profile file") {
         let place = first_bad_line(&context.config_file)
             .map(|(line, text)| format!(", line {line}: {text:?}"))
@@ -145,6 +155,14 @@ mod tests {
         assert!(says("ProfileFile provider could not be built: profile formed an infinite loop. first we loaded [\"p\", \"q\"], then attempted to reload p").contains("p -> q -> p"));
         let bad = says("invalid profile: could not parse profile file");
         assert!(bad.contains("line 2: \"region\""), "{bad}");
+        let unreachable = says(
+            "an error occurred while loading credentials: dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)",
+        );
+        assert!(
+            unreachable
+                .starts_with("Could not reach the service that gives profile p its credentials"),
+            "{unreachable}"
+        );
         assert_eq!(
             explain("the credential provider was not enabled", "p", &ctx),
             None

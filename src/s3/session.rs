@@ -330,6 +330,11 @@ impl Session {
             _ => credential_kind(&detail).unwrap_or(ErrorKind::NoCredentials),
         };
         let mut error = S3Error::new(kind, &self.doing(what, None, None), detail);
+        tracing::debug!(
+            explained = self.inner.profile_context.is_some(),
+            detail = %error.detail,
+            "credential failure"
+        );
         if let Some(context) = &self.inner.profile_context
             && let Some(cause) =
                 super::explain::explain(&error.detail, &self.inner.profile.name, context)

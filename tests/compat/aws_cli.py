@@ -156,6 +156,10 @@ def main():
                  profile + "endpoint_url = {E}\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + V4,
                  "[base]\naws_access_key_id = {A}\naws_secret_access_key = {S}\n",
                  env={"AWS_ENDPOINT_URL_STS": e}),
+            case(e, "assumed role, STS named by a services section",
+                 profile + "role_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nservices = local\n" + V4 +
+                 "\n[services local]\ns3 =\n  endpoint_url = {E}\nsts =\n  endpoint_url = {E}\n",
+                 "[base]\naws_access_key_id = {A}\naws_secret_access_key = {S}\n"),
             case(e, "SSO session after aws sso login, portal at AWS_ENDPOINT_URL_SSO",
                  profile + "endpoint_url = {E}\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n" + V4 +
                  "\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",

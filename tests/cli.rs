@@ -31,6 +31,14 @@ fn write_profile(dir: &Path, bed: &Bed) {
 /// The binary (behind `wrapper`, such as `faketime -f -1d`) with profile "share" of `dir`
 /// and nothing of the caller's AWS environment.
 fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
+    let mut cmd = isolated_command(dir, wrapper);
+    cmd.args(["--profile", "share"]);
+    cmd
+}
+
+/// The binary (behind `wrapper`) reading the config and credentials files of `dir`, keeping
+/// its history there, with no AWS_* variable of the caller and no instance metadata.
+fn isolated_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
     let binary = assert_cmd::cargo::cargo_bin("s3share");
     let mut cmd = match wrapper.split_first() {
         Some((program, rest)) => {
@@ -40,23 +48,15 @@ fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
         }
         None => std::process::Command::new(binary),
     };
-    for var in [
-        "AWS_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_CA_BUNDLE",
-    ] {
-        cmd.env_remove(var);
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(var);
+        }
     }
     cmd.env("AWS_CONFIG_FILE", dir.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("S3SHARE_HISTORY_FILE", dir.join("history.json"))
-        .args(["--profile", "share"]);
+        .env("S3SHARE_HISTORY_FILE", dir.join("history.json"));
     cmd
 }
 
@@ -916,26 +916,8 @@ async fn links_follow_the_aws_cli_rules_for_endpoints_and_credentials() {
         let dir = dir.path().to_owned();
         async move {
             std::fs::write(dir.join("config"), config).unwrap();
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
-            for var in [
-                "AWS_PROFILE",
-                "AWS_DEFAULT_PROFILE",
-                "AWS_ACCESS_KEY_ID",
-                "AWS_SECRET_ACCESS_KEY",
-                "AWS_SESSION_TOKEN",
-                "AWS_ENDPOINT_URL",
-                "AWS_ENDPOINT_URL_S3",
-                "AWS_REGION",
-                "AWS_DEFAULT_REGION",
-            ] {
-                cmd.env_remove(var);
-            }
-            cmd.env("AWS_CONFIG_FILE", dir.join("config"))
-                .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .env("S3SHARE_HISTORY_FILE", dir.join("history.json"))
-                .envs(env)
-                .args(args);
+            let mut cmd = isolated_command(&dir, &[]);
+            cmd.envs(env).args(args);
             run(cmd, &[]).await
         }
     };
@@ -1048,27 +1030,11 @@ async fn an_sso_profile_signs_with_the_portals_role_credentials() {
     )
     .unwrap();
     let link = || {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
-        for var in [
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_CONFIG_FILE",
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "AWS_ENDPOINT_URL",
-            "AWS_ENDPOINT_URL_S3",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_CA_BUNDLE",
-        ] {
-            cmd.env_remove(var);
-        }
+        // The files are where the AWS CLI looks under HOME; the SSO token cache is found
+        // through HOME.
+        let mut cmd = isolated_command(&aws, &[]);
         cmd.env("HOME", home.path())
             .env("AWS_ENDPOINT_URL_SSO", &bed.endpoint)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("S3SHARE_HISTORY_FILE", home.path().join("history.json"))
             .args([
                 "--profile",
                 "dev",
@@ -1202,18 +1168,8 @@ async fn profiles_are_listed_and_odd_names_usable() {
     );
     let sso = rows.iter().find(|r| r["name"] == "sso-one").unwrap();
     assert_eq!(sso["signs_in_with"], "an SSO session");
-    let mut link = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
-    for var in ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
-        link.env_remove(var);
-    }
-    link.env("AWS_CONFIG_FILE", dir.path().join("config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.path().join("credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
-        .args(["--profile", "work(prod).eu", "--region", "us-east-1"]);
+    let mut link = isolated_command(dir.path(), &[]);
+    link.args(["--profile", "work(prod).eu", "--region", "us-east-1"]);
     let out = run(link, &["link", &format!("s3://{bucket}/p.txt")]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(http_get(text(&out.stdout).trim()).await.status, 200);
@@ -1292,23 +1248,8 @@ async fn every_credential_failure_names_its_cause_in_one_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config"), config).unwrap();
         std::fs::write(dir.path().join("credentials"), "").unwrap();
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"));
-        for var in [
-            "AWS_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("AWS_CONFIG_FILE", dir.path().join("config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.path().join("credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
-            .args(["--profile", profile, "--region", "us-east-1"]);
+        let mut cmd = isolated_command(dir.path(), &[]);
+        cmd.args(["--profile", profile, "--region", "us-east-1"]);
         let out = run(cmd, &["ls"]).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{says}: {stderr}");

@@ -150,12 +150,13 @@ fn aws_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".aws"))
 }
 
-/// A setting of the profile `name` (or the selected one) in `files`, e.g. `ca_bundle`.
-pub(crate) async fn profile_value(
+/// Settings of the profile `name` (or the selected one) in `files`, e.g. `ca_bundle`, read
+/// with one load of the files.
+pub(crate) async fn profile_values<const N: usize>(
     files: Option<ProfileFiles>,
     name: Option<&str>,
-    key: &str,
-) -> Option<String> {
+    keys: [&str; N],
+) -> [Option<String>; N] {
     let files = files.unwrap_or_default();
     let set = aws_config::profile::load(
         &Fs::real(),
@@ -164,12 +165,12 @@ pub(crate) async fn profile_value(
         name.map(|n| n.to_owned().into()),
     )
     .await
-    .ok()?;
-    let profile = match name {
-        Some(name) => set.get_profile(name)?,
-        None => set.get_profile(set.selected_profile())?,
-    };
-    profile.get(key).map(str::to_owned)
+    .ok();
+    let profile = set.as_ref().and_then(|set| match name {
+        Some(name) => set.get_profile(name),
+        None => set.get_profile(set.selected_profile()),
+    });
+    keys.map(|key| profile.and_then(|p| p.get(key)).map(str::to_owned))
 }
 
 /// Whether aws-config accepts `name` as a profile name (it drops the others silently).

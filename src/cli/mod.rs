@@ -248,22 +248,37 @@ async fn run_command(
         }
         Command::Ls { uri: Some(uri) } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
-            let mut lines = Vec::new();
+            // Each page is printed as it arrives, in one write: a folder of a million keys
+            // starts printing at once and is never held in memory whole.
+            let mut text = String::new();
+            let mut failed = None;
             let listing = session.list_all(&bucket, &prefix, |page| {
+                if failed.is_some() {
+                    return;
+                }
+                text.clear();
                 for folder in page.folders {
-                    lines.push(format!("{:>19} {:>12} {folder}", "", "PRE"));
+                    let line = format_args!("{:>19} {:>12} {folder}\n", "", "PRE");
+                    let _ = std::fmt::Write::write_fmt(&mut text, line);
                 }
                 for object in page.objects {
                     let modified = object
                         .last_modified
                         .map(format_local_time)
                         .unwrap_or_default();
-                    lines.push(format!("{modified:>19} {:>12} {}", object.size, object.key));
+                    let line = format_args!("{modified:>19} {:>12} {}\n", object.size, object.key);
+                    let _ = std::fmt::Write::write_fmt(&mut text, line);
+                }
+                if let Err(e) = stdout.write_all(text.as_bytes()) {
+                    failed = Some(e);
                 }
             });
             or_cancel(cancel, listing).await?;
-            for line in lines {
-                write_line(&mut stdout, &line)?;
+            if let Some(e) = failed {
+                return Err(S3Error::plain(
+                    ErrorKind::Output,
+                    format!("could not write output: {e}"),
+                ));
             }
         }
     }

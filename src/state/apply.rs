@@ -48,6 +48,7 @@ impl State {
                     self.listing.objects.extend(page.objects);
                 }
             }
+            Event::RowsOrdered { key, rows, covers } => self.order_ready(key, rows, covers),
             Event::ObjectsDone { generation, result } => {
                 if generation == self.listing.generation {
                     self.listing.loading = false;

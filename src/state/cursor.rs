@@ -23,32 +23,44 @@ pub enum CursorMove {
 }
 
 impl State {
-    /// The rows in the order shown: folders, then files (as keys; folders end with "/").
-    pub fn visible_rows(&self) -> Vec<String> {
-        let mut rows: Vec<String> = self
-            .visible_folders()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        rows.extend(
-            self.visible_objects()
-                .into_iter()
-                .map(|i| self.listing.objects[i].key.clone()),
-        );
-        rows
+    /// Rows shown: folders, then files.
+    pub fn shown_rows(&self) -> usize {
+        self.visible_folders().len() + self.shown_files()
+    }
+
+    /// The key of the row shown at `position` (folders end with "/").
+    pub fn shown_row_key(&self, position: usize) -> Option<&str> {
+        let folders = self.visible_folders();
+        match folders.get(position) {
+            Some(folder) => Some(folder),
+            None if position - folders.len() < self.shown_files() => Some(
+                self.listing
+                    .objects
+                    .key(self.shown_file(position - folders.len())),
+            ),
+            None => None,
+        }
+    }
+
+    /// Where `key` (a folder or a file) is shown among the rows.
+    pub fn row_position(&self, key: &str) -> Option<usize> {
+        let folders = self.visible_folders();
+        if key.ends_with('/') {
+            return folders.iter().position(|f| *f == key);
+        }
+        let index = self.listing.objects.position(key)?;
+        Some(folders.len() + self.file_position(index)?)
     }
 
     /// Moves the cursor; on a file the file is selected.
     pub fn move_cursor(&mut self, to: CursorMove) {
-        let rows = self.visible_rows();
-        if rows.is_empty() {
+        self.refresh_order();
+        let count = self.shown_rows();
+        if count == 0 {
             return;
         }
-        let last = rows.len() - 1;
-        let at = self
-            .cursor
-            .as_ref()
-            .and_then(|c| rows.iter().position(|r| r == c));
+        let last = count - 1;
+        let at = self.cursor.as_deref().and_then(|c| self.row_position(c));
         let next = match (to, at) {
             (CursorMove::Home, _) | (CursorMove::Down, None) | (CursorMove::PageDown, None) => 0,
             (CursorMove::End, _) | (CursorMove::Up, None) | (CursorMove::PageUp, None) => last,
@@ -57,7 +69,9 @@ impl State {
             (CursorMove::PageUp, Some(i)) => i.saturating_sub(PAGE),
             (CursorMove::PageDown, Some(i)) => (i + PAGE).min(last),
         };
-        self.put_cursor(rows[next].clone());
+        if let Some(row) = self.shown_row_key(next).map(str::to_owned) {
+            self.put_cursor(row);
+        }
     }
 
     /// Puts the cursor on `row` (a folder or a file) and scrolls to it.
@@ -96,12 +110,26 @@ impl State {
         }
         self.type_ahead_text.push_str(&text.to_lowercase());
         self.type_ahead_at = Some(at);
+        self.refresh_order();
         let needle = self.type_ahead_text.clone();
-        if let Some(row) = self
-            .visible_rows()
+        let starts = |key: &str| {
+            let name = file_name(key);
+            match name.as_bytes().get(..needle.len()) {
+                Some(head) if name.is_ascii() => head.eq_ignore_ascii_case(needle.as_bytes()),
+                _ => name.to_lowercase().starts_with(&needle),
+            }
+        };
+        let found = self
+            .visible_folders()
             .into_iter()
-            .find(|r| file_name(r).to_lowercase().starts_with(&needle))
-        {
+            .find(|f| starts(f))
+            .or_else(|| {
+                (0..self.shown_files())
+                    .map(|p| self.listing.objects.key(self.shown_file(p)))
+                    .find(|k| starts(k))
+            })
+            .map(str::to_owned);
+        if let Some(row) = found {
             self.put_cursor(row);
         }
     }

@@ -1,8 +1,9 @@
 //! The folder being shown: its rows as pages arrive (a generation drops pages of an older
-//! listing), the filter and sort, and the rows cached between frames.
+//! listing), the filter and sort (their order: view.rs).
 
-use super::{Effect, State};
-use crate::s3::{BucketEntry, ObjectEntry, file_name};
+use super::{Effect, SortColumn, State};
+use crate::rows::ObjectRows;
+use crate::s3::{BucketEntry, file_name};
 use crate::worker::Command;
 
 /// The folder being shown.
@@ -12,7 +13,7 @@ pub struct Listing {
     pub prefix: String,
     pub generation: u64,
     pub folders: Vec<String>,
-    pub objects: Vec<ObjectEntry>,
+    pub objects: ObjectRows,
     /// Pages are still arriving.
     pub loading: bool,
     /// True until the first page of a refresh arrives: the old rows stay on screen.
@@ -29,25 +30,6 @@ impl Listing {
             self.showing_previous = false;
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortColumn {
-    #[default]
-    Name,
-    Size,
-    Modified,
-}
-
-/// What the filtered, sorted object rows depend on.
-type RowKey = (u64, usize, String, SortColumn, bool);
-
-/// The object rows of the last frame, recomputed only when their inputs change: scrolling
-/// a long listing repaints often, and sorting thousands of rows per frame is wasted work.
-#[derive(Debug, Clone, Default)]
-pub(super) struct RowCache {
-    key: Option<RowKey>,
-    rows: Vec<usize>,
 }
 
 impl State {
@@ -114,12 +96,13 @@ impl State {
     /// selected file to `key`, in the order shown.
     pub fn select_more(&mut self, key: &str, range: bool) {
         let anchor = self.selected_key.clone();
+        self.refresh_order();
         match anchor {
             Some(anchor) if range => {
                 let shown: Vec<String> = self
                     .visible_objects()
                     .into_iter()
-                    .map(|i| self.listing.objects[i].key.clone())
+                    .map(|i| self.listing.objects.key(i).to_owned())
                     .collect();
                 let (Some(a), Some(b)) = (
                     shown.iter().position(|k| *k == anchor),
@@ -146,10 +129,11 @@ impl State {
 
     /// Every file shown (Ctrl+A).
     pub fn select_all_files(&mut self) {
+        self.refresh_order();
         self.selection = self
             .visible_objects()
             .into_iter()
-            .map(|i| self.listing.objects[i].key.clone())
+            .map(|i| self.listing.objects.key(i).to_owned())
             .collect();
         self.selected_key = self.selection.last().cloned();
         self.link = None;
@@ -166,54 +150,6 @@ impl State {
             self.sort = column;
             self.sort_descending = false;
         }
-    }
-
-    /// Objects after the filter and sort, as indexes into `listing.objects`.
-    pub fn visible_objects(&self) -> Vec<usize> {
-        let needle = self.object_filter.to_lowercase();
-        let mut rows: Vec<usize> = (0..self.listing.objects.len())
-            .filter(|&i| {
-                needle.is_empty()
-                    || file_name(&self.listing.objects[i].key)
-                        .to_lowercase()
-                        .contains(&needle)
-            })
-            .collect();
-        let objects = &self.listing.objects;
-        rows.sort_by(|&a, &b| {
-            let (a, b) = (&objects[a], &objects[b]);
-            let order = match self.sort {
-                SortColumn::Name => a.key.cmp(&b.key),
-                SortColumn::Size => a.size.cmp(&b.size).then_with(|| a.key.cmp(&b.key)),
-                SortColumn::Modified => a
-                    .last_modified
-                    .cmp(&b.last_modified)
-                    .then_with(|| a.key.cmp(&b.key)),
-            };
-            if self.sort_descending {
-                order.reverse()
-            } else {
-                order
-            }
-        });
-        rows
-    }
-
-    /// `visible_objects`, kept from the last call while the listing, filter and sort are
-    /// unchanged.
-    pub fn visible_object_rows(&mut self) -> &[usize] {
-        let key = (
-            self.listing.generation,
-            self.listing.objects.len(),
-            self.object_filter.clone(),
-            self.sort,
-            self.sort_descending,
-        );
-        if self.row_cache.key.as_ref() != Some(&key) {
-            self.row_cache.rows = self.visible_objects();
-            self.row_cache.key = Some(key);
-        }
-        &self.row_cache.rows
     }
 
     pub fn visible_folders(&self) -> Vec<&str> {

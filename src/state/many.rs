@@ -21,7 +21,7 @@ impl State {
     /// Links for every file of the open folder (one level); above `CONFIRM_ABOVE` files the
     /// first call only asks for confirmation.
     pub fn copy_folder_links(&mut self) -> Vec<Effect> {
-        let keys: Vec<String> = self.listing.objects.iter().map(|o| o.key.clone()).collect();
+        let keys: Vec<String> = self.listing.objects.keys().map(str::to_owned).collect();
         if keys.len() > CONFIRM_ABOVE && self.many.confirm_folder != Some(keys.len()) {
             self.many.confirm_folder = Some(keys.len());
             return Vec::new();

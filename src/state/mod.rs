@@ -16,14 +16,16 @@ mod remote;
 mod requests;
 mod share_form;
 mod uploads;
+mod view;
 
 #[cfg(test)]
 mod tests;
 
 use std::time::{Duration, SystemTime};
 
+pub use crate::rows::SortColumn;
 pub use cursor::CursorMove;
-pub use listing::{Listing, SortColumn};
+pub use listing::Listing;
 pub use manager::{Manager, StatusFilter};
 pub use many::CONFIRM_ABOVE;
 pub use persisted::{Persisted, Startup};
@@ -189,8 +191,10 @@ pub struct State {
     pub history: History,
     /// Bucket and folder to reopen once signed in (from the last run).
     restore: Option<Persisted>,
+    /// Bucket and folder asked for on the command line (`--open`).
+    open_at_start: Option<(String, String)>,
     next_upload_id: u64,
-    row_cache: listing::RowCache,
+    order: view::RowOrder,
 }
 
 impl State {

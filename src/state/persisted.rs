@@ -30,6 +30,8 @@ pub struct Startup {
     /// From the command line; wins over what the last run remembered.
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// Bucket and folder to open once signed in, whatever the profile (`--open`).
+    pub open: Option<(String, String)>,
 }
 
 impl State {
@@ -54,6 +56,7 @@ impl State {
         state.region_choice = region.clone();
         state.connection = Connection::Connecting;
         state.restore = Some(persisted);
+        state.open_at_start = startup.open;
         let sign_in = if startup.demo {
             Command::StartDemo
         } else {
@@ -84,13 +87,17 @@ impl State {
         }
     }
 
-    /// After signing in with `profile`: the bucket and folder of the last run, if it
-    /// used the same profile.
+    /// After signing in with `profile`: the folder asked for with `--open`, else the bucket
+    /// and folder of the last run if it used the same profile.
     pub(super) fn take_restore(&mut self, profile: &str) -> Option<(String, String)> {
         let restore = self
             .restore
             .take()
-            .filter(|p| p.profile.as_deref() == Some(profile))?;
+            .filter(|p| p.profile.as_deref() == Some(profile));
+        if let Some(open) = self.open_at_start.take() {
+            return Some(open);
+        }
+        let restore = restore?;
         Some((restore.bucket?, restore.prefix))
     }
 }

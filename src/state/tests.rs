@@ -71,18 +71,25 @@ fn filter_and_sort_apply_to_file_names() {
         generation: g,
         page: page(&["d/bbb.txt", "d/a.txt", "d/cc.pdf"]),
     });
-    let keys = |s: &State| -> Vec<String> {
+    let keys = |s: &mut State| -> Vec<String> {
+        s.refresh_order();
         s.visible_objects()
             .into_iter()
-            .map(|i| s.listing.objects[i].key.clone())
+            .map(|i| s.listing.objects.key(i).to_owned())
             .collect()
     };
-    assert_eq!(keys(&state), ["d/a.txt", "d/bbb.txt", "d/cc.pdf"]);
+    assert_eq!(keys(&mut state), ["d/a.txt", "d/bbb.txt", "d/cc.pdf"]);
     state.sort = SortColumn::Size;
     state.sort_descending = true;
-    assert_eq!(keys(&state), ["d/bbb.txt", "d/cc.pdf", "d/a.txt"]);
+    assert_eq!(keys(&mut state), ["d/bbb.txt", "d/cc.pdf", "d/a.txt"]);
     state.object_filter = "TXT".into();
-    assert_eq!(keys(&state), ["d/bbb.txt", "d/a.txt"]);
+    assert_eq!(keys(&mut state), ["d/bbb.txt", "d/a.txt"]);
+}
+
+/// The order of the files shown, brought up to date as a frame would.
+fn ordered(state: &mut State) -> Vec<usize> {
+    assert!(!state.refresh_order(), "small listings are ordered at once");
+    state.visible_objects()
 }
 
 #[test]
@@ -93,16 +100,90 @@ fn cached_rows_follow_new_pages_filter_and_sort() {
         generation: g,
         page: page(&["b.txt", "a.txt"]),
     });
-    assert_eq!(state.visible_object_rows(), [1, 0]);
+    assert_eq!(ordered(&mut state), [1, 0]);
     state.apply(Event::ObjectsPage {
         generation: g,
         page: page(&["0.pdf"]),
     });
-    assert_eq!(state.visible_object_rows(), [2, 1, 0]);
+    assert_eq!(ordered(&mut state), [2, 1, 0]);
     state.object_filter = "txt".into();
-    assert_eq!(state.visible_object_rows(), [1, 0]);
+    assert_eq!(ordered(&mut state), [1, 0]);
     state.sort_descending = true;
-    assert_eq!(state.visible_object_rows(), [0, 1]);
+    assert_eq!(ordered(&mut state), [0, 1]);
+}
+
+/// A folder too big to sort on the UI thread: the sort goes to the runtime, the rows of the
+/// last order stay shown meanwhile, and an order for a folder since left is dropped.
+#[test]
+fn big_folders_are_sorted_on_the_runtime_while_the_last_order_stays_shown() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    let n = crate::state::view::AT_ONCE + 5;
+    let keys: Vec<String> = (0..n).map(|i| format!("f{i:06}")).collect();
+    let mut big = page(&[]);
+    big.objects = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| crate::s3::ObjectEntry {
+            key: k.clone(),
+            size: (n - i) as u64,
+            last_modified: None,
+        })
+        .collect();
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: big,
+    });
+    // By name, in the order S3 listed: nothing to compute.
+    assert!(state.update_order().is_none());
+    assert_eq!(state.shown_file(0), 0);
+    state.sort_by(SortColumn::Size);
+    let Some(Effect::Send(Command::OrderRows {
+        rows,
+        key,
+        base,
+        from,
+    })) = state.update_order()
+    else {
+        panic!("a sort of {n} rows goes to the runtime");
+    };
+    assert!(state.ordering());
+    assert!(state.update_order().is_none(), "one order at a time");
+    assert_eq!(state.shown_file(0), 0, "the last order is shown meanwhile");
+    assert_eq!(state.shown_files(), n);
+    let order = crate::rows::order_rows(&rows, &key, base, from);
+    state.apply(Event::RowsOrdered {
+        key,
+        rows: order,
+        covers: rows.len(),
+    });
+    assert!(!state.ordering());
+    assert_eq!(state.shown_file(0), n - 1, "the smallest file first");
+    assert!(state.update_order().is_none());
+    // Descending is the same order read backwards: nothing to compute.
+    state.sort_by(SortColumn::Size);
+    assert!(state.update_order().is_none());
+    assert_eq!(state.shown_file(0), 0, "the biggest file first");
+    // An order that comes back after another folder was opened is dropped.
+    state.object_filter = "f0".into();
+    let Some(Effect::Send(Command::OrderRows {
+        rows,
+        key,
+        base,
+        from,
+    })) = state.update_order()
+    else {
+        panic!("a filter over {n} rows goes to the runtime");
+    };
+    state.open_folder("b", "other/");
+    let order = crate::rows::order_rows(&rows, &key, base, from);
+    state.apply(Event::RowsOrdered {
+        key,
+        rows: order,
+        covers: rows.len(),
+    });
+    assert_eq!(state.shown_files(), 0);
+    assert!(!state.ordering());
 }
 
 #[test]

@@ -108,14 +108,23 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         if filter.changed() {
             state.scroll_to_cursor = true;
         }
+        // What is cheap is ordered now; a million rows are ordered on the runtime (asked
+        // for by `App`), and the last order stays shown until then.
+        state.refresh_order();
         let count = state.listing.objects.len() + state.listing.folders.len();
         let filtering = !state.object_filter.trim().is_empty();
         if state.listing.loading {
             ui.spinner();
             ui.label(format!("{} so far, loading…", items(count)));
+        } else if state.ordering() {
+            ui.spinner();
+            ui.label(if filtering {
+                "Filtering…"
+            } else {
+                "Sorting…"
+            });
         } else if filtering {
-            let shown = state.visible_folders().len() + state.visible_objects().len();
-            ui.weak(format!("{shown} of {}", items(count)));
+            ui.weak(format!("{} of {}", state.shown_rows(), items(count)));
         } else {
             ui.weak(items(count));
         }
@@ -165,47 +174,41 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     });
     ui.separator();
 
-    let objects = state.visible_object_rows().to_vec();
+    // Keep the cursor in view after a move, a sort or a filter (the list is virtual: only
+    // visible rows exist, so the offset is computed).
+    let cursor_at = if state.scroll_to_cursor {
+        state.cursor.as_deref().and_then(|c| state.row_position(c))
+    } else {
+        None
+    };
+    state.scroll_to_cursor = false;
+    let state = &*state;
     let folders = state.visible_folders();
-    let rows: Vec<Row<'_>> = folders
-        .into_iter()
-        .map(Row::Folder)
-        .chain(objects.into_iter().map(Row::Object))
-        .collect();
+    let total = folders.len() + state.shown_files();
+    let row_at = |position: usize| match folders.get(position) {
+        Some(folder) => Row::Folder(folder),
+        None => Row::Object(state.shown_file(position - folders.len())),
+    };
     let row_height = ui.spacing().interact_size.y;
     let mut select: Option<(String, egui::Modifiers)> = None;
     let selection = &state.selection;
     let cursor = state.cursor.as_deref();
     let listing = &state.listing;
     let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]);
-    // Keep the cursor in view after a move, a sort or a filter (the list is virtual: only
-    // visible rows exist, so the offset is computed).
-    if state.scroll_to_cursor {
-        let index = cursor.and_then(|c| {
-            rows.iter().position(|row| match row {
-                Row::Folder(folder) => *folder == c,
-                Row::Object(i) => listing.objects[*i].key == c,
-            })
-        });
-        if let Some(index) = index {
-            let spacing = ui.spacing().item_spacing.y;
-            let offset = (index as f32 * (row_height + spacing) - 3.0 * row_height).max(0.0);
-            scroll = scroll.vertical_scroll_offset(offset);
-        }
+    if let Some(index) = cursor_at {
+        let spacing = ui.spacing().item_spacing.y;
+        let offset = (index as f32 * (row_height + spacing) - 3.0 * row_height).max(0.0);
+        scroll = scroll.vertical_scroll_offset(offset);
     }
     let mut menu_intents = Vec::new();
-    scroll.show_rows(ui, row_height, rows.len(), |ui, range| {
+    scroll.show_rows(ui, row_height, total, |ui, range| {
         let columns = Columns::fit(ui.available_width());
-        for row in &rows[range] {
+        for row in range.map(row_at) {
             let (key, name, kind) = match row {
-                Row::Folder(folder) => (*folder, format!("{}/", file_name(folder)), Kind::Folder),
+                Row::Folder(folder) => (folder, format!("{}/", file_name(folder)), Kind::Folder),
                 Row::Object(index) => {
-                    let object = &listing.objects[*index];
-                    (
-                        object.key.as_str(),
-                        object.file_name().to_owned(),
-                        Kind::of(object.file_name()),
-                    )
+                    let name = listing.objects.name(index);
+                    (listing.objects.key(index), name.to_owned(), Kind::of(name))
                 }
             };
             let selected = selection.iter().any(|k| k == key) || cursor == Some(key);
@@ -233,7 +236,6 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                 visuals.text_color(),
             );
             if let Row::Object(index) = row {
-                let object = &listing.objects[*index];
                 let weak = ui.visuals().weak_text_color();
                 if columns.size > 0.0 {
                     painter.text(
@@ -242,7 +244,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                             rect.center().y,
                         ),
                         egui::Align2::RIGHT_CENTER,
-                        human_size(object.size),
+                        human_size(listing.objects.size(index)),
                         font.clone(),
                         weak,
                     );
@@ -254,7 +256,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                             rect.center().y,
                         ),
                         egui::Align2::LEFT_CENTER,
-                        local_time(object.last_modified),
+                        local_time(listing.objects.modified(index)),
                         font.clone(),
                         weak,
                     );
@@ -287,7 +289,6 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             }
         }
     });
-    state.scroll_to_cursor = false;
     intents.extend(menu_intents);
     if let Some((key, modifiers)) = select {
         intents.push(if modifiers.shift {

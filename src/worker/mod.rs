@@ -42,6 +42,14 @@ pub enum Command {
         prefix: String,
         generation: u64,
     },
+    /// Filter and sort a listing's rows on the runtime (too many for the UI thread): the
+    /// rows from `from` on, merged into `base`. Comes back as `RowsOrdered`.
+    OrderRows {
+        rows: crate::rows::ObjectRows,
+        key: crate::rows::OrderKey,
+        base: Vec<u32>,
+        from: usize,
+    },
     /// Make a download link (HEAD check, then local signing).
     Share {
         bucket: String,
@@ -128,6 +136,12 @@ pub enum Event {
     ObjectsPage {
         generation: u64,
         page: ListPage,
+    },
+    /// An order asked for with `OrderRows`, over the first `covers` rows.
+    RowsOrdered {
+        key: crate::rows::OrderKey,
+        rows: Vec<u32>,
+        covers: usize,
     },
     /// The listing of `generation` ended (Ok) or failed.
     ObjectsDone {

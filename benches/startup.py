@@ -29,6 +29,29 @@ def rss_mb(pid):
     return float("nan")
 
 
+# Mappings of the GL stack (Mesa's software renderer and what it loads): not the app's.
+GL_DRIVER = ("dri", "gallium", "libLLVM", "libGLX", "libEGL", "libGL.so", "libglapi",
+             "libvulkan", "lvp", "swrast", "libdrm", "libgbm", "libxcb", "libX11", "libz3",
+             "libstdc++", "libelf", "libsensors", "libedit", "libxml2", "libicu")
+
+
+def own_rss_mb(pid):
+    """RSS minus the file mappings of the GL driver stack, from /proc/PID/smaps."""
+    total = driver = 0
+    current = ""
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if parts and "-" in parts[0] and len(parts) >= 5 and not line.startswith(("Rss", "Size")):
+                current = parts[5] if len(parts) > 5 else ""
+            elif line.startswith("Rss:"):
+                kb = int(parts[1])
+                total += kb
+                if any(name in current for name in GL_DRIVER):
+                    driver += kb
+    return (total - driver) / 1024, driver / 1024
+
+
 def idle(pid, seconds):
     before = cpu_seconds(pid)
     time.sleep(seconds)
@@ -54,6 +77,7 @@ def main():
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
     firsts, ready, idle_cpu, idle_rss, tick_cpu, tick_rss = [], [], [], [], [], []
+    own_rss, driver_rss = [], []
     try:
         for run in range(args.runs):
             work = tempfile.mkdtemp()
@@ -76,6 +100,8 @@ def main():
             time.sleep(2)  # let the demo bucket load
             cpu, rss = idle(app.pid, args.seconds)
             idle_cpu.append(cpu); idle_rss.append(rss)
+            own, driver = own_rss_mb(app.pid)
+            own_rss.append(own); driver_rss.append(driver)
             # Open reports/, select a file, Copy link: the countdown repaints once a second.
             for x, y in ((300, 162), (300, 162), (843, 250)):
                 subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=env)
@@ -94,6 +120,8 @@ def main():
     if ready:
         print(f"  of which main() to window + GL context ready (eframe/winit/Mesa): median {med(ready):.0f} ms")
     print(f"idle, nothing changing:  CPU {med(idle_cpu):.2f} % of one core over {args.seconds:.0f} s, RSS {med(idle_rss):.0f} MB")
+    print(f"  of which the GL driver's mapped files {med(driver_rss):.0f} MB; the app's own "
+          f"{med(own_rss):.0f} MB (RSS minus those, from /proc/PID/smaps)")
     print(f"idle, countdown ticking: CPU {med(tick_cpu):.2f} % of one core over {args.seconds:.0f} s, RSS {med(tick_rss):.0f} MB")
 
 

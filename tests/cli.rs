@@ -1328,3 +1328,23 @@ async fn a_company_ca_is_trusted_through_ca_bundle() {
         "{stderr}"
     );
 }
+
+/// `--open` with something that is not an s3:// address is refused in one line before a
+/// window opens (no display is needed to see it).
+#[test]
+fn open_refuses_a_web_address_before_any_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = isolated_command(dir.path(), &[])
+        .args(["--open", "https://bucket.s3.amazonaws.com/folder/"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: --open:") && stderr.contains("s3://bucket/key"),
+        "{stderr}"
+    );
+}

@@ -428,6 +428,45 @@ fn a_long_listing_appears_page_by_page() {
     assert!(w.harness.query_by_label("file-02499.txt").is_none());
 }
 
+/// A folder too big to sort on the UI thread (generated keys, signatures checked by s3s):
+/// sorting and filtering go to the runtime and their result replaces the rows shown.
+#[test]
+fn a_big_folder_is_sorted_and_filtered_off_the_ui_thread() {
+    const COUNT: usize = 50_000;
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["huge".into(), "other".into()],
+            synthetic: vec![testbed::SyntheticFolder {
+                bucket: "huge".into(),
+                prefix: String::new(),
+                count: COUNT,
+            }],
+            ..LocalS3Options::default()
+        },
+        |_| {},
+        &static_keys(),
+    );
+    w.click("huge");
+    w.until_label(&format!("{COUNT} items"));
+    assert!(w.harness.query_by_label("IMG_0000000.jpg").is_some());
+    // The generated sizes are i * 7919 % 64: the biggest last-listed file has 63 bytes.
+    let biggest = (0..COUNT).rev().find(|i| i * 7919 % 64 == 63).unwrap();
+    let biggest = format!("IMG_{biggest:07}.jpg");
+    w.click("Size");
+    w.click("Size");
+    w.until(&biggest, |h| h.query_by_label(&biggest).is_some());
+    assert!(w.harness.query_by_label("IMG_0000000.jpg").is_none());
+    // A filter over 50,000 names.
+    let matching = (0..COUNT)
+        .filter(|i| format!("IMG_{i:07}.jpg").contains("0049"))
+        .count();
+    w.harness.get_by_label("Filter objects").focus();
+    w.step();
+    w.harness.get_by_label("Filter objects").type_text("0049");
+    let shown = format!("{matching} of {COUNT} items");
+    w.until(&shown, |h| h.query_by_label(&shown).is_some());
+}
+
 /// A file dropped from the desktop, as egui-winit hands it over.
 #[derive(Debug)]
 struct DroppedPath(std::path::PathBuf);

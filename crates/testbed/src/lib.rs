@@ -31,6 +31,9 @@ use s3s::service::{S3Service, S3ServiceBuilder};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+mod synthetic;
+pub use synthetic::SyntheticFolder;
+
 /// The header S3 puts on HeadBucket answers (and on wrong-region refusals).
 const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
@@ -65,6 +68,8 @@ pub struct LocalS3Options {
     pub part_delay: Option<std::time::Duration>,
     /// Serve HTTPS with this certificate chain and key (PEM), as a company's MinIO would.
     pub tls: Option<(String, String)>,
+    /// Folders of generated keys (listing benchmarks); their bucket must be in `buckets`.
+    pub synthetic: Vec<SyntheticFolder>,
 }
 
 /// A running server; stops when dropped.
@@ -109,6 +114,7 @@ impl LocalS3 {
                 .sso
                 .map(|lasts| (access_key.to_owned(), secret_key.to_owned(), lasts)),
             part_delay: options.part_delay,
+            synthetic: options.synthetic,
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -217,6 +223,7 @@ struct RegionGate {
     sts: Option<(String, String)>,
     sso: Option<(String, String, std::time::Duration)>,
     part_delay: Option<std::time::Duration>,
+    synthetic: Vec<SyntheticFolder>,
     default_region: String,
 }
 
@@ -322,9 +329,27 @@ impl RegionGate {
             ));
         }
         let is_get = req.method() == http::Method::GET;
+        let synthetic_page = if is_get && is_bucket_request {
+            let query = req.uri().query().unwrap_or("");
+            self.synthetic.iter().find_map(|f| f.page(&bucket, query))
+        } else {
+            None
+        };
         let mut response = self.service.call(req.map(s3s::Body::from)).await?;
         if gate_regions && let Ok(value) = http::HeaderValue::from_str(&bucket_region) {
             response.headers_mut().insert(BUCKET_REGION_HEADER, value);
+        }
+        // s3s answered for the real (empty) bucket, so the signature passed: the page of
+        // generated keys goes in its place.
+        if let Some(page) = synthetic_page
+            && response.status().is_success()
+        {
+            let mut listed = http::Response::new(s3s::Body::from(page));
+            listed.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/xml"),
+            );
+            return Ok(listed);
         }
         // s3s-fs ignores the response-* overrides; AWS applies them to a GET that passed
         // the signature check (they are part of what is signed), so do the same here.

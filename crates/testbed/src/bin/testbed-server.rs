@@ -3,7 +3,8 @@
 //! `http://127.0.0.1:PORT` on stdout, and stops when stdin closes (so it never outlives
 //! the script that started it).
 //!
-//! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [--sts] [BUCKET ...]
+//! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [--sts] [--synthetic BUCKET/FOLDER/=COUNT]
+//!        [BUCKET ...]
 //! With `--sts` it also answers STS AssumeRole and the SSO portal's GetRoleCredentials
 //! (credentials that end after an hour).
 
@@ -17,8 +18,34 @@ fn main() -> std::io::Result<()> {
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let sts = buckets.iter().any(|b| b == "--sts");
+    // --synthetic bench/n1000000/=1000000: a folder of generated keys (list benchmark).
+    let mut synthetic = Vec::new();
+    let mut names = Vec::new();
+    let mut rest = buckets.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--synthetic" {
+            let spec = rest.next().map(String::as_str).unwrap_or("");
+            let parsed = spec.split_once('=').and_then(|(path, count)| {
+                let (bucket, prefix) = path.split_once('/')?;
+                Some((bucket.to_owned(), prefix.to_owned(), count.parse().ok()?))
+            });
+            let Some((bucket, prefix, count)) = parsed else {
+                eprintln!("--synthetic wants BUCKET/FOLDER/=COUNT, not {spec:?}");
+                std::process::exit(2);
+            };
+            names.push(bucket.clone());
+            synthetic.push(testbed::SyntheticFolder {
+                bucket,
+                prefix,
+                count,
+            });
+        } else if arg != "--sts" {
+            names.push(arg.clone());
+        }
+    }
     let options = testbed::LocalS3Options {
-        buckets: buckets.iter().filter(|b| *b != "--sts").cloned().collect(),
+        buckets: names,
+        synthetic,
         sts,
         sso: sts.then_some(std::time::Duration::from_secs(3600)),
         ..testbed::LocalS3Options::default()

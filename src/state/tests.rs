@@ -112,6 +112,24 @@ fn cached_rows_follow_new_pages_filter_and_sort() {
     assert_eq!(ordered(&mut state), [0, 1]);
 }
 
+/// What the worker answers to an `OrderRows` request (`what` names the request expected).
+fn on_the_runtime(asked: Option<Effect>, what: &str) -> Event {
+    let Some(Effect::Send(Command::OrderRows {
+        rows,
+        key,
+        base,
+        from,
+    })) = asked
+    else {
+        panic!("{what} goes to the runtime");
+    };
+    Event::RowsOrdered {
+        rows: crate::rows::order_rows(&rows, &key, base, from),
+        covers: rows.len(),
+        key,
+    }
+}
+
 /// A folder too big to sort on the UI thread: the sort goes to the runtime, the rows of the
 /// last order stay shown meanwhile, and an order for a folder since left is dropped.
 #[test]
@@ -138,25 +156,12 @@ fn big_folders_are_sorted_on_the_runtime_while_the_last_order_stays_shown() {
     assert!(state.update_order().is_none());
     assert_eq!(state.shown_file(0), 0);
     state.sort_by(SortColumn::Size);
-    let Some(Effect::Send(Command::OrderRows {
-        rows,
-        key,
-        base,
-        from,
-    })) = state.update_order()
-    else {
-        panic!("a sort of {n} rows goes to the runtime");
-    };
+    let ordered = on_the_runtime(state.update_order(), "a sort of many rows");
     assert!(state.ordering());
     assert!(state.update_order().is_none(), "one order at a time");
     assert_eq!(state.shown_file(0), 0, "the last order is shown meanwhile");
     assert_eq!(state.shown_files(), n);
-    let order = crate::rows::order_rows(&rows, &key, base, from);
-    state.apply(Event::RowsOrdered {
-        key,
-        rows: order,
-        covers: rows.len(),
-    });
+    state.apply(ordered);
     assert!(!state.ordering());
     assert_eq!(state.shown_file(0), n - 1, "the smallest file first");
     assert!(state.update_order().is_none());
@@ -166,22 +171,9 @@ fn big_folders_are_sorted_on_the_runtime_while_the_last_order_stays_shown() {
     assert_eq!(state.shown_file(0), 0, "the biggest file first");
     // An order that comes back after another folder was opened is dropped.
     state.object_filter = "f0".into();
-    let Some(Effect::Send(Command::OrderRows {
-        rows,
-        key,
-        base,
-        from,
-    })) = state.update_order()
-    else {
-        panic!("a filter over {n} rows goes to the runtime");
-    };
+    let ordered = on_the_runtime(state.update_order(), "a filter over many rows");
     state.open_folder("b", "other/");
-    let order = crate::rows::order_rows(&rows, &key, base, from);
-    state.apply(Event::RowsOrdered {
-        key,
-        rows: order,
-        covers: rows.len(),
-    });
+    state.apply(ordered);
     assert_eq!(state.shown_files(), 0);
     assert!(!state.ordering());
 }

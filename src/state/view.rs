@@ -26,6 +26,15 @@ impl RowOrder {
     pub fn len(&self) -> usize {
         self.rows.as_ref().map_or(self.covers, Vec::len)
     }
+
+    /// The rows ordered so far and how many of the listing they cover, when this order is
+    /// for `key` (new rows can then be merged in).
+    fn continued_for(&self, key: &OrderKey) -> Option<(&[u32], usize)> {
+        match &self.rows {
+            Some(rows) if self.key.as_ref() == Some(key) => Some((rows, self.covers)),
+            _ => None,
+        }
+    }
 }
 
 impl State {
@@ -42,6 +51,11 @@ impl State {
     /// is cheap; true when it needs the runtime (`update_order` asks for it). The objects
     /// panel calls this each frame, so what it shows follows the filter as typed.
     pub fn refresh_order(&mut self) -> bool {
+        self.order_cheaply().is_some()
+    }
+
+    /// `refresh_order`, giving back the key of the order the runtime has to compute.
+    fn order_cheaply(&mut self) -> Option<OrderKey> {
         let key = self.order_key();
         let objects = &self.listing.objects;
         let order = &mut self.order;
@@ -61,13 +75,14 @@ impl State {
             order.key = Some(key);
             order.rows = None;
             order.covers = objects.len();
-            return false;
+            return None;
         }
         if order.key.as_ref() == Some(&key) && order.covers == objects.len() {
-            return false;
+            return None;
         }
-        let same = order.key.as_ref() == Some(&key) && order.rows.is_some();
-        let from = if same { order.covers } else { 0 };
+        let continued = order.continued_for(&key).map(|(_, covers)| covers);
+        let same = continued.is_some();
+        let from = continued.unwrap_or(0);
         let cheap = objects.len() <= AT_ONCE
             || (same
                 && key.sort == SortColumn::Name
@@ -82,27 +97,22 @@ impl State {
             order.rows = Some(order_rows(objects, &key, base, from));
             order.covers = objects.len();
             order.key = Some(key);
-            return false;
+            return None;
         }
-        true
+        Some(key)
     }
 
     /// `refresh_order`, and the request to the runtime when the order needs it (one at a
     /// time: the last order stays shown meanwhile). `App` calls this once per frame.
     pub fn update_order(&mut self) -> Option<Effect> {
-        if !self.refresh_order() || self.order.pending {
+        let key = self.order_cheaply()?;
+        if self.order.pending {
             return None;
         }
-        let key = self.order_key();
-        let same = self.order.key.as_ref() == Some(&key) && self.order.rows.is_some();
-        let (base, from) = if same {
-            (
-                self.order.rows.clone().unwrap_or_default(),
-                self.order.covers,
-            )
-        } else {
-            (Vec::new(), 0)
-        };
+        let (base, from) = self
+            .order
+            .continued_for(&key)
+            .map_or((Vec::new(), 0), |(rows, covers)| (rows.to_vec(), covers));
         self.order.pending = true;
         Some(Effect::Send(Command::OrderRows {
             rows: self.listing.objects.clone(),

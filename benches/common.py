@@ -1,0 +1,30 @@
+"""What the benchmark scripts share: a free port, a process's RSS, and profile files for a
+local S3 endpoint that the AWS CLI, rclone and s3share read alike."""
+import os, socket
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    return port
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def profile_env(tmp, endpoints, access, secret, s3_section=""):
+    """Writes config and credentials in `tmp` with one profile per name in `endpoints`
+    (name -> endpoint URL) and returns os.environ pointed at them, the first profile chosen."""
+    with open(os.path.join(tmp, "config"), "w") as f:
+        for name, endpoint in endpoints.items():
+            f.write(f"[profile {name}]\nregion = us-east-1\nendpoint_url = {endpoint}\n{s3_section}")
+    with open(os.path.join(tmp, "credentials"), "w") as f:
+        for name in endpoints:
+            f.write(f"[{name}]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
+    return dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
+                AWS_PROFILE=next(iter(endpoints)), AWS_EC2_METADATA_DISABLED="true")

@@ -13,6 +13,7 @@ mod cli;
 mod demo;
 mod history;
 mod intent;
+mod ops;
 mod rows;
 mod s3;
 mod share;

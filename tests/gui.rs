@@ -62,9 +62,23 @@ fn sized_window(
     options: AppOptions,
     size: [f32; 2],
 ) -> Window {
+    timed_window(runtime, dir, server, options, size, 0.25)
+}
+
+/// `step_dt`: the seconds of egui's time each frame takes (the harness plays one frame
+/// per input event): small enough, two clicks are a double-click.
+fn timed_window(
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+    server: Option<LocalS3>,
+    options: AppOptions,
+    size: [f32; 2],
+    step_dt: f32,
+) -> Window {
     let handle = runtime.handle().clone();
     let harness = Harness::builder()
         .with_size(size)
+        .with_step_dt(step_dt)
         .build_eframe(move |cc| App::new(&cc.egui_ctx, &handle, None, options));
     Window {
         harness,
@@ -85,6 +99,11 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// The app on its embedded demo bucket.
 fn demo_window(clock: &FakeClock) -> Window {
+    demo_window_stepping(clock, 0.25)
+}
+
+/// The demo window whose frames take `step_dt` seconds of egui's time each.
+fn demo_window_stepping(clock: &FakeClock, step_dt: f32) -> Window {
     let dir = tempfile::tempdir().unwrap();
     let options = AppOptions {
         demo: true,
@@ -96,7 +115,7 @@ fn demo_window(clock: &FakeClock) -> Window {
         history_path: None,
         ..AppOptions::default()
     };
-    window(runtime(), dir, None, options)
+    timed_window(runtime(), dir, None, options, [1200.0, 800.0], step_dt)
 }
 
 fn no_profiles(dir: &Path) -> ProfileFilesSource {
@@ -195,6 +214,28 @@ impl Window {
                 modifiers,
             });
             self.step();
+        }
+    }
+
+    /// A primary click at `at` (pointer moved there, pressed, released).
+    fn click_at(&mut self, at: egui::Pos2) {
+        self.harness.event(egui::Event::PointerMoved(at));
+        for pressed in [true, false] {
+            self.harness.event(egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        self.step();
+    }
+
+    /// Frames for a while (real time), for anything a click might have started to land.
+    fn settle(&mut self) {
+        for _ in 0..30 {
+            self.step();
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
@@ -1050,4 +1091,88 @@ fn a_profile_is_added_from_the_window_after_its_keys_are_tried() {
             assert_eq!(mode & 0o777, 0o600, "{}", file.display());
         }
     }
+}
+
+/// The first click of a double-click on a folder opens it; the second lands on the new
+/// listing, on a file the user never chose: it must make, copy and record nothing.
+#[test]
+fn a_double_click_on_a_folder_opens_it_and_chooses_nothing_inside() {
+    let clock = FakeClock::default();
+    let mut w = demo_window_stepping(&clock, 0.01);
+    w.until_label("reports/");
+    let at = w.harness.get_by_label("reports/").rect().center();
+    w.click_at(at);
+    w.until_label("Quarterly report Q3.csv");
+    let under = w.harness.get_by_label("Quarterly report Q3.csv").rect();
+    assert!(under.contains(at), "a file is now under the pointer");
+    w.click_at(at);
+    w.settle();
+    assert!(w.copied.is_empty(), "copied {:?}", w.copied);
+    assert!(
+        w.harness
+            .query_by_label_contains("s3://demo-bucket/reports/")
+            .is_none(),
+        "no file selected"
+    );
+    assert!(
+        w.harness.query_by_label("Prüfbericht März.txt").is_some(),
+        "still in reports/"
+    );
+
+    // A double-click on a file the first click selected copies its link (so the harness
+    // does make double-clicks).
+    w.click_at(at);
+    w.click_at(at);
+    w.until("the link of the double-clicked file", |h| {
+        h.query_by_label("Copied").is_some()
+    });
+    let url = w.copied.last().expect("a link").clone();
+    assert!(url.contains("Quarterly%20report%20Q3.csv"), "{url}");
+}
+
+/// A lifetime picked in "Copy link for…" is that link's lifetime, whatever the custom
+/// field says; Enter in the custom field and in the download filename field applies the
+/// field and makes no link.
+#[test]
+fn a_menu_lifetime_is_the_links_and_enter_in_a_field_makes_no_link() {
+    use egui::accesskit::Role;
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("README.txt");
+    w.harness.get_by_label("Custom").focus();
+    w.step();
+    w.harness.get_by_label("Custom").type_text("10m");
+    w.step();
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.settle();
+    assert!(w.copied.is_empty(), "Enter in Custom copied {:?}", w.copied);
+    w.until_label("10 min");
+
+    w.click("Set download filename");
+    w.harness.get_by_label("Download filename").focus();
+    w.step();
+    w.harness.get_by_label("Download filename").type_text("x");
+    w.step();
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.settle();
+    assert!(
+        w.copied.is_empty(),
+        "Enter in the filename copied {:?}",
+        w.copied
+    );
+    w.click("Set download filename");
+
+    w.harness
+        .get_by_role_and_label(Role::Button, "README.txt")
+        .click_secondary();
+    w.step();
+    w.step();
+    w.click("Copy link for…");
+    w.click("12 h");
+    w.until("the 12 h link", |h| h.query_by_label("Copied").is_some());
+    let url = w.copied.last().expect("a link").clone();
+    assert!(url.contains("X-Amz-Expires=43200"), "{url}");
+    assert_eq!(plain_get(&url).0, 200);
+    // The panel keeps its own lifetime for the next link.
+    assert!(w.harness.query_by_label("10 min").is_some());
 }

@@ -72,14 +72,8 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::CopyLinkOf { key, lifetime } => {
             state.select_object(&key);
-            let chosen = state.share.expiry;
-            if let Some(lifetime) = lifetime {
-                state.share.expiry = lifetime;
-            }
-            let effects = state.copy_link();
             // "Copy link for…" is for this link only; the panel's lifetime stays as it was.
-            state.share.expiry = chosen;
-            effects
+            state.copy_link_for(lifetime)
         }
         Intent::CopyUri(key) => {
             let uri = format!("s3://{}/{key}", state.listing.bucket);

@@ -9,6 +9,9 @@ impl App {
     pub(super) fn window_ui(&mut self, ui: &mut egui::Ui) {
         let now = self.now();
         let mut intents = Vec::new();
+        // A text field focused as the frame began gets this frame's keys, Enter among them,
+        // even though a single-line field gives up its focus on Enter while it is drawn.
+        let typing = ui.ctx().egui_wants_keyboard_input();
         let state = &mut self.state;
         crate::ui::profile_bar_ui(ui, state, &mut intents);
         crate::ui::uploads_ui(ui, state, now, &mut intents);
@@ -21,6 +24,7 @@ impl App {
         });
         keyboard(
             ui.ctx(),
+            typing,
             state.selected_key.is_some(),
             !state.listing.bucket.is_empty(),
             &mut intents,
@@ -145,6 +149,7 @@ fn pasted_files(text: &str) -> Vec<std::path::PathBuf> {
 /// Ctrl/Cmd+L opens or closes the shared links; Ctrl/Cmd+A selects every file.
 fn keyboard(
     ctx: &egui::Context,
+    typing: bool,
     file_selected: bool,
     folder_open: bool,
     intents: &mut Vec<Intent>,
@@ -158,8 +163,12 @@ fn keyboard(
         ctx.memory_mut(|m| m.surrender_focus(filter));
         return;
     }
-    if ctx.egui_wants_keyboard_input() {
+    if typing || ctx.egui_wants_keyboard_input() {
         return;
+    }
+    // Alt+Up before the arrows: a plain arrow key would otherwise take it.
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp)) {
+        intents.push(Intent::GoUp);
     }
     if folder_open {
         file_manager_keys(ctx, filter, intents);
@@ -173,8 +182,7 @@ fn keyboard(
     let (copy, up) = ctx.input_mut(|i| {
         let copy = i.events.iter().any(|e| matches!(e, egui::Event::Copy))
             || i.consume_key(egui::Modifiers::COMMAND, egui::Key::C);
-        let up = i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)
-            || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp);
+        let up = i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace);
         (copy, up)
     });
     if copy && file_selected {

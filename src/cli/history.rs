@@ -4,20 +4,30 @@
 use std::io::Write;
 use std::time::SystemTime;
 
-use crate::history::{History, HistoryEntry};
+use crate::history::{Change, History, HistoryEntry};
 use crate::s3::{ErrorKind, S3Error};
+use crate::share::escape::field;
 use crate::share::{countdown_text, format_local_time};
 
-/// Adds a link to the history file. The history is a convenience: failing to write it is a
-/// warning, never a failed command.
-pub fn remember(entry: HistoryEntry) {
+/// Adds links to the history file (under its lock, so other writers' rows stay). A link
+/// that was handed out but not recorded is said on stderr; the command itself succeeds.
+pub fn remember(entries: Vec<HistoryEntry>) {
     let Some(path) = History::default_path() else {
         return;
     };
-    let mut history = History::load(path, SystemTime::now());
-    history.add(entry);
-    if let Err(err) = history.save() {
-        eprintln!("warning: the link was not added to the history: {err}");
+    let count = entries.len();
+    match History::record(&path, &Change::Add(entries), SystemTime::now()) {
+        Ok(None) => {}
+        Ok(Some(notice)) => say!("warning: {notice}"),
+        Err(err) => say!(
+            "warning: {} not added to the history at {}: {err}",
+            if count == 1 {
+                "the link was".to_owned()
+            } else {
+                format!("{count} links were")
+            },
+            path.display()
+        ),
     }
 }
 
@@ -31,7 +41,7 @@ pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Err
     let now = SystemTime::now();
     let history = History::load(path, now);
     if let Some(notice) = &history.notice {
-        eprintln!("warning: {notice}");
+        say!("warning: {notice}");
     }
     let mut out = std::io::stdout().lock();
     let write_error = |e: std::io::Error| {
@@ -65,9 +75,9 @@ pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Err
                 "{}\t{}\t{}/{}\t{}\t{url}",
                 format_local_time(entry.effective_expires_at),
                 left,
-                entry.bucket,
-                entry.key,
-                entry.status_text(now)
+                field(&entry.bucket),
+                field(&entry.key),
+                field(&entry.status_text(now))
             )
         };
         writeln!(out, "{line}").map_err(write_error)?;

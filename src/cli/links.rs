@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::history::remember;
 use super::signals::or_cancel;
 use crate::history::HistoryEntry;
-use crate::s3::{Depth, ErrorKind, S3Error, Session, ShareOptions};
+use crate::s3::{ErrorKind, S3Error, Session, ShareOptions};
 use crate::share::link_list::{ListFormat, list_line};
 
 pub async fn print_many(
@@ -20,37 +20,24 @@ pub async fn print_many(
     format: ListFormat,
     out: &mut impl Write,
 ) -> Result<(), S3Error> {
-    let mut keys = Vec::new();
-    let listing = session.list_all_with(bucket, prefix, Depth::AllLevels, |page| {
-        keys.extend(page.objects.into_iter().map(|o| o.key));
-    });
-    or_cancel(cancel, listing).await?;
-    if keys.is_empty() {
-        return Err(S3Error::plain(
-            ErrorKind::NoSuchKey,
-            format!("There are no objects under s3://{bucket}/{prefix}."),
-        ));
-    }
+    let keys = or_cancel(cancel, crate::ops::keys_to_share(session, bucket, prefix)).await?;
     let mut failed = 0;
-    for key in &keys {
-        match or_cancel(cancel, session.share_link(bucket, key, options)).await {
-            Ok(link) if !link.check.refused() => {
-                writeln!(out, "{}", list_line(format, key, link.url.expose())).map_err(|e| {
-                    S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))
-                })?;
-                remember(HistoryEntry::of(&link));
-            }
-            Ok(link) => {
-                failed += 1;
-                eprintln!("error: {key}: {}", link.check.describe());
-            }
-            Err(err) if err.kind == ErrorKind::Cancelled => return Err(err),
-            Err(err) => {
-                failed += 1;
-                eprintln!("error: {key}: {}", err.message);
-            }
-        }
-    }
+    // Every link printed is recorded, in one write at the end (also when stopped early).
+    let mut made = Vec::new();
+    let outcome = print_links(
+        session,
+        cancel,
+        bucket,
+        &keys,
+        options,
+        format,
+        out,
+        &mut made,
+        &mut failed,
+    )
+    .await;
+    remember(made);
+    outcome?;
     if failed > 0 {
         return Err(S3Error::plain(
             ErrorKind::LinkRefused,
@@ -60,6 +47,40 @@ pub async fn print_many(
             ),
         ));
     }
-    eprintln!("{} links", keys.len());
+    say!("{} links", keys.len());
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn print_links(
+    session: &Session,
+    cancel: &CancellationToken,
+    bucket: &str,
+    keys: &[String],
+    options: &ShareOptions,
+    format: ListFormat,
+    out: &mut impl Write,
+    made: &mut Vec<HistoryEntry>,
+    failed: &mut usize,
+) -> Result<(), S3Error> {
+    for key in keys {
+        match or_cancel(cancel, session.share_link(bucket, key, options)).await {
+            Ok(link) if !link.check.refused() => {
+                writeln!(out, "{}", list_line(format, key, link.url.expose())).map_err(|e| {
+                    S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))
+                })?;
+                made.push(HistoryEntry::of(&link));
+            }
+            Ok(link) => {
+                *failed += 1;
+                say!("error: {key}: {}", link.check.describe());
+            }
+            Err(err) if err.kind == ErrorKind::Cancelled => return Err(err),
+            Err(err) => {
+                *failed += 1;
+                say!("error: {key}: {}", err.message);
+            }
+        }
+    }
     Ok(())
 }

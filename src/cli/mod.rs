@@ -12,8 +12,17 @@ use crate::s3::{
     ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
     parse_s3_uri,
 };
+use crate::share::escape::field;
 use crate::share::{content_disposition, countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
+
+/// `eprintln!` for anything that may hold text from outside (keys, bucket names, server
+/// messages, file names): control and direction characters are shown escaped.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::share::escape::text(&format!($($arg)*)))
+    };
+}
 
 mod args;
 mod history;
@@ -35,7 +44,7 @@ pub async fn run(args: &Args, command: &Command) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", err.message);
+            say!("error: {}", err.message);
             if !err.detail.is_empty() {
                 tracing::debug!(detail = %err.detail, "error detail");
             }
@@ -102,6 +111,12 @@ async fn run_command(
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
             if *recursive {
+                if filename.is_some() || *qr {
+                    let flag = if *qr { "--qr" } else { "--filename" };
+                    return Err(S3Error::bad_input(format!(
+                        "{flag} is for one link; with --recursive every file gets its own link and keeps its own name: leave {flag} out, or name one file."
+                    )));
+                }
                 let options = ShareOptions {
                     expiry: *expires,
                     download_filename: None,
@@ -132,9 +147,9 @@ async fn run_command(
             };
             refuse_dead_link(&link, "")?;
             write_line(&mut stdout, link.url.expose())?;
-            history::remember(HistoryEntry::of(&link));
+            history::remember(vec![HistoryEntry::of(&link)]);
             let (left, _) = countdown_text(session.now(), link.effective_expires_at);
-            eprintln!(
+            say!(
                 "expires {} (in {left})",
                 format_local_time(link.effective_expires_at)
             );
@@ -156,8 +171,8 @@ async fn run_command(
             )
             .await?;
             write_line(&mut stdout, link.url.expose())?;
-            history::remember(HistoryEntry::of_upload(&link));
-            eprintln!(
+            history::remember(vec![HistoryEntry::of_upload(&link)]);
+            say!(
                 "expires {}; upload with: {}",
                 format_local_time(link.effective_expires_at),
                 link.curl_command_with("URL")
@@ -211,8 +226,8 @@ async fn run_command(
             })?;
             refuse_dead_link(&link, &stored)?;
             write_line(&mut stdout, link.url.expose())?;
-            history::remember(HistoryEntry::of(&link));
-            eprintln!(
+            history::remember(vec![HistoryEntry::of(&link)]);
+            say!(
                 "uploaded s3://{bucket}/{key}; link expires {}",
                 format_local_time(link.effective_expires_at)
             );
@@ -243,7 +258,7 @@ async fn run_command(
         Command::History { .. } | Command::Profiles { .. } => {}
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {
-                write_line(&mut stdout, &bucket.name)?;
+                write_line(&mut stdout, &field(&bucket.name))?;
             }
         }
         Command::Ls { uri: Some(uri) } => {
@@ -258,7 +273,7 @@ async fn run_command(
                 }
                 text.clear();
                 for folder in page.folders {
-                    let line = format_args!("{:>19} {:>12} {folder}\n", "", "PRE");
+                    let line = format_args!("{:>19} {:>12} {}\n", "", "PRE", field(&folder));
                     let _ = std::fmt::Write::write_fmt(&mut text, line);
                 }
                 for object in page.objects {
@@ -266,7 +281,8 @@ async fn run_command(
                         .last_modified
                         .map(format_local_time)
                         .unwrap_or_default();
-                    let line = format_args!("{modified:>19} {:>12} {}\n", object.size, object.key);
+                    let key = field(&object.key);
+                    let line = format_args!("{modified:>19} {:>12} {key}\n", object.size);
                     let _ = std::fmt::Write::write_fmt(&mut text, line);
                 }
                 if let Err(e) = stdout.write_all(text.as_bytes()) {
@@ -283,7 +299,7 @@ async fn run_command(
         }
     }
     if !session.region_from_profile() {
-        eprintln!(
+        say!(
             "note: region {} assumed (the profile names none; set one with --region or AWS_REGION)",
             session.region()
         );
@@ -371,7 +387,7 @@ fn print_qr(url: &str) -> Result<(), S3Error> {
         if colour {
             eprintln!("\x1b[97;40m{line}\x1b[0m");
         } else {
-            eprintln!("{line}");
+            say!("{line}");
         }
     }
     Ok(())
@@ -380,15 +396,15 @@ fn print_qr(url: &str) -> Result<(), S3Error> {
 /// "checked: opens for anyone with the link", or why it was not checked.
 fn print_check(link: &ShareLink) {
     match &link.check {
-        LinkCheck::Opens => eprintln!("checked: opens for anyone with the link"),
-        LinkCheck::NotChecked(_) => eprintln!("warning: {}", link.check.describe()),
+        LinkCheck::Opens => say!("checked: opens for anyone with the link"),
+        LinkCheck::NotChecked(_) => say!("warning: {}", link.check.describe()),
         LinkCheck::Skipped | LinkCheck::Refused(_) => {}
     }
 }
 
 fn print_warnings(warnings: &[String]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        say!("warning: {warning}");
     }
 }
 

@@ -37,7 +37,7 @@ pub async fn run(
             ))
         })?;
         or_cancel(cancel, session.close_request(bucket, id)).await?;
-        eprintln!("closed: the page of request {handle} is deleted; its link no longer works");
+        say!("closed: the page of request {handle} is deleted; its link no longer works");
         return Ok(());
     }
     let bad = |e: crate::share::request_form::RequestFormError| S3Error::bad_input(e.to_string());
@@ -65,8 +65,8 @@ pub async fn run(
         ));
     }
     write_line(out, request.url.expose())?;
-    super::history::remember(HistoryEntry::of_request(&request));
-    eprintln!(
+    super::history::remember(vec![HistoryEntry::of_request(&request)]);
+    say!(
         "request {}: files go to s3://{bucket}/{}; the page works until {}; close it with: s3share request --close {}",
         request.handle(),
         request.folder,
@@ -74,7 +74,7 @@ pub async fn run(
         request.handle()
     );
     if let LinkCheck::NotChecked(_) = request.check {
-        eprintln!("warning: {}", request.check.describe());
+        say!("warning: {}", request.check.describe());
     }
     print_warnings(&request.warnings);
     Ok(())

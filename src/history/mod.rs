@@ -1,9 +1,15 @@
 //! Links made on this machine, so a user can see what was handed out, copy a link again or
 //! renew it. A presigned URL is a bearer credential: the file and its directory are readable
-//! by their owner only, the file is replaced atomically (temp file + rename) by the worker,
-//! off the UI thread, and no credentials are stored. Expired links are kept for a week (so
-//! "what did I send Tuesday?" has an answer), then dropped; a file that cannot be read is
-//! set aside under another name with a message, never silently emptied.
+//! by their owner only and no credentials are stored.
+//!
+//! Every link is kept until a week after it ends (`S3SHARE_HISTORY_DAYS` changes the week);
+//! there is no count limit, so no link that still works is ever dropped. Several writers (the
+//! window and any number of `s3share` commands) change the file through `record`: under an
+//! exclusive lock, each reads what the others wrote, applies its one change and replaces the
+//! file atomically (temp file + rename), so no writer's rows are lost. A file that cannot be
+//! read (bad JSON, not UTF-8, no permission) is set aside under another name with a message
+//! naming where it was kept, never silently emptied; a symlinked history file is written
+//! through the link.
 
 mod entry;
 
@@ -14,10 +20,21 @@ use std::time::{Duration, SystemTime};
 
 pub use entry::{HistoryEntry, LinkKind, LinkStatus};
 
-/// At most this many links are kept (newest first).
-pub const HISTORY_LIMIT: usize = 1000;
 /// Expired links are kept this long; S3SHARE_HISTORY_DAYS changes it.
 const RETENTION_DAYS: u64 = 7;
+/// The longest retention S3SHARE_HISTORY_DAYS may ask for (about 100 years).
+const MAX_RETENTION_DAYS: u64 = 36_500;
+
+/// One change to the history, applied in memory and to the file alike.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// New links, newest last (they are listed newest first).
+    Add(Vec<HistoryEntry>),
+    /// Remove a row from the list (it revokes nothing).
+    Forget(String),
+    /// A renewed link replaced this row.
+    MarkReplaced(String),
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -32,37 +49,19 @@ impl History {
     /// is an empty history; an unreadable one is renamed `history.json.unreadable-<time>`
     /// (kept for the user) and the history starts empty with a notice.
     pub fn load(path: PathBuf, now: SystemTime) -> History {
-        let mut notice = None;
-        let entries: Vec<HistoryEntry> = match std::fs::read(&path) {
-            Err(_) => Vec::new(),
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(entries) => entries,
-                Err(err) => {
-                    let stamp = crate::share::signed_secs(now, SystemTime::UNIX_EPOCH);
-                    let aside = path.with_extension(format!("json.unreadable-{stamp}"));
-                    let kept = std::fs::rename(&path, &aside).is_ok();
-                    tracing::warn!(error = %err, "the link history could not be read");
-                    notice = Some(if kept {
-                        format!(
-                            "The list of shared links could not be read ({err}); it was kept as {} and a new list started.",
-                            aside.display()
-                        )
-                    } else {
-                        format!("The list of shared links could not be read ({err}).")
-                    });
-                    Vec::new()
-                }
-            },
-        };
-        let keep_until = retention();
+        let path = resolve_link(path);
+        let (mut entries, notice) = read_or_set_aside(&path, now);
+        prune(&mut entries, now);
         History {
             path: Some(path),
-            entries: entries
-                .into_iter()
-                .filter(|e| e.effective_expires_at + keep_until > now)
-                .collect(),
+            entries,
             notice,
         }
+    }
+
+    /// Where this history is written (None: kept in memory only, as in tests).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// S3SHARE_HISTORY_FILE, else the usual place: `<config dir>/s3share/history.json`.
@@ -83,70 +82,167 @@ impl History {
             .collect()
     }
 
-    /// Adds a link (newest first), in memory; `save` writes the file. The same URL twice
-    /// (copied again) stays one row.
+    /// Adds a link (newest first), in memory. The same URL twice (copied again) stays one row.
+    #[cfg(test)]
     pub fn add(&mut self, entry: HistoryEntry) {
-        self.entries.retain(|e| e.url != entry.url);
-        self.entries.insert(0, entry);
-        self.entries.truncate(HISTORY_LIMIT);
+        self.apply(&Change::Add(vec![entry]));
+    }
+
+    /// Applies `change` in memory.
+    pub fn apply(&mut self, change: &Change) {
+        apply(&mut self.entries, change);
     }
 
     pub fn get(&self, id: &str) -> Option<&HistoryEntry> {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    /// Marks `id` as replaced by a renewed link.
-    pub fn mark_replaced(&mut self, id: &str) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
-            entry.replaced = true;
-        }
-    }
-
-    /// Removes `id` from this list. It does not revoke anything: the link works until it ends.
-    pub fn forget(&mut self, id: &str) {
-        self.entries.retain(|e| e.id != id);
-    }
-
-    /// Writes the history (owner-only, replaced atomically). The window asks the worker to
-    /// do this, so the disk write and fsync never hold up a frame.
-    pub fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        if let Some(parent) = path.parent() {
+    /// Applies `change` to the file at `path` under an exclusive lock, keeping every row
+    /// other writers added meanwhile. Returns the notice when the file had to be set aside.
+    pub fn record(
+        path: &Path,
+        change: &Change,
+        now: SystemTime,
+    ) -> std::io::Result<Option<String>> {
+        let path = resolve_link(path.to_path_buf());
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.exists()
+        {
             create_private_dir(parent)?;
         }
-        let tmp = path.with_extension("json.tmp");
-        let mut file = create_private(&tmp)?;
-        file.write_all(&serde_json::to_vec_pretty(&self.entries).map_err(std::io::Error::other)?)?;
-        file.sync_all()?;
-        std::fs::rename(tmp, path)
+        let lock = open_private(&sibling(&path, ".lock"), false)?;
+        lock.lock()?;
+        let (mut entries, notice) = read_or_set_aside(&path, now);
+        apply(&mut entries, change);
+        prune(&mut entries, now);
+        let tmp = sibling(&path, &format!(".tmp-{}", std::process::id()));
+        let written = (|| {
+            let mut file = create_private(&tmp)?;
+            file.write_all(&serde_json::to_vec_pretty(&entries).map_err(std::io::Error::other)?)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        drop(lock);
+        written.map(|()| notice)
     }
+}
+
+/// Applies one change to a list of rows, newest first.
+fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
+    match change {
+        Change::Add(new) => {
+            let urls: std::collections::HashSet<&str> =
+                new.iter().map(|e| e.url.expose()).collect();
+            entries.retain(|e| !urls.contains(e.url.expose()));
+            let mut added: Vec<HistoryEntry> = new.iter().rev().cloned().collect();
+            added.append(entries);
+            *entries = added;
+        }
+        Change::Forget(id) => entries.retain(|e| &e.id != id),
+        Change::MarkReplaced(id) => {
+            if let Some(entry) = entries.iter_mut().find(|e| &e.id == id) {
+                entry.replaced = true;
+            }
+        }
+    }
+}
+
+/// Drops the rows that ended more than the retention ago.
+fn prune(entries: &mut Vec<HistoryEntry>, now: SystemTime) {
+    let keep = retention();
+    entries.retain(|e| {
+        e.effective_expires_at
+            .checked_add(keep)
+            .is_none_or(|until| until > now)
+    });
+}
+
+/// `path.json` + `suffix`, beside it.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// A symlinked history file is written through its link, not replaced by a plain file.
+fn resolve_link(path: PathBuf) -> PathBuf {
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&path).unwrap_or(path),
+        _ => path,
+    }
+}
+
+/// Reads the rows at `path`. Missing: none. Unreadable for any reason (no permission, not
+/// UTF-8, not the format): the file is renamed aside and the notice says where it is.
+fn read_or_set_aside(path: &Path, now: SystemTime) -> (Vec<HistoryEntry>, Option<String>) {
+    let problem = match std::fs::read(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+        Err(err) => err.to_string(),
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(entries) => return (entries, None),
+            Err(err) => err.to_string(),
+        },
+    };
+    let stamp = crate::share::signed_secs(now, SystemTime::UNIX_EPOCH);
+    let aside = sibling(path, &format!(".unreadable-{stamp}"));
+    tracing::warn!(error = %problem, "the link history could not be read");
+    let notice = match std::fs::rename(path, &aside) {
+        Ok(()) => format!(
+            "The list of shared links at {} could not be read ({problem}); it was kept as {} and a new list started.",
+            path.display(),
+            aside.display()
+        ),
+        Err(err) => format!(
+            "The list of shared links at {} could not be read ({problem}) nor set aside ({err}); it was left as it is.",
+            path.display()
+        ),
+    };
+    (Vec::new(), Some(notice))
 }
 
 fn retention() -> Duration {
-    let days = std::env::var("S3SHARE_HISTORY_DAYS")
-        .ok()
+    retention_of(std::env::var("S3SHARE_HISTORY_DAYS").ok().as_deref())
+}
+
+/// The retention S3SHARE_HISTORY_DAYS asks for: whole days, at most about a century.
+fn retention_of(days: Option<&str>) -> Duration {
+    let days = days
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(RETENTION_DAYS);
+        .unwrap_or(RETENTION_DAYS)
+        .min(MAX_RETENTION_DAYS);
     Duration::from_secs(days * 86_400)
 }
 
-/// Creates `dir` (and its parents) readable by its owner only.
+/// Creates `dir` (and its parents) readable by its owner only. Only called for a folder
+/// that does not exist yet: a folder the user chose keeps its permissions.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
-    Ok(())
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
 }
 
 /// Creates (or truncates) a file that only its owner can read and write.
 pub fn create_private(path: &Path) -> std::io::Result<File> {
+    open_private(path, true)
+}
+
+/// Opens (creating it if needed, emptying it with `truncate`) a file only its owner can read.
+fn open_private(path: &Path, truncate: bool) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create(true).truncate(truncate);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -193,10 +289,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("history.json");
         let t = |s| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
-        let mut history = History::load(path.clone(), t(1000));
-        history.add(entry("old", 1500));
-        history.add(entry("new", 5000));
-        history.save().unwrap();
+        let change = Change::Add(vec![entry("old", 1500), entry("new", 5000)]);
+        History::record(&path, &change, t(1000)).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -234,6 +328,85 @@ mod tests {
         assert_eq!(aside.len(), 1, "the old file is kept");
         let kept = std::fs::read(dir.path().join(&aside[0])).unwrap();
         assert!(kept.ends_with(b"trunc"));
+    }
+
+    #[test]
+    fn concurrent_writers_all_keep_their_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let writers: Vec<_> = (0..20)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let change = Change::Add(vec![entry(&format!("k{i}"), 5000)]);
+                    History::record(&path, &change, now).unwrap();
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let history = History::load(path, now);
+        assert_eq!(history.entries.len(), 20);
+    }
+
+    #[test]
+    fn thousands_of_links_are_all_kept_with_the_earlier_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        History::record(&path, &Change::Add(vec![entry("first", 7 * DAY)]), now).unwrap();
+        let many: Vec<_> = (0..3000).map(|i| entry(&format!("f{i}"), 5000)).collect();
+        History::record(&path, &Change::Add(many), now).unwrap();
+        let history = History::load(path, now);
+        assert_eq!(history.entries.len(), 3001);
+        assert_eq!(history.entries[0].key, "f2999", "newest first");
+        assert_eq!(history.entries[3000].key, "first");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_history_is_written_through_its_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("history.json");
+        std::fs::write(&real, b"[]").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        History::record(&link, &Change::Add(vec![entry("a", 5000)]), now).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(History::load(real, now).entries.len(), 1);
+    }
+
+    #[test]
+    fn a_history_that_is_not_utf8_is_set_aside_and_the_message_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        std::fs::write(&path, b"[\xff\xfe]").unwrap();
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let notice = History::record(&path, &Change::Add(vec![entry("a", 5000)]), now)
+            .unwrap()
+            .expect("a notice");
+        assert!(notice.contains("unreadable-1000"), "{notice}");
+        assert!(dir.path().join("history.json.unreadable-1000").exists());
+        assert_eq!(History::load(path, now).entries.len(), 1);
+    }
+
+    #[test]
+    fn an_absurd_retention_does_not_panic() {
+        let longest = retention_of(Some("18446744073709551615"));
+        assert_eq!(longest, Duration::from_secs(MAX_RETENTION_DAYS * DAY));
+        assert_eq!(retention_of(Some("-3")), Duration::from_secs(7 * DAY));
+        // A row whose end is near the end of time is kept, not overflowed.
+        let mut entries = vec![entry("a", u64::MAX / 4)];
+        prune(&mut entries, SystemTime::now());
+        assert_eq!(entries.len(), 1);
     }
 
     #[test]

@@ -28,9 +28,9 @@ impl ListFormat {
 /// One line for `name` (the file name, or the key in the CLI) and its link.
 pub fn list_line(format: ListFormat, name: &str, url: &str) -> String {
     match format {
-        ListFormat::Tsv => format!("{}\t{url}", name.replace(['\t', '\n'], " ")),
+        ListFormat::Tsv => format!("{}\t{url}", super::escape::field(name)),
         ListFormat::Markdown => {
-            let text = name
+            let text = super::escape::field(name)
                 .replace('\\', "\\\\")
                 .replace('[', "\\[")
                 .replace(']', "\\]");
@@ -46,7 +46,15 @@ mod tests {
 
     #[test]
     fn each_format_keeps_names_from_breaking_the_list() {
-        assert_eq!(list_line(ListFormat::Tsv, "a\tb.txt", "u"), "a b.txt\tu");
+        assert_eq!(list_line(ListFormat::Tsv, "a\tb.txt", "u"), "a\\tb.txt\tu");
+        assert_eq!(
+            list_line(ListFormat::Tsv, "x\u{1b}]52;c;AA\u{7}\ry", "u"),
+            "x\\x1b]52;c;AA\\x07\\ry\tu"
+        );
+        assert_eq!(
+            list_line(ListFormat::Markdown, "a\nb", "u"),
+            "- [a\\\\nb](u)"
+        );
         assert_eq!(
             list_line(ListFormat::Markdown, "[x].pdf", "u"),
             "- [\\[x\\].pdf](u)"

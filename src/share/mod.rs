@@ -7,6 +7,7 @@
 mod clock;
 mod countdown;
 mod disposition;
+pub mod escape;
 mod expiry;
 pub mod link_list;
 pub mod qr;

@@ -107,13 +107,14 @@ impl State {
             }
             Event::NoFileDialog => {
                 self.upload_notice = Some(
-                    "No file dialog is available on this desktop: drag the files onto the window instead."
+                    "No file dialog is available on this desktop: drag the files onto the window, or copy them and paste here (Ctrl+V)."
                         .to_owned(),
                 );
             }
+            Event::HistoryTrouble(message) => self.history.notice = Some(message),
             Event::RequestMade(result) => {
                 if let Ok(request) = &result {
-                    effects.push(self.remember(HistoryEntry::of_request(request)));
+                    effects.extend(self.remember(HistoryEntry::of_request(request)));
                 }
                 effects.extend(self.request_made(result));
             }
@@ -169,7 +170,7 @@ impl State {
             }
             Event::UploadLinkMade(result) => match result {
                 Ok(link) => {
-                    effects.push(self.remember(HistoryEntry::of_upload(&link)));
+                    effects.extend(self.remember(HistoryEntry::of_upload(&link)));
                     self.upload_link = Some(link);
                     self.upload_error = None;
                 }
@@ -232,10 +233,9 @@ impl State {
             return Vec::new();
         };
         self.link_copied = true;
-        self.history.add(HistoryEntry::of(link));
-        vec![
-            Effect::Copy(link.url.clone()),
-            Effect::Send(Command::SaveHistory(self.history.clone())),
-        ]
+        let mut effects = vec![Effect::Copy(link.url.clone())];
+        let entry = HistoryEntry::of(link);
+        effects.extend(self.record(crate::history::Change::Add(vec![entry])));
+        effects
     }
 }

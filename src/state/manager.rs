@@ -3,7 +3,7 @@
 //! forget (this list only: it revokes nothing).
 
 use super::{Effect, State};
-use crate::history::{HistoryEntry, LinkKind, LinkStatus};
+use crate::history::{Change, HistoryEntry, LinkKind, LinkStatus};
 use crate::s3::{S3Error, ShareLink, ShareOptions};
 use crate::share::Expiry;
 use crate::worker::Command;
@@ -104,10 +104,9 @@ impl State {
     ) -> Vec<Effect> {
         match result {
             Ok(link) => {
-                self.history.mark_replaced(replaces);
                 let refused = link.check.refused();
-                self.history.add(HistoryEntry::of(&link));
-                let mut effects = vec![Effect::Send(Command::SaveHistory(self.history.clone()))];
+                let mut effects = self.record(Change::MarkReplaced(replaces.to_owned()));
+                effects.extend(self.record(Change::Add(vec![HistoryEntry::of(&link)])));
                 if refused {
                     self.manager.error = Some(S3Error::plain(
                         crate::s3::ErrorKind::LinkRefused,
@@ -127,13 +126,24 @@ impl State {
 
     /// Removes a row. It revokes nothing: the link works until it ends.
     pub fn forget(&mut self, id: &str) -> Vec<Effect> {
-        self.history.forget(id);
-        vec![Effect::Send(Command::SaveHistory(self.history.clone()))]
+        self.record(Change::Forget(id.to_owned()))
     }
 
     /// Remembers a link made by the window (upload link, request page).
-    pub(super) fn remember(&mut self, entry: HistoryEntry) -> Effect {
-        self.history.add(entry);
-        Effect::Send(Command::SaveHistory(self.history.clone()))
+    pub(super) fn remember(&mut self, entry: HistoryEntry) -> Vec<Effect> {
+        self.record(Change::Add(vec![entry]))
+    }
+
+    /// Applies `change` to the list on screen and asks the worker to apply it to the file
+    /// (where other programs' rows are kept).
+    pub(super) fn record(&mut self, change: Change) -> Vec<Effect> {
+        self.history.apply(&change);
+        match self.history.path() {
+            Some(path) => vec![Effect::Send(Command::RecordHistory {
+                path: path.to_owned(),
+                change,
+            })],
+            None => Vec::new(),
+        }
     }
 }

@@ -91,6 +91,7 @@ impl State {
         self.many.running = None;
         let total = results.len();
         let mut lines = Vec::new();
+        let mut made = Vec::new();
         let mut failures = Vec::new();
         for (key, result) in results {
             match result {
@@ -100,7 +101,7 @@ impl State {
                         file_name(&key),
                         link.url.expose(),
                     ));
-                    self.history.add(HistoryEntry::of(&link));
+                    made.push(HistoryEntry::of(&link));
                 }
                 Ok(link) => {
                     failures.push(format!("{}: {}", file_name(&key), link.check.describe()))
@@ -114,7 +115,7 @@ impl State {
             summary.push_str(&format!(" Not copied: {}", failures.join("; ")));
         }
         self.many.summary = Some(summary);
-        let mut effects = vec![Effect::Send(Command::SaveHistory(self.history.clone()))];
+        let mut effects = self.record(crate::history::Change::Add(made));
         if copied > 0 {
             effects.push(Effect::CopyList(SignedUrl::new(lines.join("\n") + "\n")));
         }

@@ -78,18 +78,35 @@ impl ShareSettings {
 }
 
 impl super::State {
-    /// Makes a fresh link for the selected object; it goes to the clipboard on arrival.
+    /// Makes a fresh link for the selected object with the panel's lifetime; it goes to the
+    /// clipboard on arrival.
     pub fn copy_link(&mut self) -> Vec<Effect> {
+        self.copy_link_for(None)
+    }
+
+    /// Makes a fresh link for the selected object; `lifetime` (a menu's "Copy link for…")
+    /// is this link's lifetime whatever the panel shows, None takes the panel's.
+    pub fn copy_link_for(&mut self, lifetime: Option<Expiry>) -> Vec<Effect> {
         let state = self;
         let Some(key) = state.selected_key.clone() else {
             return Vec::new();
         };
-        // A lifetime still in the custom field counts as typed out once a link is asked for;
-        // an unreadable one stops the request (the panel says why, the button is disabled).
-        state.share.apply_custom();
-        if state.sharing || state.share.custom_error.is_some() {
+        if state.sharing {
             return Vec::new();
         }
+        let expiry = match lifetime {
+            Some(lifetime) => lifetime,
+            None => {
+                // A lifetime still in the custom field counts as typed out once a link is
+                // asked for; an unreadable one stops the request (the panel says why, the
+                // button is disabled).
+                state.share.apply_custom();
+                if state.share.custom_error.is_some() {
+                    return Vec::new();
+                }
+                state.share.expiry
+            }
+        };
         let download_filename = match state.share.download_filename() {
             Ok(name) => name,
             Err(err) => {
@@ -103,7 +120,7 @@ impl super::State {
             bucket: state.listing.bucket.clone(),
             key,
             options: ShareOptions {
-                expiry: state.share.expiry,
+                expiry,
                 download_filename,
             },
         })]

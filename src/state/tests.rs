@@ -305,6 +305,9 @@ fn a_request_form_is_checked_before_the_worker_is_asked() {
 fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
     use crate::s3::LinkCheck;
     let mut state = State::default();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.json");
+    state.history = crate::history::History::load(file.clone(), std::time::SystemTime::now());
     let mut old = link("plan.pdf", LinkCheck::Opens);
     old.download_filename = Some("Plan März.pdf".into());
     state.history.add(crate::history::HistoryEntry::of(&old));
@@ -344,7 +347,8 @@ fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
     assert_eq!(state.history.entries.len(), 1);
     assert!(matches!(
         &forgotten[..],
-        [Effect::Send(crate::worker::Command::SaveHistory(_))]
+        [Effect::Send(crate::worker::Command::RecordHistory { path, change: crate::history::Change::Forget(gone) })]
+            if *path == file && *gone == id
     ));
 }
 

@@ -269,20 +269,29 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             };
             match kind {
                 Kind::Folder => {
-                    if response.clicked() {
+                    // The second click of a double-click lands on whatever the first one
+                    // opened: it is inert, never a second dive.
+                    if response.clicked() && !response.double_clicked() {
                         open = Some(key.to_owned());
                     }
                     response.context_menu(|ui| folder_menu(ui, &bucket, key, &mut menu_intents));
                 }
                 _ => {
                     if response.double_clicked() {
-                        menu_intents.push(Intent::CopyLinkOf {
-                            key: key.to_owned(),
-                            lifetime: None,
-                        });
+                        // Only a file the first click selected: after a folder opened, the
+                        // second click lands on a row the user never chose.
+                        if state.selected_key.as_deref() == Some(key) {
+                            menu_intents.push(Intent::CopyLinkOf {
+                                key: key.to_owned(),
+                                lifetime: None,
+                            });
+                        }
                     } else if response.clicked() {
                         let modifiers = ui.input(|i| i.modifiers);
                         select = Some((key.to_owned(), modifiers));
+                    } else if response.secondary_clicked() && !selected {
+                        // The row a context menu acts on is the row selected.
+                        select = Some((key.to_owned(), egui::Modifiers::NONE));
                     }
                     response.context_menu(|ui| file_menu(ui, key, &mut menu_intents));
                 }

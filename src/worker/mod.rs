@@ -70,8 +70,12 @@ pub enum Command {
     CancelUpload { id: u64 },
     /// Cancel every upload and report on `done` once they have all stopped (quitting).
     Shutdown { done: mpsc::Sender<()> },
-    /// Write the link history to disk (off the UI thread; in order, one after another).
-    SaveHistory(crate::history::History),
+    /// Apply one change to the link history file at `path` (off the UI thread; in order, one
+    /// after another; under the file's lock, so links other programs recorded are kept).
+    RecordHistory {
+        path: PathBuf,
+        change: crate::history::Change,
+    },
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
     /// Try the keys of a new profile with one request, then write it to the AWS files.
@@ -205,6 +209,8 @@ pub enum Event {
     FilesPicked(Vec<PathBuf>),
     /// No file dialog can open here (no portal / D-Bus session).
     NoFileDialog,
+    /// The history file could not be written, or was unreadable and set aside: the message.
+    HistoryTrouble(String),
 }
 
 /// A session the worker has signed in with, as the window shows it.

@@ -170,13 +170,23 @@ impl Worker {
                     let _ = done.send(());
                 });
             }
-            Command::SaveHistory(history) => {
-                // Awaited here so saves happen in the order they were asked for.
-                let saved = tokio::task::spawn_blocking(move || history.save()).await;
-                match saved {
-                    Ok(Ok(())) => {}
-                    Ok(Err(err)) => tracing::warn!(error = %err, "could not save the link history"),
-                    Err(err) => tracing::warn!(error = %err, "saving the link history stopped"),
+            Command::RecordHistory { path, change } => {
+                // Awaited here so changes happen in the order they were asked for.
+                let now = (self.clock)();
+                let recorded = tokio::task::spawn_blocking(move || {
+                    crate::history::History::record(&path, &change, now)
+                        .map_err(|err| format!("The list of shared links could not be saved at {}: {err}. Links made now are on screen but not kept.", path.display()))
+                })
+                .await;
+                let trouble = match recorded {
+                    Ok(Ok(None)) => None,
+                    Ok(Ok(Some(notice))) => Some(notice),
+                    Ok(Err(message)) => Some(message),
+                    Err(err) => Some(format!("Saving the list of shared links stopped: {err}")),
+                };
+                if let Some(message) = trouble {
+                    tracing::warn!("{message}");
+                    self.out.send(Event::HistoryTrouble(message));
                 }
             }
             Command::PickFiles => {
@@ -242,18 +252,12 @@ impl Worker {
                 };
                 let out = self.out.clone();
                 tokio::spawn(async move {
-                    let mut keys = Vec::new();
-                    let listed = session
-                        .list_all_with(&bucket, &prefix, crate::s3::Depth::AllLevels, |page| {
-                            keys.extend(page.objects.into_iter().map(|o| o.key));
-                        })
-                        .await;
-                    match listed {
+                    match crate::ops::keys_to_share(&session, &bucket, &prefix).await {
                         Err(error) => out.send(Event::ManyShared(vec![(prefix, Err(error))])),
-                        Ok(()) if !confirmed && keys.len() > crate::state::CONFIRM_ABOVE => {
+                        Ok(keys) if !confirmed && keys.len() > crate::state::CONFIRM_ABOVE => {
                             out.send(Event::FolderNeedsConfirmation { files: keys.len() });
                         }
-                        Ok(()) => share_many(session, bucket, keys, options, out).await,
+                        Ok(keys) => share_many(session, bucket, keys, options, out).await,
                     }
                 });
             }

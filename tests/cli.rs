@@ -1538,3 +1538,70 @@ async fn text_from_the_bucket_reaches_the_terminal_escaped() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// A request page is tried the way a sender would use it: a one-byte upload through its
+/// policy, removed afterwards. Where the server takes browser uploads (the in-process
+/// server) the page is printed; where it does not (`rclone serve s3` in CI answers 400),
+/// nothing is printed, the page is deleted and the reason is said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_page_is_handed_out_only_when_senders_can_upload() {
+    let bed = bed().await;
+    let bucket = bed.bucket("cli-probe").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let out = s3share(
+        dir.path(),
+        &[
+            "request",
+            &format!("s3://{bucket}/inbox/"),
+            "--title",
+            "Scans",
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    let client = bed.client();
+    let left: Vec<String> = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap()
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_owned))
+        .collect();
+    if bed.external {
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty(), "no page link: {}", text(&out.stdout));
+        assert!(stderr.contains("refused a test upload"), "{stderr}");
+        assert!(left.is_empty(), "page and probe removed: {left:?}");
+    } else {
+        assert!(out.status.success(), "{stderr}");
+        let link = text(&out.stdout).trim().to_owned();
+        assert_eq!(http_get(&link).await.status, 200);
+        assert_eq!(left.len(), 1, "only the page: {left:?}");
+        assert!(left[0].starts_with(".s3share/requests/"), "{left:?}");
+        // Closing says what it cannot do, and the history shows the row as closed.
+        let handle = stderr
+            .split("--close ")
+            .nth(1)
+            .map(|rest| rest.trim().to_owned())
+            .expect("the close command is named");
+        let closed = s3share(dir.path(), &["request", "--close", &handle]).await;
+        assert!(closed.status.success(), "{}", text(&closed.stderr));
+        assert!(
+            text(&closed.stderr).contains("can send files until"),
+            "{}",
+            text(&closed.stderr)
+        );
+        assert_ne!(http_get(&link).await.status, 200);
+        let history = s3share(dir.path(), &["history", "--all", "--json"]).await;
+        let row: serde_json::Value =
+            serde_json::from_str(text(&history.stdout).lines().next().unwrap()).unwrap();
+        assert!(
+            row["status"].as_str().unwrap().starts_with("closed"),
+            "{row}"
+        );
+    }
+}

@@ -287,3 +287,92 @@ fn base64_encode(bytes: &[u8]) -> String {
 fn base64_decode(text: &str) -> Vec<u8> {
     aws_smithy_types::base64::decode(text).unwrap()
 }
+
+/// What a sender stores cannot touch what is not theirs: every received file is stored to be
+/// downloaded (an SVG with script is never run on the bucket's origin), a POST without that
+/// disposition is refused by the policy, a `..` key cannot climb out of the folder onto the
+/// page, and the owner cannot put a request folder inside `.s3share/`. The page's own upload
+/// test (a one-byte probe through the policy) is removed after it passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn senders_cannot_reach_what_is_not_theirs() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["shared".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    let request = bed
+        .session
+        .request_files("shared", &options("images, text", 1000, 3600))
+        .await
+        .unwrap();
+    assert_eq!(request.check, s3share::LinkCheck::Opens);
+    let listed = bed
+        .client()
+        .list_objects_v2()
+        .bucket("shared")
+        .prefix("incoming/")
+        .send()
+        .await
+        .unwrap();
+    assert!(listed.contents().is_empty(), "the upload test was removed");
+    let page = http_get(request.url.expose()).await.body;
+    let config = page_config(&String::from_utf8(page.clone()).unwrap());
+
+    let svg =
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(document.domain)</script></svg>";
+    let key = "incoming/contracts/0123456789abcdef0123456789abcdef/x.svg";
+    let (status, body) = post(&config, 0, key, "image/svg+xml", svg).await;
+    assert_eq!(status, 201, "{body}");
+    let link = bed
+        .session
+        .share_link(
+            "shared",
+            key,
+            &s3share::ShareOptions {
+                expiry: Expiry::from_secs(60).unwrap(),
+                download_filename: None,
+            },
+        )
+        .await
+        .unwrap();
+    let served = http_get(link.url.expose()).await;
+    assert_eq!(served.status, 200);
+    assert_eq!(served.content_disposition.as_deref(), Some("attachment"));
+
+    let mut inline = config.clone();
+    inline["fields"] = serde_json::Value::Array(
+        config["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f[0] != "Content-Disposition")
+            .cloned()
+            .collect(),
+    );
+    let (status, body) = post(&inline, 0, "incoming/contracts/y.svg", "image/svg+xml", svg).await;
+    assert!(
+        (400..500).contains(&status),
+        "stored inline: {status} {body}"
+    );
+
+    let page_key = format!(".s3share/requests/{}.html", request.id);
+    let climbing = format!("incoming/contracts/../../{page_key}");
+    let (status, body) = post(&config, 1, &climbing, "text/plain", b"<h1>owned</h1>").await;
+    assert!((400..500).contains(&status), "climbed out: {status} {body}");
+    assert_eq!(
+        http_get(request.url.expose()).await.body,
+        page,
+        "the page is intact"
+    );
+
+    let mut inside = options("", 100, 60);
+    inside.folder = Some(".s3share/requests/".into());
+    let err = bed
+        .session
+        .request_files("shared", &inside)
+        .await
+        .unwrap_err();
+    assert!(err.message.contains(".s3share/"), "{}", err.message);
+    let refused = s3share::parse_types("text/html").unwrap_err().to_string();
+    assert!(refused.contains("run it as a page"), "{refused}");
+}

@@ -12,22 +12,28 @@ use crate::share::{countdown_text, format_local_time};
 /// Adds links to the history file (under its lock, so other writers' rows stay). A link
 /// that was handed out but not recorded is said on stderr; the command itself succeeds.
 pub fn remember(entries: Vec<HistoryEntry>) {
+    record(Change::Add(entries));
+}
+
+/// Applies one change to the history file; a failure is said on stderr.
+pub fn record(change: Change) {
     let Some(path) = History::default_path() else {
         return;
     };
-    let count = entries.len();
-    match History::record(&path, &Change::Add(entries), SystemTime::now()) {
+    match History::record(&path, &change, SystemTime::now()) {
         Ok(None) => {}
         Ok(Some(notice)) => say!("warning: {notice}"),
-        Err(err) => say!(
-            "warning: {} not added to the history at {}: {err}",
-            if count == 1 {
-                "the link was".to_owned()
-            } else {
-                format!("{count} links were")
-            },
-            path.display()
-        ),
+        Err(err) => {
+            let what = match &change {
+                Change::Add(entries) if entries.len() == 1 => "the link was not added".to_owned(),
+                Change::Add(entries) => format!("{} links were not added", entries.len()),
+                _ => "the change was not written".to_owned(),
+            };
+            say!(
+                "warning: {what} to the history at {}: {err}",
+                path.display()
+            );
+        }
     }
 }
 

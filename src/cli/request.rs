@@ -8,9 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::signals::or_cancel;
 use super::{print_warnings, write_line};
 use crate::history::HistoryEntry;
-use crate::s3::{
-    ErrorKind, LinkCheck, ProfileFilesSource, RequestOptions, S3Error, Session, parse_s3_uri,
-};
+use crate::s3::{LinkCheck, ProfileFilesSource, RequestOptions, S3Error, Session, parse_s3_uri};
 use crate::share::{Expiry, format_local_time};
 
 /// What the command line asked for.
@@ -37,7 +35,13 @@ pub async fn run(
             ))
         })?;
         or_cancel(cancel, session.close_request(bucket, id)).await?;
-        say!("closed: the page of request {handle} is deleted; its link no longer works");
+        super::history::record(crate::history::Change::CloseRequest {
+            id: id.to_owned(),
+            at: std::time::SystemTime::now(),
+        });
+        say!(
+            "closed: the page of request {handle} is deleted, so its link no longer opens. A sender who still has the page open can send files until the page's end (its upload permission cannot be withdrawn before then); files received stay where they are."
+        );
         return Ok(());
     }
     let bad = |e: crate::share::request_form::RequestFormError| S3Error::bad_input(e.to_string());
@@ -56,14 +60,7 @@ pub async fn run(
         types: crate::share::request_form::parse_types(asked.types).map_err(bad)?,
         expiry: asked.expires,
     };
-    let request = or_cancel(cancel, session.request_files(&bucket, &options)).await?;
-    if request.check.refused() {
-        let _ = session.close_request(&bucket, &request.id).await;
-        return Err(S3Error::plain(
-            ErrorKind::LinkRefused,
-            request.check.describe(),
-        ));
-    }
+    let request = or_cancel(cancel, crate::ops::make_request(session, &bucket, &options)).await?;
     write_line(out, request.url.expose())?;
     super::history::remember(vec![HistoryEntry::of_request(&request)]);
     say!(

@@ -35,6 +35,7 @@ impl DemoServer {
             s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        builder.set_access(super::literal_keys::LiteralKeys);
         let service = Arc::new(builder.build());
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;

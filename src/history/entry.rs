@@ -51,6 +51,9 @@ pub struct HistoryEntry {
     /// A newer link for the same object was made with Renew.
     #[serde(default)]
     pub replaced: bool,
+    /// A file request's page was deleted (closed) at this time.
+    #[serde(default)]
+    pub closed_at: Option<SystemTime>,
 }
 
 fn new_id() -> String {
@@ -64,6 +67,8 @@ pub enum LinkStatus {
     NotChecked,
     CheckFailed,
     Replaced,
+    /// A file request closed: its page is deleted.
+    Closed,
     /// Its own lifetime ran out.
     Expired,
     /// The credentials that signed it ended first.
@@ -100,6 +105,7 @@ impl HistoryEntry {
             effective_expires_at: link.effective_expires_at,
             check: link.check.clone(),
             replaced: false,
+            closed_at: None,
         }
     }
 
@@ -119,6 +125,7 @@ impl HistoryEntry {
             effective_expires_at: link.effective_expires_at,
             check: LinkCheck::Skipped,
             replaced: false,
+            closed_at: None,
         }
     }
 
@@ -138,7 +145,19 @@ impl HistoryEntry {
             effective_expires_at: request.effective_expires_at,
             check: request.check.clone(),
             replaced: false,
+            closed_at: None,
         }
+    }
+
+    /// True when this row is the page of file request `id` (its page key ends the path).
+    pub fn is_request(&self, id: &str) -> bool {
+        self.kind == LinkKind::Request
+            && self
+                .url
+                .expose()
+                .split('?')
+                .next()
+                .is_some_and(|path| path.ends_with(&format!("/requests/{id}.html")))
     }
 
     pub fn status(&self, now: SystemTime) -> LinkStatus {
@@ -151,6 +170,9 @@ impl HistoryEntry {
             } else {
                 LinkStatus::Expired
             };
+        }
+        if self.closed_at.is_some() {
+            return LinkStatus::Closed;
         }
         if self.replaced {
             return LinkStatus::Replaced;
@@ -173,6 +195,11 @@ impl HistoryEntry {
             LinkStatus::NotChecked => "not checked".to_owned(),
             LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
             LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::Closed => format!(
+                "closed {}: the page no longer opens; a sender who still has it open can send files until {}",
+                self.closed_at.map(format_local_time).unwrap_or_default(),
+                format_local_time(self.effective_expires_at)
+            ),
             LinkStatus::Expired => "expired".to_owned(),
             LinkStatus::CredentialsEnded => "credentials ended".to_owned(),
         }

@@ -34,6 +34,8 @@ pub enum Change {
     Forget(String),
     /// A renewed link replaced this row.
     MarkReplaced(String),
+    /// File request `id` (not the row's id: the request's) was closed at this time.
+    CloseRequest { id: String, at: SystemTime },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -146,6 +148,11 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
         Change::MarkReplaced(id) => {
             if let Some(entry) = entries.iter_mut().find(|e| &e.id == id) {
                 entry.replaced = true;
+            }
+        }
+        Change::CloseRequest { id, at } => {
+            for entry in entries.iter_mut().filter(|e| e.is_request(id)) {
+                entry.closed_at.get_or_insert(*at);
             }
         }
     }
@@ -279,6 +286,7 @@ mod tests {
             effective_expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(ends),
             check: LinkCheck::Opens,
             replaced: false,
+            closed_at: None,
         }
     }
 

@@ -61,6 +61,9 @@ pub enum LinkProblem {
     ServerError { status: u16, detail: String },
     /// Any other refusal.
     Other { status: u16, detail: String },
+    /// A file request's page opens, but the server refused a sender's upload through its
+    /// policy (tried with a one-byte probe): senders could not send anything.
+    UploadsRefused { status: u16, detail: String },
 }
 
 impl LinkProblem {
@@ -87,6 +90,9 @@ impl LinkProblem {
             LinkProblem::Other { status, detail } => {
                 format!("The link does not open: the server answered HTTP {status}{detail}.")
             }
+            LinkProblem::UploadsRefused { status, detail } => format!(
+                "The page opens, but the server refused a test upload through it (HTTP {status}{detail}): senders could not send files. This server may not accept uploads from a browser (POST); use an upload link instead."
+            ),
         }
     }
 }
@@ -96,6 +102,49 @@ impl LinkProblem {
 pub struct CheckOutcome {
     pub check: LinkCheck,
     pub server_date: Option<SystemTime>,
+}
+
+/// Posts a browser-style form (`fields` in order, then `body` as the file) to `action`, as
+/// a sender's page does, without credentials. Blocking. Returns the status and the
+/// beginning of the answer, or why the server could not be reached.
+pub fn post_form(
+    action: &str,
+    fields: &[(String, String)],
+    content_type: &str,
+    body: &[u8],
+    ca_bundle: Option<&std::path::Path>,
+) -> Result<(u16, String), String> {
+    let boundary = format!("----s3share{}", uuid::Uuid::new_v4().simple());
+    let mut form = Vec::new();
+    for (name, value) in fields {
+        form.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    form.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"probe\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
+    );
+    form.extend_from_slice(body);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut response = agent(ca_bundle)
+        .post(action)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(&form[..])
+        .map_err(|err| unreachable_reason(&err))?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok((status, text))
 }
 
 /// Fetches the first byte of `url` without credentials. Blocking: run it off the UI thread
@@ -178,6 +227,19 @@ pub fn classify(status: u16, body: &str, host: &str, region: &str) -> LinkProble
             detail: suffix(&detail),
         },
     }
+}
+
+/// ", <Code>: <Message>" of an S3 XML error body (empty when there is none).
+pub fn error_detail(body: &str) -> String {
+    let code = xml_field(body, "Code").unwrap_or_default();
+    let message = xml_field(body, "Message").unwrap_or_default();
+    let detail = match (code.is_empty(), message.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => code,
+        (true, false) => message,
+        (false, false) => format!("{code}: {message}"),
+    };
+    suffix(&detail.chars().take(300).collect::<String>())
 }
 
 fn suffix(detail: &str) -> String {

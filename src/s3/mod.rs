@@ -27,7 +27,7 @@ pub use new_profile::{NewProfile, test_and_save};
 pub use presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };
-pub use request::{FileRequest, RequestOptions, is_own_key};
+pub use request::{FileRequest, OWN_FOLDER, RequestOptions, is_own_key};
 pub use session::Session;
 
 /// Splits `s3://bucket/key` (or `bucket/key`) into bucket and key; the key may be empty.

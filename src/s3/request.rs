@@ -160,6 +160,12 @@ impl Session {
             ("x-amz-algorithm".to_owned(), "AWS4-HMAC-SHA256".to_owned()),
             ("x-amz-credential".to_owned(), credential.clone()),
             ("x-amz-date".to_owned(), amz_date.clone()),
+            // Stored with every received file, so a browser downloads it rather than
+            // running it on the bucket's origin (the policy demands it).
+            (
+                "Content-Disposition".to_owned(),
+                crate::share::request_form::RECEIVED_DISPOSITION.to_owned(),
+            ),
         ];
         if let Some(token) = credentials.session_token() {
             form_fields.push(("x-amz-security-token".to_owned(), token.to_owned()));
@@ -221,6 +227,14 @@ impl Session {
         };
         link = self.try_share_link(link).await;
         let mut warnings = Vec::new();
+        if link.check == LinkCheck::Opens {
+            // The page opening says nothing of the uploads: try one as a sender would.
+            match self.probe_uploads(bucket, &region, &config).await {
+                Ok(None) => {}
+                Ok(Some(problem)) => link.check = LinkCheck::Refused(problem),
+                Err(warning) => warnings.push(warning),
+            }
+        }
         if cut_short {
             warnings.push(format!(
                 "The signing credentials end at {}: the page stops working then.",
@@ -239,6 +253,79 @@ impl Session {
             check: link.check,
             warnings,
         })
+    }
+
+    /// Posts a one-byte file through the page's first policy, as a sender's browser would
+    /// (no credentials), then deletes it. None: uploads work. A refusal is the problem to
+    /// show; Err is a warning (the probe could not be run or removed).
+    async fn probe_uploads(
+        &self,
+        bucket: &str,
+        region: &str,
+        config: &PageConfig,
+    ) -> Result<Option<super::check::LinkProblem>, String> {
+        let Some(variant) = config.variants.first() else {
+            return Ok(None);
+        };
+        let content_type = match &variant.accepted {
+            None => "application/octet-stream".to_owned(),
+            Some(t) if t.prefix => format!("{}x-s3share-probe", t.value),
+            Some(t) => t.value.clone(),
+        };
+        let key = format!(
+            "{}{}/.s3share-probe",
+            config.prefix,
+            uuid::Uuid::new_v4().simple()
+        );
+        let mut fields = vec![
+            ("key".to_owned(), key.clone()),
+            ("Content-Type".to_owned(), content_type.clone()),
+        ];
+        fields.extend(config.fields.iter().cloned());
+        fields.push(("policy".to_owned(), variant.policy.clone()));
+        fields.push(("x-amz-signature".to_owned(), variant.signature.clone()));
+        let action = config.action.clone();
+        let ca_bundle = self.inner.ca_bundle.clone();
+        let posted = tokio::task::spawn_blocking(move || {
+            super::check::post_form(&action, &fields, &content_type, b"x", ca_bundle.as_deref())
+        })
+        .await
+        .map_err(|e| {
+            format!("The upload test did not run ({e}); the page is not known to accept files.")
+        })?;
+        let (status, body) = match posted {
+            Ok(answer) => answer,
+            Err(why) => {
+                return Err(format!(
+                    "Uploads through the page were not tried: this computer could not reach the server ({why})."
+                ));
+            }
+        };
+        if !(200..300).contains(&status) {
+            let detail = super::check::error_detail(&body);
+            return Ok(Some(super::check::LinkProblem::UploadsRefused {
+                status,
+                detail,
+            }));
+        }
+        let removed = self
+            .client_for(region)
+            .delete_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await;
+        if let Err(err) = removed {
+            let err = S3Error::from_sdk(
+                &err,
+                &self.doing("removing the upload test", Some(bucket), Some(&key)),
+            );
+            return Err(format!(
+                "The test upload {key} could not be removed: {}",
+                err.message
+            ));
+        }
+        Ok(None)
     }
 
     /// Closes a request: its page is deleted, so its link stops at once; files received

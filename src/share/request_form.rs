@@ -19,8 +19,18 @@ pub enum RequestFormError {
     LongTitle(usize),
     #[error("the message is {0} characters long; keep it under 2000")]
     LongMessage(usize),
-    #[error("the title or message contains a control character: remove it")]
+    #[error(
+        "the title or message contains a control or text-direction character (such as U+202E): remove it"
+    )]
     ControlCharacter,
+    #[error(
+        "the folder {0:?} is inside .s3share/, where S3 Share keeps its own pages: choose another folder"
+    )]
+    OwnFolder(String),
+    #[error(
+        "{0} is not accepted: a browser would run it as a page on the bucket's address, beside request pages that hold upload permissions; ask for a PDF or a .zip instead"
+    )]
+    ActiveType(String),
     #[error(
         "the folder {0:?} is not a folder inside the bucket: write it like incoming/contracts/ (no leading /, no .. and no //)"
     )]
@@ -73,12 +83,49 @@ pub fn parse_types(text: &str) -> Result<Vec<AcceptedType>, RequestFormError> {
                 }
             }
         };
+        if !accepted.prefix && is_active_type(&accepted.value) {
+            return Err(RequestFormError::ActiveType(accepted.value));
+        }
         if !types.contains(&accepted) {
             types.push(accepted);
         }
     }
     Ok(types)
 }
+
+/// Types a browser runs as a page (scripts included) when served inline. Refused by name;
+/// whatever type a sender gives, every received file is stored `Content-Disposition:
+/// attachment` (the policy demands it), so a browser downloads it rather than running it on
+/// the bucket's origin.
+pub fn is_active_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "text/html"
+            | "application/xhtml+xml"
+            | "image/svg+xml"
+            | "text/xml"
+            | "application/xml"
+            | "text/xsl"
+            | "application/xslt+xml"
+            | "text/javascript"
+            | "application/javascript"
+            | "application/ecmascript"
+            | "text/ecmascript"
+            | "application/x-shockwave-flash"
+            | "application/mathml+xml"
+            | "application/rdf+xml"
+            | "multipart/x-mixed-replace"
+    )
+}
+
+/// The disposition every received file is stored with (demanded by the policy).
+pub const RECEIVED_DISPOSITION: &str = "attachment";
 
 fn prefix(value: &str) -> AcceptedType {
     AcceptedType {
@@ -131,8 +178,9 @@ pub fn check_texts(title: &str, message: &str) -> Result<(String, String), Reque
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(RequestFormError::LongMessage(message.chars().count()));
     }
-    let control = |s: &str| s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
-    if title.chars().any(char::is_control) || control(message) {
+    let unsafe_char = super::escape::is_unsafe;
+    let control = |s: &str| s.chars().any(|c| unsafe_char(c) && c != '\n' && c != '\t');
+    if title.chars().any(unsafe_char) || control(message) {
         return Err(RequestFormError::ControlCharacter);
     }
     Ok((title.to_owned(), message.to_owned()))
@@ -167,6 +215,9 @@ pub fn request_folder(
     if escapes {
         return Err(RequestFormError::BadFolder(folder));
     }
+    if folder.starts_with(crate::s3::OWN_FOLDER) {
+        return Err(RequestFormError::OwnFolder(folder));
+    }
     Ok(folder)
 }
 
@@ -190,6 +241,7 @@ pub fn policy_json(fields: &PolicyFields<'_>, accepted: Option<&AcceptedType>) -
         serde_json::json!(["starts-with", "$key", fields.folder]),
         serde_json::json!(["content-length-range", 1, fields.max_size]),
         serde_json::json!({ "success_action_status": "201" }),
+        serde_json::json!({ "Content-Disposition": RECEIVED_DISPOSITION }),
         serde_json::json!({ "x-amz-algorithm": "AWS4-HMAC-SHA256" }),
         serde_json::json!({ "x-amz-credential": fields.credential }),
         serde_json::json!({ "x-amz-date": fields.amz_date }),
@@ -224,6 +276,17 @@ mod tests {
         assert!(parse_types("").unwrap().is_empty());
         assert!(parse_types("exe files").is_err());
         assert!(parse_types("image/<script>").is_err());
+        for active in [
+            "text/html",
+            "image/svg+xml",
+            "application/xhtml+xml",
+            "TEXT/HTML",
+        ] {
+            assert!(
+                matches!(parse_types(active), Err(RequestFormError::ActiveType(_))),
+                "{active}"
+            );
+        }
     }
 
     #[test]
@@ -255,9 +318,13 @@ mod tests {
             "{made}"
         );
         assert_eq!(request_folder(Some("in/box"), "t", now).unwrap(), "in/box/");
-        for bad in ["/abs/", "a/../b/", "a//b/", "./x/"] {
+        for bad in ["/abs/", "a/../b/", "a//b/", "./x/", "inbox/../"] {
             assert!(request_folder(Some(bad), "t", now).is_err(), "{bad}");
         }
+        assert!(matches!(
+            request_folder(Some(".s3share/requests/"), "t", now),
+            Err(RequestFormError::OwnFolder(_))
+        ));
     }
 
     #[test]
@@ -271,6 +338,18 @@ mod tests {
             check_texts("a\u{7}", ""),
             Err(RequestFormError::ControlCharacter)
         );
+        for bidi in ["evil\u{202e}fdp.exe", "a\u{2066}b", "x\u{200f}"] {
+            assert_eq!(
+                check_texts(bidi, ""),
+                Err(RequestFormError::ControlCharacter),
+                "{bidi:?}"
+            );
+            assert_eq!(
+                check_texts("t", bidi),
+                Err(RequestFormError::ControlCharacter),
+                "{bidi:?}"
+            );
+        }
         assert!(matches!(
             check_texts(&"x".repeat(201), ""),
             Err(RequestFormError::LongTitle(201))
@@ -298,6 +377,7 @@ mod tests {
             "\"x-amz-security-token\":\"tok\"",
             "[\"starts-with\",\"$Content-Type\",\"image/\"]",
             "\"success_action_status\":\"201\"",
+            "\"Content-Disposition\":\"attachment\"",
         ] {
             assert!(conditions.contains(needle), "{needle} in {conditions}");
         }

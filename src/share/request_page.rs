@@ -116,6 +116,18 @@ const SCRIPT: &str = r#"(function () {
     (kinds.length ? "; accepted: " + kinds.join(", ") : "") +
     ". This page works until " + ends.toLocaleString() + ".";
   var pending = 0, failed = 0, sent = 0;
+  // Each sender (each opening of the page) sends into a folder of its own, named by 128
+  // random bits: no other sender can guess it, so none can write over these files.
+  var rnd = new Uint8Array(16);
+  crypto.getRandomValues(rnd);
+  var sender = Array.prototype.map.call(rnd, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  var used = {};
+  function unique(name) {
+    if (!used[name]) { used[name] = 1; return name; }
+    var dot = name.lastIndexOf("."), n = ++used[name];
+    var stem = dot > 0 ? name.slice(0, dot) : name, ext = dot > 0 ? name.slice(dot) : "";
+    return unique(stem + " (" + n + ")" + ext);
+  }
   function done() {
     if (pending) { return; }
     summary.textContent = failed ? sent + " sent, " + failed + " not sent." : "Done: " + sent + " sent.";
@@ -159,8 +171,8 @@ const SCRIPT: &str = r#"(function () {
     var type = file.type || "application/octet-stream";
     var v = variantFor(type);
     if (!v) { return fail(r, "This type of file is not accepted here (accepted: " + kinds.join(", ") + ")."); }
-    // The name is a key below the folder, never a path: separators become "_".
-    var key = cfg.prefix + file.name.replace(/[\/\\]/g, "_");
+    // The name is a key below the sender's folder, never a path: separators become "_".
+    var key = cfg.prefix + sender + "/" + unique(file.name.replace(/[\/\\]/g, "_"));
     var form = new FormData();
     form.append("key", key);
     form.append("Content-Type", type);

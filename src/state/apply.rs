@@ -147,14 +147,18 @@ impl State {
             Event::ManyShared(results) => effects.extend(self.many_shared(results)),
             Event::Renewed { replaces, result } => effects.extend(self.renewed(&replaces, result)),
             Event::RequestClosed { id, result } => {
+                let closed_at = result.as_ref().ok().copied();
                 if let Some(row) = self.request_mut(&id) {
                     match result {
-                        Ok(()) => {
+                        Ok(_) => {
                             row.closed = true;
                             row.error = None;
                         }
                         Err(error) => row.error = Some(error),
                     }
+                }
+                if let Some(at) = closed_at {
+                    return self.record(crate::history::Change::CloseRequest { id, at });
                 }
             }
             Event::Received { id, result } => {

@@ -30,7 +30,10 @@ pub fn requests_ui(
                     request.bucket, request.folder
                 ));
                 if row.closed {
-                    ui.label("Closed: the page is deleted, its link no longer works.");
+                    ui.label(format!(
+                        "Closed: the page is deleted, its link no longer opens. A sender who still has it open can send files until {} (the upload permission cannot be withdrawn before then).",
+                        format_local_time(request.effective_expires_at)
+                    ));
                     continue;
                 }
                 let (left, last_minute) = countdown_text(now, request.effective_expires_at);
@@ -69,7 +72,7 @@ pub fn requests_ui(
                     if ui
                         .button("Close request")
                         .on_hover_text(
-                            "Delete the page: its link stops at once; received files stay",
+                            "Delete the page: its link stops opening at once. A sender who already has the page open can still send until its end; received files stay.",
                         )
                         .clicked()
                     {

@@ -176,10 +176,10 @@ pub enum Event {
     },
     /// A file request page was made (and tried).
     RequestMade(Result<FileRequest, S3Error>),
-    /// A request was closed (its page deleted), or could not be.
+    /// A request was closed (its page deleted) at this time, or could not be.
     RequestClosed {
         id: String,
-        result: Result<(), S3Error>,
+        result: Result<SystemTime, S3Error>,
     },
     /// How many files a request's folder holds now.
     Received {

@@ -271,19 +271,16 @@ impl Worker {
                 Event::Renewed { replaces, result }
             }),
             Command::RequestFiles { bucket, options } => self.spawn_request(|session| async move {
-                Event::RequestMade(session.request_files(&bucket, &options).await)
+                Event::RequestMade(crate::ops::make_request(&session, &bucket, &options).await)
             }),
             Command::CloseRequest { bucket, id } => self.spawn_request(|session| async move {
                 let result = session.close_request(&bucket, &id).await;
+                let result = result.map(|()| session.now());
                 Event::RequestClosed { id, result }
             }),
             Command::ListReceived { id, bucket, folder } => {
                 self.spawn_request(|session| async move {
-                    let mut count = 0;
-                    let result = session
-                        .list_all(&bucket, &folder, |page| count += page.objects.len())
-                        .await
-                        .map(|()| count);
+                    let result = crate::ops::count_received(&session, &bucket, &folder).await;
                     Event::Received { id, result }
                 })
             }

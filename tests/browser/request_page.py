@@ -11,7 +11,7 @@ Run (after `cargo build -p testbed --bins` and `cargo test`, which builds s3shar
     python3 tests/browser/request_page.py [--screenshot assets/request-page.png]
 Needs: chromium, chromium-driver (Debian), selenium (PyPI).
 """
-import argparse, os, shutil, subprocess, sys, tempfile, time
+import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -90,18 +90,40 @@ def main():
             lambda b: b.find_element(By.ID, "summary").text or None)
         print("page says:", summary)
         assert summary == "Done: 2 sent.", summary
+        def received(name):
+            # Each sender's files land in a folder of its own under the request's folder.
+            return glob.glob(os.path.join(glob.escape(os.path.join(data, "inbox", "scans")), "*", glob.escape(name)))
+
         for name, body in files.items():
-            with open(os.path.join(data, "inbox", "scans", name), "rb") as f:
+            found = received(name)
+            assert len(found) == 1, found
+            with open(found[0], "rb") as f:
                 assert f.read() == body, f"{name} differs"
+
+        # A second sender (the page opened again) sends a file of the same name: both stay.
+        os.makedirs(os.path.join(tmp, "second"))
+        second = os.path.join(tmp, "second", "report.txt")
+        with open(second, "wb") as f:
+            f.write(b"the second sender's report\n")
+        browser.get(link)
+        browser.find_element(By.ID, "files").send_keys(second)
+        WebDriverWait(browser, 30).until(lambda b: b.find_element(By.ID, "summary").text == "Done: 1 sent.")
+        kept = set()
+        for path in received("report.txt"):
+            with open(path, "rb") as f:
+                kept.add(f.read())
+        assert kept == {files["report.txt"], b"the second sender's report\n"}, kept
+        print("two senders, one file name: both kept")
         if args.screenshot:
             browser.save_screenshot(args.screenshot)
             print("screenshot:", args.screenshot)
 
+        chooser = browser.find_element(By.ID, "files")
         chooser.send_keys(too_big)
         WebDriverWait(browser, 30).until(lambda b: "not sent" in b.find_element(By.ID, "summary").text)
         notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "li .bad")]
         assert any("Too large" in n for n in notes), notes
-        assert not os.path.exists(os.path.join(data, "inbox", "scans", "too big.bin"))
+        assert not received("too big.bin")
         print("over the limit:", notes[-1])
         print("browser test passed")
         return 0

@@ -17,6 +17,9 @@
 //! requested DurationSeconds (3600 when none is asked for). With `sso`, it answers the SSO
 //! portal's GetRoleCredentials (`GET /federation/credentials`) in the same spirit.
 
+#[path = "../../../src/demo/literal_keys.rs"]
+mod literal_keys;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -99,6 +102,7 @@ impl LocalS3 {
             s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        builder.set_access(literal_keys::LiteralKeys);
         let service = builder.build();
         let gate = Arc::new(RegionGate {
             service,

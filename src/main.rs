@@ -17,6 +17,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(err) => return argument_error(&err),
     };
+    if let Some(problem) = args.problem() {
+        eprintln!("error: {problem}");
+        return ExitCode::from(2);
+    }
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

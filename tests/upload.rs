@@ -308,7 +308,50 @@ async fn pipes_and_special_files_are_refused_not_stored_empty() {
             err.message
         );
     }
-    for key in ["pipe", "status"] {
+    // A /sys file claims 4,096 bytes and holds fewer: a local file problem, not the network.
+    let sys_file = std::path::Path::new("/sys/kernel/mm/transparent_hugepage/enabled");
+    let sys_file = if sys_file.exists() {
+        Some(sys_file)
+    } else {
+        std::fs::read_dir("/sys/class/net")
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path().join("address"))
+            .filter(|p| p.exists())
+            .map(|p| Box::leak(p.into_boxed_path()) as &std::path::Path)
+    };
+    if let Some(sys_file) = sys_file {
+        let request = UploadRequest::new(sys_file, &bucket, "sys", Collision::Ask);
+        let err = upload_file(&bed.session, &request, &CancellationToken::new(), &|_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, s3share::ErrorKind::LocalFile, "{}", err.message);
+        assert!(
+            err.message.contains("reports a size of 4096 bytes"),
+            "{}",
+            err.message
+        );
+    }
+    // A file this user may not read: said as such before anything is written.
+    let locked = dir.path().join("locked.txt");
+    std::fs::write(&locked, b"secret").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_err() {
+        // (root reads anything: then there is nothing to check)
+        let request = UploadRequest::new(&locked, &bucket, "locked", Collision::Ask);
+        let err = upload_file(&bed.session, &request, &CancellationToken::new(), &|_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, s3share::ErrorKind::LocalFile, "{}", err.message);
+        assert!(
+            err.message.contains("Cannot read the file"),
+            "{}",
+            err.message
+        );
+    }
+    for key in ["pipe", "status", "sys", "locked"] {
         let head = bed
             .client()
             .head_object()

@@ -28,6 +28,36 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+impl Args {
+    /// What is wrong with the options clap accepted, said in one line before anything runs:
+    /// an empty name, or a window option given to a command (it would be ignored).
+    pub fn problem(&self) -> Option<String> {
+        if self.profile.as_deref().is_some_and(|p| p.trim().is_empty()) {
+            return Some(
+                "--profile is empty: give a profile's name (s3share profiles lists them), or leave it out for AWS_PROFILE or default".to_owned(),
+            );
+        }
+        if self.region.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            return Some(
+                "--region is empty: give a region such as eu-west-1, or leave it out".to_owned(),
+            );
+        }
+        if self.command.is_some() {
+            if self.demo {
+                return Some(
+                    "--demo starts the window on the demo bucket; a command uses your AWS profile: leave out --demo, or leave out the command".to_owned(),
+                );
+            }
+            if self.open.is_some() {
+                return Some(
+                    "--open is for the window; a command names its s3:// address itself: leave out --open".to_owned(),
+                );
+            }
+        }
+        None
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a download link for an object.

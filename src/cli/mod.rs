@@ -69,7 +69,10 @@ fn exit_code(kind: ErrorKind) -> ExitCode {
         | ErrorKind::NoSuchBucket
         | ErrorKind::NoSuchKey
         | ErrorKind::WrongRegion
+        | ErrorKind::Redirected
         | ErrorKind::Network
+        | ErrorKind::NoAnswer
+        | ErrorKind::Oversized
         | ErrorKind::LinkRefused
         | ErrorKind::Certificate
         | ErrorKind::Server => ExitCode::FAILURE,

@@ -19,8 +19,17 @@ pub enum ErrorKind {
     NoSuchKey,
     /// The request was signed for another region than the bucket's.
     WrongRegion,
+    /// The server sent the request to another host (301 without a region): the endpoint or
+    /// the addressing style does not fit this server.
+    Redirected,
     /// The server could not be reached or the connection broke.
     Network,
+    /// The server took the connection but did not answer in time (one attempt, no retry:
+    /// the bound a person is told is the bound they get).
+    NoAnswer,
+    /// The server's answer was larger than any S3 answer can be (a fault or a wrong
+    /// endpoint): given up at a bound instead of filling memory.
+    Oversized,
     /// What the user typed cannot work (expiry, filename, key).
     BadInput,
     /// A local file cannot be read (missing, no permission, a folder, changed meanwhile).
@@ -43,19 +52,24 @@ impl ErrorKind {
     /// Retrying the same request can help.
     pub fn is_retryable(self) -> bool {
         match self {
-            ErrorKind::Network | ErrorKind::Server | ErrorKind::ExpiredSession => true,
+            ErrorKind::Network
+            | ErrorKind::NoAnswer
+            | ErrorKind::Server
+            | ErrorKind::ExpiredSession => true,
             ErrorKind::NoCredentials
             | ErrorKind::CredentialsRejected
             | ErrorKind::AccessDenied
             | ErrorKind::NoSuchBucket
             | ErrorKind::NoSuchKey
             | ErrorKind::WrongRegion
+            | ErrorKind::Redirected
             | ErrorKind::BadInput
             | ErrorKind::LocalFile
             | ErrorKind::AlreadyExists
             | ErrorKind::Cancelled
             | ErrorKind::LinkRefused
             | ErrorKind::Certificate
+            | ErrorKind::Oversized
             | ErrorKind::Output => false,
         }
     }
@@ -125,9 +139,19 @@ fn classify<E>(err: &SdkError<E, HttpResponse>, doing: &Doing<'_>) -> (ErrorKind
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(bound) = super::bounded::answer_bound(err) {
+        let kind = match bound {
+            super::bounded::AnswerBound::TooSlow(_) => ErrorKind::NoAnswer,
+            super::bounded::AnswerBound::TooLarge(_) => ErrorKind::Oversized,
+        };
+        return (kind, chain(err));
+    }
     match err {
         SdkError::ConstructionFailure(_) => (ErrorKind::BadInput, chain(err)),
-        SdkError::TimeoutError(_) => (ErrorKind::Network, chain(err)),
+        SdkError::TimeoutError(_) => (ErrorKind::NoAnswer, chain(err)),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            (ErrorKind::NoAnswer, chain(err))
+        }
         SdkError::DispatchFailure(_) => {
             let text = chain(err);
             let lower = text.to_ascii_lowercase();
@@ -157,6 +181,11 @@ where
             // the bucket's region; otherwise the server refused the request itself (a key
             // such as "a//b" or "..").
             let names_region = ctx.raw().headers().get("x-amz-bucket-region").is_some();
+            // A redirect that names no region points at another host altogether (an
+            // endpoint or addressing style that does not fit), not at another region.
+            if code == Some("PermanentRedirect") && !names_region {
+                return (ErrorKind::Redirected, detail);
+            }
             if status == 400 && code.is_none() && !names_region {
                 return (ErrorKind::BadInput, detail);
             }
@@ -221,6 +250,24 @@ pub fn credential_kind(text: &str) -> Option<ErrorKind> {
     None
 }
 
+/// The proxy the environment names (without any user:password), if any.
+fn proxy_in_use() -> Option<String> {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+    .map(|proxy| match proxy.rsplit_once('@') {
+        Some((_, host)) => host.to_owned(),
+        None => proxy,
+    })
+}
+
 /// The whole `source()` chain on one line: the SDK's top-level Display says little.
 pub fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
@@ -258,10 +305,10 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
             "No AWS credentials were found for profile {profile} while {what}. Run `aws configure` (keys) or `aws configure sso`, or pick another profile."
         ),
         ErrorKind::ExpiredSession if doing.sso => format!(
-            "The SSO session of profile {profile} has expired. Run `aws sso login --profile {profile}`, then Retry."
+            "The SSO session of profile {profile} has expired. Run `aws sso login --profile {profile}`, then try again."
         ),
         ErrorKind::ExpiredSession => format!(
-            "The temporary credentials of profile {profile} have expired while {what}. Renew them (for example `aws sso login --profile {profile}` or a new role session), then Retry."
+            "The temporary credentials of profile {profile} have expired while {what}. Renew them (for example `aws sso login --profile {profile}` or a new role session), then try again."
         ),
         ErrorKind::CredentialsRejected => format!(
             "The server does not accept the keys of profile {profile} while {what}. Check the access key and secret with `aws configure --profile {profile}`."
@@ -279,11 +326,27 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
         ErrorKind::WrongRegion => format!(
             "{target} is in another region than the one used while {what}. Refresh to look up the bucket's region, or set the region of profile {profile}."
         ),
-        ErrorKind::Network => format!(
-            "Could not reach the S3 server while {what}. Check the network connection (and the profile's endpoint_url), then Retry."
+        ErrorKind::Redirected => format!(
+            "The server answered that {target} is served at another address (301 PermanentRedirect) while {what}. Check the profile's endpoint_url and addressing_style, or ask the server's owner for the right address."
+        ),
+        ErrorKind::Network => match proxy_in_use() {
+            Some(proxy) => format!(
+                "Could not reach the S3 server through the proxy {proxy} while {what}. Check that the proxy runs (or unset HTTPS_PROXY/HTTP_PROXY), then try again."
+            ),
+            None => format!(
+                "Could not reach the S3 server while {what}. Check the network connection (and the profile's endpoint_url), then try again."
+            ),
+        },
+        ErrorKind::NoAnswer => format!(
+            "The S3 server did not answer within {} s while {what}. It may be overloaded or the endpoint wrong: check the profile's endpoint_url and try again (S3SHARE_TIMEOUT_SECS gives slow links more time).",
+            super::session::answer_timeout().as_secs()
         ),
         ErrorKind::BadInput => format!(
-            "The server refused the request for {target} as not valid while {what}. Check the name (S3 keys cannot contain some sequences on some servers, such as // or ..)."
+            "The server refused the request for {target} as not valid while {what}. Check the bucket name (3 to 63 lower-case letters, digits, dots and hyphens on AWS) and the key (some servers refuse // or .. in keys)."
+        ),
+        ErrorKind::Oversized => format!(
+            "The S3 server's answer while {what} was larger than {} MB, more than any S3 answer holds, so it was given up. Check the profile's endpoint_url (is it an S3 server?).",
+            super::bounded::MAX_ANSWER_BYTES / (1024 * 1024)
         ),
         ErrorKind::LocalFile => format!("A local file could not be read while {what}."),
         ErrorKind::AlreadyExists => format!(
@@ -299,7 +362,7 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
             "The link to {target} was tried and refused by the server. See the reason, then try again."
         ),
         ErrorKind::Server => format!(
-            "The S3 server answered with an error while {what} ({target}). Retry in a moment; if it persists, see the details."
+            "The S3 server answered with an error while {what} ({target}). Try again in a moment; if it persists, run with RUST_LOG=s3share=debug to see the server's answer."
         ),
     }
 }
@@ -366,15 +429,26 @@ mod tests {
             NoSuchBucket,
             NoSuchKey,
             WrongRegion,
+            Redirected,
             Network,
+            NoAnswer,
+            Oversized,
             Server,
         ] {
             let msg = S3Error::new(kind, &doing(Some("k")), "").message;
             let lower = msg.to_lowercase();
             assert!(
-                ["run", "check", "ask", "retry", "refresh", "renew", "pick"]
-                    .iter()
-                    .any(|verb| lower.contains(verb)),
+                [
+                    "run",
+                    "check",
+                    "ask",
+                    "try again",
+                    "refresh",
+                    "renew",
+                    "pick"
+                ]
+                .iter()
+                .any(|verb| lower.contains(verb)),
                 "{kind:?}: {msg}"
             );
         }

@@ -60,6 +60,7 @@ impl Session {
         let client = self.client_for(&self.inner.region);
         let mut buckets = Vec::new();
         let mut token: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
         loop {
             let out = client
                 .list_buckets()
@@ -81,7 +82,12 @@ impl Session {
                 }
             }
             match out.continuation_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                Some(next) if !next.is_empty() => {
+                    if !seen.insert(next.to_owned()) {
+                        return Err(repeated_token("", ""));
+                    }
+                    token = Some(next.to_owned());
+                }
                 _ => break,
             }
         }
@@ -178,15 +184,36 @@ impl Session {
         mut on_page: impl FnMut(ListPage),
     ) -> Result<(), S3Error> {
         let mut token = None;
+        // A server that hands back a token it gave before would loop forever.
+        let mut seen = std::collections::HashSet::new();
         loop {
             let page = self.list_page_with(bucket, prefix, token, depth).await?;
             token = page.next_token.clone();
             on_page(page);
-            if token.is_none() {
-                return Ok(());
+            match &token {
+                None => return Ok(()),
+                Some(next) if !seen.insert(next.clone()) => {
+                    return Err(repeated_token(bucket, prefix));
+                }
+                Some(_) => {}
             }
         }
     }
+}
+
+/// The server answered a listing with a continuation token it had given before.
+fn repeated_token(bucket: &str, prefix: &str) -> S3Error {
+    let what = if bucket.is_empty() {
+        "the bucket list".to_owned()
+    } else {
+        format!("the listing of s3://{bucket}/{prefix}")
+    };
+    S3Error::plain(
+        ErrorKind::Server,
+        format!(
+            "The S3 server sent {what} round in a circle (a continuation token it had sent before), so the listing was stopped. This is a fault of the server: report it to whoever runs it."
+        ),
+    )
 }
 
 #[cfg(test)]

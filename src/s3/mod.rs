@@ -1,6 +1,7 @@
 //! Everything that talks to S3: profiles and credentials, bucket regions, listing,
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
+mod bounded;
 mod check;
 mod compat;
 mod config;

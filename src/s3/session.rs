@@ -64,13 +64,18 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// very slow links).
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long an answer may take: S3SHARE_TIMEOUT_SECS, else `READ_TIMEOUT`.
-fn answer_timeout() -> Duration {
+/// The longest S3SHARE_TIMEOUT_SECS honoured (a day); anything larger is this.
+const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+/// How long an answer may take: S3SHARE_TIMEOUT_SECS (1 s to a day), else `READ_TIMEOUT`.
+pub(super) fn answer_timeout() -> Duration {
     std::env::var("S3SHARE_TIMEOUT_SECS")
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|&secs| secs > 0)
-        .map_or(READ_TIMEOUT, Duration::from_secs)
+        .map_or(READ_TIMEOUT, |secs| {
+            Duration::from_secs(secs.min(MAX_TIMEOUT_SECS))
+        })
 }
 
 /// How long credentials may take to arrive: twice an answer (60 s by default).
@@ -171,7 +176,9 @@ impl Session {
             .timeout_config(timeouts)
             .credentials_provider(credentials.clone())
             .identity_cache(IdentityCache::no_cache())
-            .interceptor(super::server_date::ServerDateRecorder(server_date.clone()));
+            .interceptor(super::server_date::ServerDateRecorder(server_date.clone()))
+            .interceptor(super::bounded::BoundedAnswers)
+            .retry_classifier(super::bounded::NoRetryAfterSilence);
         if endpoint_url.is_some() {
             // MinIO, R2, Ceph and local servers: bucket in the path, and no checksum
             // trailers, which several of them do not understand.
@@ -306,7 +313,7 @@ impl Session {
             Err(_) => Err(S3Error::plain(
                 ErrorKind::NoCredentials,
                 format!(
-                    "The credentials of profile {} did not arrive within {} s while {what} (a credential_process, SSO or role that does not answer). Check the profile's settings, then Retry.",
+                    "The credentials of profile {} did not arrive within {} s while {what} (a credential_process, SSO or role that does not answer). Check the profile's settings, then try again.",
                     self.inner.profile.name,
                     limit.as_secs()
                 ),

@@ -41,13 +41,21 @@ pub enum DispositionError {
         "the download filename contains a text-direction control character at position {0}, which can disguise a name (an .exe shown as .pdf): remove it"
     )]
     DirectionControl(usize),
+    #[error("the download filename is {0} bytes long; file systems keep at most 255: shorten it")]
+    TooLong(usize),
 }
+
+/// The longest download filename, in UTF-8 bytes (what ext4, APFS and NTFS keep).
+pub const MAX_FILENAME_BYTES: usize = 255;
 
 /// Builds `attachment; filename="<ascii>"; filename*=UTF-8''<encoded>`.
 pub fn content_disposition(filename: &str) -> Result<String, DispositionError> {
     let name = filename.trim();
     if name.is_empty() {
         return Err(DispositionError::Empty);
+    }
+    if name.len() > MAX_FILENAME_BYTES {
+        return Err(DispositionError::TooLong(name.len()));
     }
     if let Some(pos) = name.chars().position(char::is_control) {
         return Err(DispositionError::ControlCharacter(pos + 1));
@@ -103,6 +111,17 @@ mod tests {
             content_disposition("Prüfbericht €.pdf").unwrap(),
             "attachment; filename=\"Pr_fbericht _.pdf\"; filename*=UTF-8''Pr%C3%BCfbericht%20%E2%82%AC.pdf"
         );
+    }
+
+    #[test]
+    fn a_name_longer_than_a_file_system_keeps_is_refused() {
+        let long = "x".repeat(120 * 1024);
+        assert_eq!(
+            content_disposition(&long),
+            Err(DispositionError::TooLong(120 * 1024))
+        );
+        assert!(content_disposition(&"é".repeat(127)).is_ok(), "254 bytes");
+        assert!(content_disposition(&"é".repeat(128)).is_err(), "256 bytes");
     }
 
     #[test]

@@ -30,14 +30,30 @@ pub use expiry::{
 
 /// "2026-11-22 14:05:30" in the user's time zone (ends less than an hour away).
 pub fn format_local_time_seconds(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Local>::from(t)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    local_time(t, "%Y-%m-%d %H:%M:%S")
 }
 
 /// "2026-11-22 14:05" in the user's time zone.
 pub fn format_local_time(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Local>::from(t)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    local_time(t, "%Y-%m-%d %H:%M")
+}
+
+/// `t` in the user's time zone; a time chrono cannot hold (a history file edited by hand,
+/// years beyond 262,000) is said as such rather than a panic.
+fn local_time(t: std::time::SystemTime, format: &str) -> String {
+    let secs = signed_secs(t, std::time::SystemTime::UNIX_EPOCH);
+    match chrono::DateTime::from_timestamp(secs, 0) {
+        Some(utc) => utc.with_timezone(&chrono::Local).format(format).to_string(),
+        None => "(a time out of range)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn a_time_beyond_the_calendar_is_said_not_a_panic() {
+        let far = std::time::UNIX_EPOCH + std::time::Duration::from_secs(i64::MAX as u64);
+        assert_eq!(super::format_local_time(far), "(a time out of range)");
+        assert!(super::format_local_time(std::time::UNIX_EPOCH).starts_with("19"));
+    }
 }

@@ -3,6 +3,7 @@
 //! HTTP client with no credentials, the way a colleague opens a link.
 #![allow(dead_code)]
 
+pub mod bad_server;
 pub mod fault_proxy;
 pub mod qr;
 

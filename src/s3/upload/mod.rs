@@ -153,9 +153,7 @@ pub async fn upload_file(
     }
     check_destination_key(&request.key)?;
     let stamp = FileStamp::of(&meta);
-    if stamp.len == 0 {
-        refuse_hidden_content(path).await?;
-    }
+    check_readable(path, stamp.len).await?;
     let len = stamp.len;
     let region = session.bucket_region(&request.bucket).await?;
     let client = session.client_for(&region);
@@ -274,32 +272,53 @@ impl FileStamp {
     }
 }
 
-/// A file that says it is empty but is not (/proc files, some FUSE mounts) would become an
-/// empty object: refuse it.
-async fn refuse_hidden_content(path: &Path) -> Result<(), S3Error> {
+/// Files up to this size are read whole before anything is written, to be sure they hold
+/// what their size says.
+const READ_AHEAD_CHECK: u64 = 1024 * 1024;
+
+/// Before the first write: the file can be opened and read (no permission, a file that
+/// vanished), and a small one holds exactly as many bytes as its size says (/proc and /sys
+/// files claim 0 or 4,096 bytes and hold something else). Said as a local file problem,
+/// never as the network's.
+async fn check_readable(path: &Path, len: u64) -> Result<(), S3Error> {
     use tokio::io::AsyncReadExt;
-    let mut byte = [0u8; 1];
-    let read = match tokio::fs::File::open(path).await {
-        Ok(mut file) => file.read(&mut byte).await,
-        Err(e) => Err(e),
-    };
-    match read {
-        Ok(0) => Ok(()),
-        Ok(_) => Err(S3Error::plain(
-            ErrorKind::LocalFile,
-            format!(
-                "{} reports a size of 0 bytes but has content (a /proc or other special file): it is not uploaded. Copy it to a regular file first.",
-                path.display()
-            ),
-        )),
-        Err(e) => Err(S3Error::plain(
+    let cannot_read = |e: std::io::Error| {
+        S3Error::plain(
             ErrorKind::LocalFile,
             format!(
                 "Cannot read the file {}: {e}. Check that you may read it.",
                 path.display()
             ),
-        )),
+        )
+    };
+    let file = tokio::fs::File::open(path).await.map_err(cannot_read)?;
+    let want = if len <= READ_AHEAD_CHECK { len + 1 } else { 1 };
+    let mut held = Vec::new();
+    file.take(want)
+        .read_to_end(&mut held)
+        .await
+        .map_err(cannot_read)?;
+    let held = held.len() as u64;
+    let fits = if len <= READ_AHEAD_CHECK {
+        held == len
+    } else {
+        held == 1
+    };
+    if fits {
+        return Ok(());
     }
+    let holds = if held > len {
+        "more".to_owned()
+    } else {
+        format!("{held}")
+    };
+    Err(S3Error::plain(
+        ErrorKind::LocalFile,
+        format!(
+            "{} reports a size of {len} bytes but holds {holds} (a /proc, /sys or other special file): it is not uploaded. Copy it to a regular file first.",
+            path.display()
+        ),
+    ))
 }
 
 pub(super) async fn exists(

@@ -99,6 +99,14 @@ impl Put<'_> {
         if conditional {
             put = put.if_none_match("*");
         }
+        // A conditional PUT is sent once: after a retry, the server's 412 could be about the
+        // first attempt's own object (a name the server failed on would read as "taken").
+        let once = if conditional {
+            sent_once()
+        } else {
+            aws_sdk_s3::config::Builder::default()
+        };
+        let put = put.customize().config_override(once);
         // Dropping the request on cancel closes the connection: S3 stores no partial object.
         let result = tokio::select! {
             result = put.send() => result,
@@ -285,7 +293,7 @@ impl Put<'_> {
             return Err(Attempt::Taken);
         }
         completed.sort_by_key(|p| p.part_number());
-        let mut complete = client
+        let complete = client
             .complete_multipart_upload()
             .bucket(&request.bucket)
             .key(key)
@@ -295,10 +303,17 @@ impl Put<'_> {
                     .set_parts(Some(completed))
                     .build(),
             );
-        if conditional {
-            complete = complete.if_none_match("*");
-        }
-        match complete.send().await {
+        let sent = if conditional {
+            complete
+                .if_none_match("*")
+                .customize()
+                .config_override(sent_once())
+                .send()
+                .await
+        } else {
+            complete.send().await
+        };
+        match sent {
             Ok(_) => Ok(UploadOutcome::Uploaded {
                 key: key.to_owned(),
                 size: len,
@@ -307,6 +322,12 @@ impl Put<'_> {
             Err(err) => Err(S3Error::from_sdk(&err, &self.doing("finishing the upload")).into()),
         }
     }
+}
+
+/// The config of a request that must not be retried by the SDK (a conditional write).
+fn sent_once() -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::default()
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
 }
 
 /// Aborts an unfinished multipart upload so no parts are left to pay for. Best effort:

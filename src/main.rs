@@ -34,7 +34,13 @@ fn main() -> ExitCode {
         }
     };
     match &args.command {
-        Some(command) => runtime.block_on(s3share::run_cli(&args, command)),
+        Some(command) => {
+            let code = runtime.block_on(s3share::run_cli(&args, command));
+            // A stopped command exits now: a link self-test still waiting on a silent
+            // server (a blocking thread) must not hold the process for its timeout.
+            runtime.shutdown_background();
+            code
+        }
         None => run_window(&args, runtime.handle(), started),
     }
 }
@@ -162,9 +168,20 @@ fn run_window(
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!(
-                "error: the window could not open: {err}. On a machine without a display, use the subcommands (s3share --help)."
+                "error: the window could not open: {}. On a machine without a display, use the subcommands (s3share --help).",
+                window_error_text(&err.to_string())
             );
             ExitCode::FAILURE
         }
     }
+}
+
+/// The reason in a window system's error, without the source file path and line winit
+/// puts before it (a path of the machine that built the program, no help to anyone).
+fn window_error_text(text: &str) -> &str {
+    let reason = match text.rfind(".rs:") {
+        Some(at) => text[at..].split_once(": ").map_or(text, |(_, rest)| rest),
+        None => text,
+    };
+    reason.trim().trim_end_matches('.')
 }

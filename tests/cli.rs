@@ -231,6 +231,33 @@ async fn upload_link_accepts_a_plain_put_with_its_content_type() {
         http_get(text(&check.stdout).trim()).await.body,
         b"%PDF scan"
     );
+    assert!(!text(&out.stderr).contains("already exists"));
+
+    // A second upload link for the same key says the colleague's file would replace it.
+    let again = s3share(
+        dir.path(),
+        &["upload-link", &format!("s3://{bucket}/inbox/scan.pdf")],
+    )
+    .await;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("already exists: a file sent through this link replaces it"),
+        "{}",
+        text(&again.stderr)
+    );
+    // A content type that could break the printed command is refused before signing.
+    let quoted = s3share(
+        dir.path(),
+        &[
+            "upload-link",
+            &format!("s3://{bucket}/inbox/x.pdf"),
+            "--content-type",
+            "text/plain'; rm -rf ~; echo '",
+        ],
+    )
+    .await;
+    assert_eq!(quoted.status.code(), Some(2), "{}", text(&quoted.stderr));
+    assert!(quoted.stdout.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1376,6 +1403,22 @@ fn open_refuses_a_web_address_before_any_window() {
         stderr.starts_with("error: --open:") && stderr.contains("s3://bucket/key"),
         "{stderr}"
     );
+    // A good --open without a display: one line that names the missing display, and no
+    // path of the machine that built the program.
+    let out = isolated_command(dir.path(), &[])
+        .args(["--open", "s3://bucket/folder/"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("DISPLAY"), "{stderr}");
+    assert!(
+        !stderr.contains(".rs:") && !stderr.contains("/.cargo/"),
+        "{stderr}"
+    );
 }
 
 /// One `link --recursive` on 3,000 files keeps every link in the history, and the links
@@ -1676,4 +1719,88 @@ async fn a_misbehaving_server_cannot_hang_or_exhaust_the_command() {
         );
         assert!(text(&out.stdout).lines().count() <= 2, "{how:?}");
     }
+}
+
+/// Ctrl+C stops a command at once, whatever it waits for: here a server that takes the
+/// connection and never answers, with a 30 s timeout (exit 130, within seconds).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_a_command_waiting_on_a_silent_server() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(16).flatten() {
+            open.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        format!("[profile share]\nendpoint_url = {endpoint}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        "[share]\naws_access_key_id = AKSILENT\naws_secret_access_key = silent-secret-0123456789\n",
+    )
+    .unwrap();
+    for args in [&["link", "s3://b/k.txt"][..], &["ls", "s3://b/"][..]] {
+        let mut cmd = profile_command(dir.path(), &[]);
+        cmd.env("S3SHARE_TIMEOUT_SECS", "30").args(args);
+        let mut child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let stopped = std::time::Instant::now();
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = tokio::task::spawn_blocking(move || {
+            let start = std::time::Instant::now();
+            loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    return Some(status);
+                }
+                if start.elapsed() > std::time::Duration::from_secs(10) {
+                    let _ = child.kill();
+                    return None;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+        .await
+        .unwrap();
+        let status = out.unwrap_or_else(|| panic!("{args:?}: still running 10 s after Ctrl+C"));
+        assert_eq!(status.code(), Some(130), "{args:?}");
+        assert!(
+            stopped.elapsed() < std::time::Duration::from_secs(5),
+            "{args:?}"
+        );
+    }
+}
+
+/// A credential_process that never stops writing is stopped at a bound and named, in one
+/// line, instead of filling memory.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_process_that_never_stops_writing_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile share]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\ncredential_process = yes credentials\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("credentials"), "").unwrap();
+    let started = std::time::Instant::now();
+    let out = s3share(dir.path(), &["ls"]).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("printed more than 64 KiB"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }

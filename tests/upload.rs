@@ -463,3 +463,56 @@ async fn slow_downs_and_cut_connections_are_retried_without_losing_a_byte() {
         assert_eq!(http_get(link.url.expose()).await.body, bytes, "{name}");
     }
 }
+
+/// Two uploads of different files to the same free key at the same moment: exactly one is
+/// stored, the other is told the name is taken, and the stored object is the winner's file
+/// byte for byte (single PUT and multipart). On the in-process server (its conditional
+/// writes take turns); `rclone serve s3` ignores If-None-Match, which the README says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_uploads_racing_for_one_free_key_store_exactly_one() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["race".into()],
+        ..LocalS3Options::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    for (key, len) in [("small.bin", 1000usize), ("large.bin", 12 * 1024 * 1024)] {
+        let mut contents = Vec::new();
+        let mut uploads = Vec::new();
+        for who in [b'a', b'b'] {
+            let path = dir.path().join(format!("{who}-{key}"));
+            let body = vec![who; len];
+            std::fs::write(&path, &body).unwrap();
+            contents.push(body);
+            let request = UploadRequest::new(&path, "race", key, Collision::Ask);
+            let session = bed.session.clone();
+            uploads.push(tokio::spawn(async move {
+                upload_file(&session, &request, &CancellationToken::new(), &|_| {}).await
+            }));
+        }
+        let mut stored = 0;
+        let mut taken = 0;
+        for upload in uploads {
+            match upload.await.unwrap().unwrap() {
+                UploadOutcome::Uploaded { .. } => stored += 1,
+                UploadOutcome::Exists { .. } => taken += 1,
+                other => panic!("{key}: {other:?}"),
+            }
+        }
+        assert_eq!((stored, taken), (1, 1), "{key}");
+        let object = bed
+            .client()
+            .get_object()
+            .bucket("race")
+            .key(key)
+            .send()
+            .await
+            .unwrap()
+            .body
+            .collect()
+            .await
+            .unwrap()
+            .into_bytes();
+        assert!(contents.iter().any(|c| c[..] == object[..]), "{key}: a mix");
+    }
+}

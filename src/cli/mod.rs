@@ -95,12 +95,11 @@ async fn run_command(
     {
         return history::print_history(*all, *json, *show_urls);
     }
-    let session = Session::connect(
-        &ProfileFilesSource::default(),
-        args.profile.as_deref(),
-        args.region.as_deref(),
-    )
-    .await?;
+    // Signing in can wait on a credential_process, SSO, STS or the instance metadata
+    // service: Ctrl+C stops it like any other step.
+    let files = ProfileFilesSource::default();
+    let connect = Session::connect(&files, args.profile.as_deref(), args.region.as_deref());
+    let session = or_cancel(cancel, connect).await?;
     let mut stdout = std::io::stdout().lock();
     match command {
         Command::Link {

@@ -7,7 +7,7 @@
 //! sits behind the default-on `demo` cargo feature, the only reason the product links
 //! `s3s`/`s3s-fs`; a build without it has no demo and no embedded server.
 
-mod literal_keys;
+mod file_store;
 mod server;
 
 use std::io::Write;

@@ -35,8 +35,11 @@ impl DemoServer {
             s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
-        builder.set_access(super::literal_keys::LiteralKeys);
-        let service = Arc::new(builder.build());
+        builder.set_access(super::file_store::LiteralKeys);
+        let service = Arc::new(Store {
+            service: builder.build(),
+            writes: super::file_store::ConditionalWrites::default(),
+        });
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(serve(listener, service));
@@ -56,7 +59,13 @@ impl Drop for DemoServer {
     }
 }
 
-async fn serve(listener: TcpListener, service: Arc<S3Service>) {
+/// The S3 service and the turns its conditional writes take.
+struct Store {
+    service: S3Service,
+    writes: super::file_store::ConditionalWrites,
+}
+
+async fn serve(listener: TcpListener, service: Arc<Store>) {
     let http = ConnBuilder::new(TokioExecutor::new());
     let mut connections = tokio::task::JoinSet::new();
     loop {
@@ -82,12 +91,13 @@ async fn serve(listener: TcpListener, service: Arc<S3Service>) {
 }
 
 async fn call(
-    service: &S3Service,
+    store: &Store,
     req: http::Request<hyper::body::Incoming>,
 ) -> Result<http::Response<s3s::Body>, s3s::HttpError> {
     let overrides = response_overrides(req.uri().query());
     let is_get = req.method() == http::Method::GET;
-    let mut response = service.call(req.map(s3s::Body::from)).await?;
+    let _turn = store.writes.turn(&req).await;
+    let mut response = store.service.call(req.map(s3s::Body::from)).await?;
     // Applied only after s3s accepted the signature, which covers the overrides.
     if is_get && response.status().is_success() {
         for (name, value) in overrides {

@@ -89,9 +89,34 @@ impl Session {
         // aws-config ignores an assumed role's duration_seconds (a role that allows 12 h
         // would sign 1 h links): such a profile gets its own provider.
         let role = super::config::role_with_duration(source, &info.name).await;
-        let provider = match role {
-            Some(role) => Some(role.provider(source, &sdk).await),
-            None => sdk.credentials_provider(),
+        let [process, own_keys, role_arn, sso] = super::config::profile_values(
+            files.clone(),
+            sdk_name,
+            [
+                "credential_process",
+                "aws_access_key_id",
+                "role_arn",
+                "sso_session",
+            ],
+        )
+        .await;
+        // A profile whose credentials come from its own credential_process (and would be
+        // used: chosen by name, or no keys in the environment) runs it with bounds.
+        let env_keys = std::env::var_os("AWS_ACCESS_KEY_ID").is_some();
+        let bounded_process = process.filter(|_| {
+            own_keys.is_none()
+                && role_arn.is_none()
+                && sso.is_none()
+                && (profile.is_some() || !env_keys)
+        });
+        let provider = match (role, bounded_process) {
+            (Some(role), _) => Some(role.provider(source, &sdk).await),
+            (None, Some(command)) => Some(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    super::process_credentials::BoundedProcess { command },
+                ),
+            ),
+            (None, None) => sdk.credentials_provider(),
         };
         let Some(provider) = provider else {
             return Err(S3Error::new(

@@ -58,6 +58,12 @@ pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<
             }
         ));
     }
+    if detail.contains("external process wrote more than") {
+        return Some(format!(
+            "The credential_process of profile {profile} printed more than {} KiB, which is not credentials JSON, so it was stopped: check the command.",
+            super::process_credentials::MAX_OUTPUT / 1024
+        ));
+    }
     if detail.contains("from external process, could not parse response") {
         return Some(format!(
             "The credential_process of profile {profile} printed something that is not credentials JSON (Version 1 with AccessKeyId and SecretAccessKey): check the command."

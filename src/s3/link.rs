@@ -225,7 +225,7 @@ impl Session {
     ) -> Result<UploadLink, S3Error> {
         check_object_key(bucket, key)?;
         if let Some(t) = content_type
-            && (t.is_empty() || t.chars().any(|c| c.is_control() || !c.is_ascii()))
+            && !is_media_type(t)
         {
             return Err(S3Error::bad_input(format!(
                 "The content type {t:?} is not valid: use a plain type such as text/plain or application/pdf."
@@ -255,6 +255,16 @@ impl Session {
         let (effective, cut_short) = effective_end(signed_at, expiry, credentials.expiry());
         let mut warnings = link_warnings(self.signer(), credentials.expiry(), cut_short, expiry);
         warnings.extend(self.clock_correction().map(clock_warning));
+        // The colleague's PUT replaces whatever is there: say so before the link goes out.
+        let client = self.client_for(&region);
+        if super::upload::exists(self, &client, bucket, key).await? {
+            warnings.insert(
+                0,
+                format!(
+                    "s3://{bucket}/{key} already exists: a file sent through this link replaces it (unless the bucket keeps versions). Choose a new name to keep it."
+                ),
+            );
+        }
         Ok(UploadLink {
             url: SignedUrl::new(url),
             bucket: bucket.to_owned(),
@@ -300,4 +310,24 @@ impl Session {
 fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split(['/', '?']).next().unwrap_or(rest)
+}
+
+/// `type/subtype`, optionally with `; name=value` parameters, of printable ASCII without
+/// quotes or backslashes: what a Content-Type needs, and nothing that could break the
+/// command line it is printed in.
+fn is_media_type(text: &str) -> bool {
+    let (essence, _) = text.split_once(';').unwrap_or((text, ""));
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    let printable = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !b"'\"\\`".contains(&b));
+    printable
+        && essence
+            .trim()
+            .split_once('/')
+            .is_some_and(|(major, minor)| token(major) && token(minor))
 }

@@ -13,6 +13,7 @@ mod link;
 mod list;
 mod new_profile;
 mod presign;
+mod process_credentials;
 mod region;
 mod request;
 mod server_date;

@@ -80,7 +80,7 @@ impl UploadLink {
     /// A ready-to-paste command for whoever receives the link, with the link in it (so it
     /// is as secret as the link).
     pub fn curl_command(&self) -> String {
-        self.curl_command_with(&self.url.expose().replace('\'', "%27"))
+        self.curl_command_with(self.url.expose())
     }
 
     /// The same command with `<link>` (or another placeholder) instead of the link.
@@ -88,10 +88,36 @@ impl UploadLink {
         let header = self
             .content_type
             .as_deref()
-            .map(|t| format!(" -H 'Content-Type: {t}'"))
+            .map(|t| format!(" -H {}", shell_quote(&format!("Content-Type: {t}"))))
             .unwrap_or_default();
-        format!("curl --fail --upload-file FILE{header} '{url}'")
+        format!(
+            "curl --fail --upload-file FILE{header} {}",
+            shell_quote(url)
+        )
     }
+}
+
+/// `text` as one word of a POSIX shell command line: single-quoted, with each `'` closed,
+/// escaped and reopened.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+#[test]
+fn shell_words_survive_quotes() {
+    assert_eq!(shell_quote("a b"), "'a b'");
+    assert_eq!(shell_quote("it's"), "'it'\\''s'");
+    // What a POSIX shell reads back is the text itself.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf %s {}",
+            shell_quote("x'; echo pwned; '$(id)")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"x'; echo pwned; '$(id)");
 }
 
 fn bucket_is_dns_compatible(bucket: &str) -> bool {

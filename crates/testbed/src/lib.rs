@@ -17,8 +17,8 @@
 //! requested DurationSeconds (3600 when none is asked for). With `sso`, it answers the SSO
 //! portal's GetRoleCredentials (`GET /federation/credentials`) in the same spirit.
 
-#[path = "../../../src/demo/literal_keys.rs"]
-mod literal_keys;
+#[path = "../../../src/demo/file_store.rs"]
+mod file_store;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -102,7 +102,7 @@ impl LocalS3 {
             s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
-        builder.set_access(literal_keys::LiteralKeys);
+        builder.set_access(file_store::LiteralKeys);
         let service = builder.build();
         let gate = Arc::new(RegionGate {
             service,
@@ -119,6 +119,7 @@ impl LocalS3 {
                 .map(|lasts| (access_key.to_owned(), secret_key.to_owned(), lasts)),
             part_delay: options.part_delay,
             synthetic: options.synthetic,
+            writes: file_store::ConditionalWrites::default(),
             default_region: if options.default_region.is_empty() {
                 "us-east-1".to_owned()
             } else {
@@ -228,6 +229,7 @@ struct RegionGate {
     sso: Option<(String, String, std::time::Duration)>,
     part_delay: Option<std::time::Duration>,
     synthetic: Vec<SyntheticFolder>,
+    writes: file_store::ConditionalWrites,
     default_region: String,
 }
 
@@ -339,6 +341,7 @@ impl RegionGate {
         } else {
             None
         };
+        let _turn = self.writes.turn(&req).await;
         let mut response = self.service.call(req.map(s3s::Body::from)).await?;
         if gate_regions && let Ok(value) = http::HeaderValue::from_str(&bucket_region) {
             response.headers_mut().insert(BUCKET_REGION_HEADER, value);

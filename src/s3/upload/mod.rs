@@ -321,7 +321,7 @@ async fn check_readable(path: &Path, len: u64) -> Result<(), S3Error> {
     ))
 }
 
-pub(super) async fn exists(
+pub(in crate::s3) async fn exists(
     session: &Session,
     client: &aws_sdk_s3::Client,
     bucket: &str,

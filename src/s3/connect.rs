@@ -51,8 +51,21 @@ impl Session {
                 check_region(region)?;
                 Some(Region::new(region.to_owned()))
             }
-            None => region_chain(files.clone(), sdk_name).region().await,
+            // The metadata service of an EC2 instance answers in milliseconds; elsewhere
+            // nothing answers, so the whole chain gets a short budget (the AWS CLI takes
+            // about as long to give up).
+            None => tokio::time::timeout(
+                REGION_LOOKUP_BUDGET,
+                region_chain(files.clone(), sdk_name).region(),
+            )
+            .await
+            .unwrap_or(None),
         };
+        // Found or not, the loader gets a region: left without one, aws-config asks the
+        // instance metadata service again (a second each time, measured) for its own
+        // providers. Whether one was found is kept apart for the window and the CLI's note.
+        let region_found = region.is_some();
+        let region = region.or_else(|| Some(Region::new(FALLBACK_REGION)));
         loader = loader.region(region.clone());
         if let (Some(_), Some(name)) = (profile, sdk_name) {
             // A profile asked for by name (--profile, or chosen in the window) signs with
@@ -129,7 +142,7 @@ impl Session {
                 "no credentials provider",
             ));
         };
-        let region_from_profile = sdk.region().is_some();
+        let region_from_profile = region_found;
         let region = sdk
             .region()
             .map(|r| r.as_ref().to_owned())
@@ -217,6 +230,9 @@ fn s3_endpoint(sdk: &aws_types::SdkConfig) -> Option<String> {
         .and_then(|key| sdk.service_config().and_then(|conf| conf.load_config(key)))
         .or_else(|| sdk.endpoint_url().map(str::to_owned))
 }
+
+/// The longest the region chain may take (the instance metadata service included).
+const REGION_LOOKUP_BUDGET: Duration = Duration::from_millis(400);
 
 /// Where the region comes from when none is given: the environment, the profile, then the
 /// EC2 instance metadata service — asked briefly and once, so a laptop (where nothing

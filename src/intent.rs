@@ -90,6 +90,8 @@ pub enum Intent {
     },
     /// Remove history entry `id` from the list (it revokes nothing).
     Forget(String),
+    /// Put the row Forget removed last back.
+    UndoForget,
     /// Show a link as a QR code (for a phone), with what it is for and when it ends.
     ShowQr {
         url: SignedUrl,

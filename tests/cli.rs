@@ -1127,7 +1127,7 @@ async fn an_sso_profile_signs_with_the_portals_role_credentials() {
         "{err}"
     );
     assert!(
-        err.contains("SSO session of profile dev") && err.contains("not after 7 d"),
+        err.contains("SSO session of profile dev") && err.contains("not after 7 days"),
         "{err}"
     );
 }

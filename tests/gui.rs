@@ -588,10 +588,12 @@ fn a_dropped_file_is_uploaded_to_the_open_folder_and_its_link_copied() {
         h.query_by_role_and_label(egui::accesskit::Role::Button, "site plan (1).bin")
             .is_some()
     });
-    w.until("both links copied", |h| {
-        h.query_all_by_label_contains("Uploaded, link copied")
-            .count()
-            == 2
+    // Both uploaded; only the link on the clipboard (the last) says copied.
+    w.until("both links made", |h| {
+        h.query_all_by_label_contains("Uploaded, link").count() == 2
+            && h.query_all_by_label_contains("Uploaded, link copied")
+                .count()
+                == 1
     });
 
     // A folder is refused with a message.
@@ -843,7 +845,7 @@ fn pasted_files_and_screenshots_are_uploaded_and_shared() {
     w.step();
     assert_eq!(
         w.harness
-            .query_all_by_label_contains("Uploaded, link copied")
+            .query_all_by_label_contains("Uploaded, link")
             .count(),
         1
     );
@@ -867,9 +869,10 @@ fn pasted_files_and_screenshots_are_uploaded_and_shared() {
     );
     w.click("Upload image");
     w.until("the screenshot's link", |h| {
-        h.query_all_by_label_contains("Uploaded, link copied")
-            .count()
-            == 2
+        h.query_all_by_label_contains("Uploaded, link").count() == 2
+            && h.query_all_by_label_contains("Uploaded, link copied")
+                .count()
+                == 1
     });
     let png_url = w.copied.last().unwrap().clone();
     let (status, _, body) = plain_get(&png_url);
@@ -888,13 +891,13 @@ fn pasted_files_and_screenshots_are_uploaded_and_shared() {
     );
 }
 
-/// "…with sub-folders" on the demo bucket's top: every file below, each link working.
+/// "Copy links with sub-folders" on the demo bucket's top: every file below, each link working.
 #[test]
 fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
     let clock = FakeClock::default();
     let mut w = demo_window(&clock);
     w.until_label("README.txt");
-    w.click("...with sub-folders");
+    w.click("Copy links with sub-folders");
     w.until("all the links", |h| {
         h.query_by_label_contains("Copied 5 of 5 links.").is_some()
     });

@@ -77,7 +77,6 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::CopyUri(key) => {
             let uri = format!("s3://{}/{key}", state.listing.bucket);
-            state.last_copied = Some(uri.clone());
             vec![Effect::CopyList(SignedUrl::new(uri))]
         }
         Intent::UploadLinkHere(prefix) => {
@@ -104,11 +103,9 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::CopyLink => state.copy_link(),
         Intent::CopyAnyway => state.copy_current_link(),
         Intent::CopyAgain(url) => {
-            state.last_copied = Some(url.expose().to_owned());
             vec![Effect::Copy(url)]
         }
         Intent::CopyCurlCommand(link) => {
-            state.last_copied = Some(format!("curl {}", link.url.expose()));
             vec![Effect::CopyCurl(link)]
         }
         Intent::MakeUploadLink => {
@@ -151,6 +148,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::Renew { id, lifetime } => state.renew(&id, lifetime),
         Intent::Forget(id) => state.forget(&id),
+        Intent::UndoForget => state.undo_forget(),
         Intent::ShowQr { url, label, ends } => {
             state.qr = Some(crate::state::QrView::new(&url, label, ends));
             Vec::new()
@@ -163,6 +161,13 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::CloseRequest(id) => state.request_command(&id, true),
         Intent::RefreshReceived(id) => state.request_command(&id, false),
         Intent::QueueUpload(path) => state.queue_upload(path),
+        Intent::PickFiles if state.listing.bucket.is_empty() => {
+            state.upload_notice = Some(
+                "Open a bucket (and a folder) first: files are uploaded into the folder shown."
+                    .to_owned(),
+            );
+            Vec::new()
+        }
         Intent::PickFiles => send(Command::PickFiles),
         Intent::PasteFiles(paths) => paths
             .into_iter()

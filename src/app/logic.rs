@@ -21,9 +21,19 @@ impl App {
         for effect in effects {
             match effect {
                 Effect::Send(command) => self.worker.send(command),
-                Effect::Copy(url) => ctx.copy_text(url.expose().to_owned()),
-                Effect::CopyCurl(link) => ctx.copy_text(link.curl_command()),
-                Effect::CopyList(text) => ctx.copy_text(text.expose().to_owned()),
+                Effect::Copy(url) => {
+                    ctx.copy_text(url.expose().to_owned());
+                    self.state.last_copied = Some(url);
+                }
+                Effect::CopyCurl(link) => {
+                    ctx.copy_text(link.curl_command());
+                    let marker = format!("curl {}", link.url.expose());
+                    self.state.last_copied = Some(crate::share::SignedUrl::new(marker));
+                }
+                Effect::CopyList(text) => {
+                    ctx.copy_text(text.expose().to_owned());
+                    self.state.last_copied = Some(text);
+                }
             }
         }
     }

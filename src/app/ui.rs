@@ -22,6 +22,14 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             crate::ui::objects_ui(ui, state, &mut intents);
         });
+        if state.manager.open
+            && !typing
+            && ui
+                .ctx()
+                .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            intents.push(Intent::ToggleManager);
+        }
         keyboard(
             ui.ctx(),
             typing,

@@ -97,6 +97,6 @@ mod tests {
         );
         server.observe(local + Duration::from_secs(86_400));
         assert!(server.correction(local).is_some_and(|s| s >= 86_399));
-        assert!(clock_warning(86_400).contains("1 d behind"));
+        assert!(clock_warning(86_400).contains("1 day behind"));
     }
 }

@@ -31,7 +31,7 @@ pub struct Expiry(Duration);
 pub enum ExpiryError {
     #[error("a link can live from 1 second to 7 days (604800 seconds); {0} is outside that range")]
     OutOfRange(String),
-    #[error("could not read the expiry {0:?}: write it like 90s, 15m, 2h30m, 3d or max (7 days)")]
+    #[error("could not read the lifetime {0:?}: write it like 90s, 15m, 2h30m, 3d, 7 days or max")]
     Unreadable(String),
     #[error("{0} has no unit: write {0}s, {0}m, {0}h or {0}d")]
     NoUnit(String),
@@ -125,18 +125,23 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
         return Err(ExpiryError::OutOfRange(text.trim().to_owned()));
     }
     let mut total: u64 = 0;
-    let mut number = String::new();
     let mut seen_unit = false;
-    for ch in trimmed.chars().filter(|c| !c.is_whitespace()) {
-        if ch.is_ascii_digit() {
-            number.push(ch);
-            continue;
-        }
-        let unit = match ch {
-            'd' => 86_400,
-            'h' => 3600,
-            'm' => 60,
-            's' => 1,
+    // Numbers and unit words in turn: "2h30m", "1 h 30 min", "7 days", "90 seconds".
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rest = compact.as_str();
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let letters = rest[digits..]
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .map_or(rest.len(), |n| digits + n);
+        let (number, word) = (&rest[..digits], &rest[digits..letters]);
+        let unit = match word {
+            "d" | "day" | "days" => 86_400,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
             _ => return Err(ExpiryError::Unreadable(text.to_owned())),
         };
         let value: u64 = number
@@ -146,10 +151,10 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
             .checked_mul(unit)
             .and_then(|part| total.checked_add(part))
             .ok_or_else(|| ExpiryError::OutOfRange(text.trim().to_owned()))?;
-        number.clear();
         seen_unit = true;
+        rest = &rest[letters..];
     }
-    if !number.is_empty() || !seen_unit {
+    if !seen_unit {
         return Err(ExpiryError::Unreadable(text.to_owned()));
     }
     Expiry::from_secs(total).map_err(|_| ExpiryError::OutOfRange(text.trim().to_owned()))
@@ -179,8 +184,10 @@ pub fn format_duration(duration: Duration) -> String {
         secs % 60,
     );
     let mut parts = Vec::new();
-    if d > 0 {
-        parts.push(format!("{d} d"));
+    match d {
+        0 => {}
+        1 => parts.push("1 day".to_owned()),
+        d => parts.push(format!("{d} days")),
     }
     if h > 0 {
         parts.push(format!("{h} h"));
@@ -311,7 +318,31 @@ mod tests {
     #[test]
     fn formats_durations_compactly() {
         assert_eq!(format_duration(Duration::from_secs(9000)), "2 h 30 min");
-        assert_eq!(format_duration(Duration::from_secs(MAX_EXPIRY_SECS)), "7 d");
+        assert_eq!(
+            format_duration(Duration::from_secs(MAX_EXPIRY_SECS)),
+            "7 days"
+        );
+        assert_eq!(
+            format_duration(Duration::from_secs(86_400 + 3600)),
+            "1 day 1 h"
+        );
+        for (typed, secs) in [
+            ("7 days", MAX_EXPIRY_SECS),
+            ("1 day", 86_400),
+            ("2 hours 30 minutes", 9000),
+            ("1 h 30 min", 5400),
+            ("90 seconds", 90),
+            ("2h30m", 9000),
+        ] {
+            assert_eq!(
+                parse_typed_expiry(typed).unwrap().as_secs(),
+                secs,
+                "{typed}"
+            );
+        }
+        for bad in ["2h30", "7 weeks", "h", "3 dayz"] {
+            assert!(parse_typed_expiry(bad).is_err(), "{bad}");
+        }
         assert_eq!(format_duration(Duration::from_secs(0)), "0 s");
     }
 

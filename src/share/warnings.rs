@@ -63,7 +63,7 @@ mod tests {
         let warnings = link_warnings(signer, Some(end), true, Expiry::MAX);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("an SSO session of profile work end at"));
-        assert!(warnings[0].ends_with("the link stops working then, not after 7 d."));
+        assert!(warnings[0].ends_with("the link stops working then, not after 7 days."));
         assert!(link_warnings(signer, Some(end), false, Expiry::MAX).is_empty());
         assert!(link_warnings(signer, None, false, Expiry::MAX)[0].contains("end is unknown"));
     }

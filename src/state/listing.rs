@@ -81,6 +81,10 @@ impl State {
     }
 
     pub fn select_object(&mut self, key: &str) {
+        // "Copied 3 of 3 links" was about the selection before.
+        if self.selection.len() > 1 || self.selection.first().map(String::as_str) != Some(key) {
+            self.many.summary = None;
+        }
         self.selection = vec![key.to_owned()];
         self.cursor = Some(key.to_owned());
         if self.selected_key.as_deref() != Some(key) {
@@ -95,6 +99,7 @@ impl State {
     /// Ctrl+click adds or removes `key`; Shift+click (`range`) selects from the last
     /// selected file to `key`, in the order shown.
     pub fn select_more(&mut self, key: &str, range: bool) {
+        self.many.summary = None;
         let anchor = self.selected_key.clone();
         self.refresh_order();
         match anchor {
@@ -129,6 +134,7 @@ impl State {
 
     /// Every file shown (Ctrl+A).
     pub fn select_all_files(&mut self) {
+        self.many.summary = None;
         self.refresh_order();
         self.selection = self
             .visible_objects()
@@ -158,6 +164,8 @@ impl State {
             .folders
             .iter()
             .map(String::as_str)
+            // S3 Share's own pages and copies are not the user's files.
+            .filter(|f| *f != crate::s3::OWN_FOLDER)
             .filter(|f| needle.is_empty() || file_name(f).to_lowercase().contains(&needle))
             .collect()
     }

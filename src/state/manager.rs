@@ -58,6 +58,8 @@ pub struct Manager {
     pub status: StatusFilter,
     /// The last renew that failed, said in the manager.
     pub error: Option<S3Error>,
+    /// The row Forget removed last, until Undo puts it back or another is forgotten.
+    pub forgotten: Option<HistoryEntry>,
 }
 
 impl State {
@@ -126,7 +128,16 @@ impl State {
 
     /// Removes a row. It revokes nothing: the link works until it ends.
     pub fn forget(&mut self, id: &str) -> Vec<Effect> {
+        self.manager.forgotten = self.history.get(id).cloned();
         self.record(Change::Forget(id.to_owned()))
+    }
+
+    /// Puts the row Forget removed last back in the list, as it was.
+    pub fn undo_forget(&mut self) -> Vec<Effect> {
+        match self.manager.forgotten.take() {
+            Some(entry) => self.record(Change::Add(vec![entry])),
+            None => Vec::new(),
+        }
     }
 
     /// Remembers a link made by the window (upload link, request page).

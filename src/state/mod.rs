@@ -168,8 +168,10 @@ pub struct State {
     pub upload_key: String,
     /// The lifetime of upload links (the "Receive a file" section's own).
     pub upload_expiry: crate::share::Expiry,
-    /// What a Copy button put on the clipboard last, so that button can say "Copied".
-    pub last_copied: Option<String>,
+    /// What was put on the clipboard last (a link, a curl command, a list, an s3:// URI),
+    /// so the button or row it came from can say "Copied". A `SignedUrl`: its Debug hides
+    /// the signature.
+    pub last_copied: Option<crate::share::SignedUrl>,
     pub upload_content_type: String,
     pub upload_link: Option<UploadLink>,
     pub upload_error: Option<S3Error>,
@@ -226,7 +228,16 @@ impl State {
     }
 
     /// What was shown for the previous session goes while the next one signs in.
+    /// True when `text` is what was copied last.
+    pub fn copied_last(&self, text: &str) -> bool {
+        self.last_copied
+            .as_ref()
+            .is_some_and(|c| c.expose() == text)
+    }
+
     pub fn forget_session(&mut self) {
+        // Request cards belong to the profile that made them (the history keeps them all).
+        self.requests.clear();
         self.connection = Connection::Connecting;
         self.buckets = Remote::default();
         self.listing = Listing::default();

@@ -52,8 +52,20 @@ pub fn manager_ui(
             }
             ui.separator();
             let rows = state.manager_rows(now);
+            if let Some(gone) = &state.manager.forgotten {
+                ui.horizontal(|ui| {
+                    ui.label(format!("Forgot {}/{} (the link still works until it ends).", gone.bucket, gone.key));
+                    if ui.button("Undo").clicked() {
+                        intents.push(Intent::UndoForget);
+                    }
+                });
+            }
             if rows.is_empty() {
-                ui.weak("No links here yet: links you copy, upload links and file requests appear here.");
+                ui.weak(if state.history.entries.is_empty() {
+                    "No links here yet: links you copy, upload links and file requests appear here."
+                } else {
+                    "No links match the filter."
+                });
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for entry in rows {
@@ -84,7 +96,7 @@ pub fn manager_ui(
                         if works && ui.small_button("Copy").clicked() {
                             intents.push(Intent::CopyAgain(entry.url.clone()));
                         }
-                        if state.last_copied.as_deref() == Some(entry.url.expose()) {
+                        if state.copied_last(entry.url.expose()) {
                             ui.label("Copied");
                         }
                         if entry.kind == LinkKind::Download {

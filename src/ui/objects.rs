@@ -28,7 +28,9 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     }
     if state.listing.bucket.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.weak(if state.connected() {
+            ui.weak(if state.buckets.error().is_some() {
+                "No bucket list: see the message above, then Retry."
+            } else if state.connected() {
                 "Choose a bucket on the left."
             } else {
                 "Sign in with a profile, or try the demo bucket."
@@ -52,8 +54,9 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             open = Some(prefix.clone());
         }
         let files = state.listing.objects.len();
+        let each = crate::share::format_duration(state.share.expiry.as_duration());
         let folder_links = match state.many.confirm_folder {
-            Some(n) => format!("Copy {n} links (confirm)"),
+            Some(n) => format!("Copy {n} links, {each} each (confirm)"),
             None => "Copy links for this folder".to_owned(),
         };
         if ui
@@ -69,8 +72,8 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             intents.push(Intent::CopyFolderLinks { all_levels: false });
         }
         let deep_links = match state.many.confirm_deep {
-            Some(n) => format!("Copy {n} links, sub-folders included (confirm)"),
-            None => "...with sub-folders".to_owned(),
+            Some(n) => format!("Copy {n} links, sub-folders included, {each} each (confirm)"),
+            None => "Copy links with sub-folders".to_owned(),
         };
         if ui
             .add_enabled(state.many.running.is_none(), egui::Button::new(deep_links))

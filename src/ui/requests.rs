@@ -58,7 +58,7 @@ pub fn requests_ui(
                     if ui.button("Copy page link").clicked() {
                         intents.push(Intent::CopyAgain(request.url.clone()));
                     }
-                    if state.last_copied.as_deref() == Some(request.url.expose()) {
+                    if state.copied_last(request.url.expose()) {
                         ui.label("Copied");
                     }
                     let received = match row.received {
@@ -90,7 +90,10 @@ pub fn requests_ui(
 }
 
 fn form_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
-    ui.weak("A page anyone can open in a browser to send you files into this bucket. It lives as long as the link lifetime above.");
+    ui.weak(format!(
+        "A page anyone can open in a browser to send you files into this bucket. It works for the link lifetime chosen under Share ({}).",
+        crate::share::format_duration(state.share.expiry.as_duration())
+    ));
     let form = &mut state.request_form;
     let label = ui.label("Request title");
     ui.add(

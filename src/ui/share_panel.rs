@@ -46,10 +46,24 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     };
     let several = state.selection.len() > 1;
     if several {
-        ui.label(egui::RichText::new(format!("{} files selected", state.selection.len())).strong());
+        ui.label(
+            egui::RichText::new(format!("{} files selected", state.selection.len()))
+                .size(17.0)
+                .strong(),
+        );
     } else {
-        ui.label(egui::RichText::new(file_name(&key)).strong());
-        ui.weak(format!("s3://{}/{key}", state.listing.bucket));
+        // The file is the biggest thing in the panel; its address below, small.
+        ui.add(egui::Label::new(egui::RichText::new(file_name(&key)).size(17.0).strong()).wrap());
+        let uri = format!("s3://{}/{key}", state.listing.bucket);
+        ui.add(egui::Label::new(egui::RichText::new(&uri).small().weak()).wrap());
+        if state.copied_last(&uri) {
+            ui.label(
+                egui::RichText::new(
+                    "s3:// URI copied (an address, not a link: it gives no access)",
+                )
+                .small(),
+            );
+        }
     }
     ui.add_space(8.0);
 
@@ -106,11 +120,14 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     } else {
         format_local_time(end)
     };
-    // One line, never wrapping: the text changes as time passes, and the Copy link button
-    // below must not move under the pointer.
-    let preview = format!("A link made now works until {until} ({left} left)");
-    ui.add(egui::Label::new(&preview).truncate())
-        .on_hover_text(&preview);
+    // Two short lines of fixed height, readable at the narrowest panel: the end, then how
+    // long that is. The Copy link button below never moves as the text changes.
+    ui.label(
+        egui::RichText::new(format!("Works until {until}"))
+            .size(15.0)
+            .strong(),
+    );
+    ui.weak(format!("{left} from now, for a link made now"));
     if cut_short {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -138,8 +155,17 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.horizontal(|ui| {
         let enabled =
             !state.sharing && state.share.download_filename().is_ok() && lifetime_problem.is_none();
+        // The primary action: filled with the accent colour, bigger than the rest.
+        let primary = egui::Button::new(
+            egui::RichText::new("Copy link")
+                .strong()
+                .size(15.0)
+                .color(ui.visuals().strong_text_color()),
+        )
+        .fill(ui.visuals().selection.bg_fill)
+        .min_size(egui::vec2(110.0, 28.0));
         if ui
-            .add_enabled(enabled, egui::Button::new("Copy link"))
+            .add_enabled(enabled, primary)
             .on_hover_text("Make a fresh link and copy it (Ctrl+C)")
             .clicked()
         {
@@ -171,7 +197,10 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             egui::Label::new(egui::RichText::new(link.url.redacted()).monospace().weak())
                 .truncate(),
         );
-        check_ui(ui, &link.check, state.link_copied, intents);
+        // After its end, a link's check says nothing true any more.
+        if now < link.effective_expires_at {
+            check_ui(ui, &link.check, state.link_copied, intents);
+        }
         if ui
             .button("Show QR")
             .on_hover_text("Show the link as a QR code, to open it on a phone")
@@ -276,13 +305,13 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             if ui.button("Copy upload link").clicked() {
                 intents.push(Intent::CopyAgain(link.url.clone()));
             }
-            if state.last_copied.as_deref() == Some(link.url.expose()) {
+            if state.copied_last(link.url.expose()) {
                 ui.label("Copied");
             }
             if ui.button("Copy curl command").clicked() {
                 intents.push(Intent::CopyCurlCommand(link.clone()));
             }
-            if state.last_copied.as_deref() == Some(&format!("curl {}", link.url.expose())) {
+            if state.copied_last(&format!("curl {}", link.url.expose())) {
                 ui.label("Copied");
             }
         });
@@ -325,7 +354,7 @@ fn history_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut V
                     {
                         intents.push(Intent::CopyAgain(entry.url.clone()));
                     }
-                    if state.last_copied.as_deref() == Some(entry.url.expose()) {
+                    if state.copied_last(entry.url.expose()) {
                         ui.label("Copied");
                     }
                     let folder = entry.key.strip_suffix(file_name(&entry.key)).unwrap_or("");

@@ -444,7 +444,7 @@ fn the_upload_link_has_its_own_lifetime_names_its_key_and_says_copied() {
         .url
         .expose()
         .to_owned();
-    h.state_mut().state.last_copied = Some(url);
+    h.state_mut().state.last_copied = Some(crate::share::SignedUrl::new(url));
     h.run();
     assert!(h.query_by_label("Copied").is_some());
     // Another key typed: the old link is not shown as if it were for it.

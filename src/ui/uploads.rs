@@ -152,8 +152,16 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
                         );
                     }
                     UploadStatus::Shared(link) => {
+                        // Only the link on the clipboard says copied; the others offer a copy.
                         let (left, _) = countdown_text(now, link.effective_expires_at);
-                        ui.label(format!("Uploaded, link copied ({left} left)"));
+                        if state.copied_last(link.url.expose()) {
+                            ui.label(format!("Uploaded, link copied ({left} left)"));
+                        } else {
+                            ui.label(format!("Uploaded, link ready ({left} left)"));
+                            if ui.small_button("Copy link").clicked() {
+                                intents.push(Intent::CopyAgain(link.url.clone()));
+                            }
+                        }
                     }
                     UploadStatus::Skipped => {
                         ui.weak("Skipped: the existing object was kept");

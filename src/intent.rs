@@ -19,6 +19,8 @@ pub enum Intent {
     RetrySignIn,
     /// Switch to the embedded demo bucket.
     StartDemo,
+    /// Read the profile list again (the AWS files may have changed).
+    RefreshProfiles,
     /// Load the bucket list again.
     RefreshBuckets,
     /// Show a folder ("" is the bucket's top); the folder already shown is listed again.
@@ -49,6 +51,8 @@ pub enum Intent {
     },
     /// Esc: empty the filter.
     ClearFilter,
+    /// The filter text changed (typed).
+    FilterChanged,
     /// Double-click or the context menu: select `key` and copy a fresh link to it, with
     /// the lifetime given (None: the panel's).
     CopyLinkOf {
@@ -121,6 +125,11 @@ pub enum Intent {
     DiscardPastedImage,
     /// Open the file dialog to choose files to upload.
     PickFiles,
+    /// Read a copied file list from the clipboard (text/uri-list, GNOME's copied files),
+    /// which Ctrl+V cannot see when the clipboard holds no text.
+    PasteFromClipboard,
+    /// Ctrl+V brought text that names no file.
+    PastedText,
     /// The answer to "this name is taken" for upload `id`.
     ResolveConflict { id: u64, collision: Collision },
     /// Stop upload `id` (a multipart upload is aborted).

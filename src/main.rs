@@ -141,7 +141,12 @@ fn run_window(
     let options = AppOptions {
         demo: args.demo,
         open,
-        profile: args.profile.clone(),
+        // --profile, else AWS_PROFILE (as the README promises), else what the last run chose.
+        profile: args.profile.clone().or_else(|| {
+            std::env::var("AWS_PROFILE")
+                .ok()
+                .filter(|p| !p.trim().is_empty())
+        }),
         region: args.region.clone(),
         ..AppOptions::default()
     };

@@ -849,6 +849,10 @@ fn pasted_files_and_screenshots_are_uploaded_and_shared() {
             .count(),
         1
     );
+    w.until("the text said as text", |h| {
+        h.query_by_label_contains("Pasted text is not uploaded")
+            .is_some()
+    });
 
     let (width, height) = (3, 2);
     let pixels: Vec<egui::Color32> = (0..width * height)

@@ -614,7 +614,7 @@ async fn a_clock_that_is_off_is_corrected_by_the_servers_date() {
     assert!(
         link.warnings
             .iter()
-            .any(|w| w.contains("Your clock is 2 d behind the S3 server")),
+            .any(|w| w.contains("Your clock is 2 days behind the S3 server")),
         "{:?}",
         link.warnings
     );

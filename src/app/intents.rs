@@ -21,6 +21,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             let (profile, region) = (state.selected_profile.clone(), state.region_choice.clone());
             connect(state, profile, region)
         }
+        Intent::RefreshProfiles => send(Command::LoadProfiles),
         Intent::StartDemo => {
             state.forget_session();
             send(Command::StartDemo)
@@ -65,6 +66,10 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             state.type_ahead(&text, at);
             Vec::new()
         }
+        Intent::FilterChanged => {
+            state.filter_changed();
+            Vec::new()
+        }
         Intent::ClearFilter => {
             state.object_filter.clear();
             state.scroll_to_cursor = true;
@@ -82,6 +87,8 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::UploadLinkHere(prefix) => {
             state.upload_key = prefix;
             state.upload_link = None;
+            // The folder is filled in; the name is what is left to type.
+            state.focus_upload_key = true;
             Vec::new()
         }
         Intent::UploadFilesHere(prefix) => {
@@ -169,6 +176,21 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::PickFiles => send(Command::PickFiles),
+        Intent::PasteFromClipboard if state.listing.bucket.is_empty() => {
+            state.upload_notice = Some(
+                "Open a bucket (and a folder) first: pasted files are uploaded into the folder shown."
+                    .to_owned(),
+            );
+            Vec::new()
+        }
+        Intent::PasteFromClipboard => send(Command::ReadClipboardFiles),
+        Intent::PastedText => {
+            state.upload_notice = Some(
+                "Pasted text is not uploaded: copy files (or a screenshot) and paste them here, or use Paste files."
+                    .to_owned(),
+            );
+            Vec::new()
+        }
         Intent::PasteFiles(paths) => paths
             .into_iter()
             .flat_map(|path| state.queue_upload(path))

@@ -119,7 +119,9 @@ fn paste(ctx: &egui::Context, now: std::time::SystemTime, intents: &mut Vec<Inte
         match event {
             egui::Event::Paste(text) => {
                 let files = pasted_files(&text);
-                if !files.is_empty() {
+                if files.is_empty() {
+                    intents.push(Intent::PastedText);
+                } else {
                     intents.push(Intent::PasteFiles(files));
                 }
             }

@@ -8,7 +8,7 @@ use crate::s3::{FileRequest, LinkCheck, ShareLink, UploadLink};
 use crate::share::{Expiry, SignedUrl, format_local_time};
 
 /// What kind of link.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LinkKind {
     /// A download link.
     #[default]

@@ -110,11 +110,17 @@ const SCRIPT: &str = r#"(function () {
   }
   var ends = new Date(cfg.ends_at_ms);
   var kinds = cfg.variants.filter(function (v) { return v.accepted; })
-    .map(function (v) { return v.accepted.prefix ? v.accepted.value + "*" : v.accepted.value; });
+    .map(function (v) { return words(v.accepted); });
   document.getElementById("limits").textContent =
     "Files up to " + size(cfg.max_size) + " each" +
     (kinds.length ? "; accepted: " + kinds.join(", ") : "") +
     ". This page works until " + ends.toLocaleString() + ".";
+  // Types said the way people say them ("images, PDF"), not as MIME types.
+  function words(a) {
+    var names = { "image/": "images", "video/": "videos", "audio/": "audio", "text/": "text files",
+      "application/pdf": "PDF", "application/zip": "ZIP archives", "text/csv": "CSV" };
+    return names[a.value] || (a.prefix ? a.value.replace(/\/$/, "") + " files" : a.value.split("/").pop().toUpperCase() + " files");
+  }
   var pending = 0, failed = 0, sent = 0;
   // Each sender (each opening of the page) sends into a folder of its own, named by 128
   // random bits: no other sender can guess it, so none can write over these files.

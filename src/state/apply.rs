@@ -105,6 +105,12 @@ impl State {
                     effects.extend(self.queue_upload(path));
                 }
             }
+            Event::ClipboardHasNoFiles(why) => {
+                self.upload_notice = Some(match why {
+                    None => "The clipboard holds no copied files: copy files in the file manager first, or drag them onto the window.".to_owned(),
+                    Some(why) => format!("The clipboard could not be read ({why}): drag the files onto the window instead."),
+                });
+            }
             Event::NoFileDialog => {
                 self.upload_notice = Some(
                     "No file dialog is available on this desktop: drag the files onto the window, or copy them and paste here (Ctrl+V)."

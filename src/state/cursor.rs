@@ -6,8 +6,6 @@ use std::time::{Duration, Instant};
 use super::{Effect, State};
 use crate::s3::file_name;
 
-/// Rows moved by Page Up/Down.
-const PAGE: usize = 10;
 /// Letters typed within this long make one search ("rep" finds "reports/").
 const TYPE_AHEAD_PAUSE: Duration = Duration::from_secs(1);
 
@@ -52,6 +50,34 @@ impl State {
         Some(folders.len() + self.file_position(index)?)
     }
 
+    /// The filter changed: the list shows its top (or the cursor, if still shown), and
+    /// files the filter hides leave the selection, so the share panel never acts on a
+    /// file the user cannot see.
+    pub fn filter_changed(&mut self) {
+        self.refresh_order();
+        self.scroll_to_cursor = true;
+        let hidden = |state: &State, key: &str| state.row_position(key).is_none();
+        if self.cursor.as_deref().is_some_and(|c| hidden(self, c)) {
+            self.cursor = None;
+        }
+        let shown: Vec<String> = self
+            .selection
+            .iter()
+            .filter(|k| !hidden(self, k))
+            .cloned()
+            .collect();
+        self.selection = shown;
+        if self
+            .selected_key
+            .as_deref()
+            .is_some_and(|k| hidden(self, k))
+        {
+            self.selected_key = self.selection.first().cloned();
+            self.link = None;
+            self.link_copied = false;
+        }
+    }
+
     /// Moves the cursor; on a file the file is selected.
     pub fn move_cursor(&mut self, to: CursorMove) {
         self.refresh_order();
@@ -66,8 +92,8 @@ impl State {
             (CursorMove::End, _) | (CursorMove::Up, None) | (CursorMove::PageUp, None) => last,
             (CursorMove::Up, Some(i)) => i.saturating_sub(1),
             (CursorMove::Down, Some(i)) => (i + 1).min(last),
-            (CursorMove::PageUp, Some(i)) => i.saturating_sub(PAGE),
-            (CursorMove::PageDown, Some(i)) => (i + PAGE).min(last),
+            (CursorMove::PageUp, Some(i)) => i.saturating_sub(self.page_rows.max(1)),
+            (CursorMove::PageDown, Some(i)) => (i + self.page_rows.max(1)).min(last),
         };
         if let Some(row) = self.shown_row_key(next).map(str::to_owned) {
             self.put_cursor(row);

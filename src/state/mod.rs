@@ -150,6 +150,8 @@ pub struct State {
     pub cursor: Option<String>,
     /// The listing scrolls to the cursor on the next frame.
     pub scroll_to_cursor: bool,
+    /// Rows the listing shows at once (Page Up/Down move by this); set as it is drawn.
+    pub page_rows: usize,
     type_ahead_text: String,
     type_ahead_at: Option<std::time::Instant>,
     /// Links for several files at once.
@@ -172,6 +174,8 @@ pub struct State {
     /// so the button or row it came from can say "Copied". A `SignedUrl`: its Debug hides
     /// the signature.
     pub last_copied: Option<crate::share::SignedUrl>,
+    /// The upload key field takes the keyboard on the next frame ("Make an upload link here").
+    pub focus_upload_key: bool,
     pub upload_content_type: String,
     pub upload_link: Option<UploadLink>,
     pub upload_error: Option<S3Error>,
@@ -224,10 +228,17 @@ impl State {
 
     /// Links shared from this machine that still work, newest first.
     pub fn recent_links(&self, now: SystemTime) -> Vec<&HistoryEntry> {
-        self.history.still_valid(now, RECENT_LINKS)
+        // One row per file (its newest link): the same file shared twice is one row here;
+        // Shared links lists every link.
+        let mut seen = std::collections::HashSet::new();
+        self.history
+            .still_valid(now, usize::MAX)
+            .into_iter()
+            .filter(|e| seen.insert((e.kind, e.bucket.as_str(), e.key.as_str())))
+            .take(RECENT_LINKS)
+            .collect()
     }
 
-    /// What was shown for the previous session goes while the next one signs in.
     /// True when `text` is what was copied last.
     pub fn copied_last(&self, text: &str) -> bool {
         self.last_copied
@@ -235,6 +246,7 @@ impl State {
             .is_some_and(|c| c.expose() == text)
     }
 
+    /// What was shown for the previous session goes while the next one signs in.
     pub fn forget_session(&mut self) {
         // Request cards belong to the profile that made them (the history keeps them all).
         self.requests.clear();

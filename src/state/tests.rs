@@ -467,6 +467,11 @@ fn the_keyboard_cursor_walks_folders_then_files_and_enter_acts_on_it() {
     assert_eq!(state.selected_key.as_deref(), Some("a.txt"));
     state.move_cursor(CursorMove::End);
     assert_eq!(state.selected_key.as_deref(), Some("b.txt"));
+    // Page Up/Down move by the rows the listing shows (the panel says how many fit).
+    state.page_rows = 1;
+    state.move_cursor(CursorMove::PageUp);
+    assert_eq!(state.cursor.as_deref(), Some("a.txt"));
+    state.page_rows = 27;
     state.move_cursor(CursorMove::PageUp);
     assert_eq!(state.cursor.as_deref(), Some("docs/"));
     assert!(state.scroll_to_cursor);
@@ -505,4 +510,31 @@ fn typing_a_name_jumps_to_it_and_enter_copies_its_link() {
         &copied[..],
         [Effect::Send(crate::worker::Command::Share { key, .. })] if key == "alpha.txt"
     ));
+}
+
+#[test]
+fn a_file_the_filter_hides_leaves_the_selection() {
+    let mut state = State::default();
+    let g = state.open_folder("b", "");
+    state.apply(Event::ObjectsPage {
+        generation: g,
+        page: page(&["plan.pdf", "notes.txt"]),
+    });
+    state.select_object("plan.pdf");
+    state.object_filter = "notes".into();
+    state.filter_changed();
+    assert_eq!(
+        state.selected_key, None,
+        "the hidden file no longer drives the panel"
+    );
+    assert!(state.selection.is_empty());
+    assert!(state.scroll_to_cursor, "the list shows its top");
+    state.select_object("notes.txt");
+    state.object_filter = "note".into();
+    state.filter_changed();
+    assert_eq!(
+        state.selected_key.as_deref(),
+        Some("notes.txt"),
+        "a shown file stays"
+    );
 }

@@ -109,7 +109,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             )
             .labelled_by(label.id);
         if filter.changed() {
-            state.scroll_to_cursor = true;
+            intents.push(Intent::FilterChanged);
         }
         // What is cheap is ordered now; a million rows are ordered on the runtime (asked
         // for by `App`), and the last order stays shown until then.
@@ -179,12 +179,24 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
 
     // Keep the cursor in view after a move, a sort or a filter (the list is virtual: only
     // visible rows exist, so the offset is computed).
+    // A cursor the filter hides: the list starts at its top, never at an old offset.
     let cursor_at = if state.scroll_to_cursor {
-        state.cursor.as_deref().and_then(|c| state.row_position(c))
+        Some(
+            state
+                .cursor
+                .as_deref()
+                .and_then(|c| state.row_position(c))
+                .unwrap_or(0),
+        )
     } else {
         None
     };
     state.scroll_to_cursor = false;
+    // Page Up/Down move by what fits on screen.
+    let row_pitch = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    state.page_rows = ((ui.available_height() / row_pitch) as usize)
+        .saturating_sub(1)
+        .max(1);
     let state = &*state;
     let folders = state.visible_folders();
     let total = folders.len() + state.shown_files();
@@ -200,7 +212,11 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]);
     if let Some(index) = cursor_at {
         let spacing = ui.spacing().item_spacing.y;
-        let offset = (index as f32 * (row_height + spacing) - 3.0 * row_height).max(0.0);
+        let offset = if index == 0 {
+            0.0
+        } else {
+            (index as f32 * (row_height + spacing) - 3.0 * row_height).max(0.0)
+        };
         scroll = scroll.vertical_scroll_offset(offset);
     }
     let mut menu_intents = Vec::new();

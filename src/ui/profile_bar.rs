@@ -45,7 +45,7 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
             };
             let label = ui.label("Profile");
             let mut chosen = None;
-            egui::ComboBox::from_id_salt("profile")
+            let combo = egui::ComboBox::from_id_salt("profile")
                 .selected_text(&current)
                 .show_ui(ui, |ui| {
                     for profile in &state.profiles {
@@ -66,6 +66,10 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                 })
                 .response
                 .labelled_by(label.id);
+            // Profiles added to ~/.aws while the window runs appear when the list opens.
+            if combo.clicked() {
+                intents.push(Intent::RefreshProfiles);
+            }
             if let Some(name) = chosen {
                 intents.push(Intent::Connect {
                     profile: Some(name),
@@ -112,6 +116,14 @@ pub fn profile_bar_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent
                 {
                     // The status says what is known: keys the server refuses are not "signed in".
                     ui.colored_label(ui.visuals().error_fg_color, "Keys rejected by the server");
+                }
+                Connection::Connected(_)
+                    if state.buckets.error().is_some_and(|e| {
+                        matches!(e.kind, ErrorKind::Network | ErrorKind::NoAnswer)
+                    }) =>
+                {
+                    // Nothing is known of the keys until the server answers.
+                    ui.colored_label(ui.visuals().warn_fg_color, "Server not reached");
                 }
                 Connection::Connected(signed_in) => {
                     let mut text = if signed_in.demo {

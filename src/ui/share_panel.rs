@@ -253,15 +253,26 @@ fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     ui.heading("Receive a file");
     ui.weak("An upload link lets someone put one file at this key.");
     let label = ui.label("Upload key");
-    ui.add(
-        egui::TextEdit::singleline(&mut state.upload_key)
-            .hint_text("folder/name.ext")
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.upload_key)
+                .hint_text("folder/name.ext")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if std::mem::take(&mut state.focus_upload_key) {
+        field.request_focus();
+        field.scroll_to_me(Some(egui::Align::Center));
+    }
     let key = state.upload_key.trim().to_owned();
     let names_a_file = !key.is_empty() && !key.ends_with('/');
-    if !names_a_file {
+    // One line either way, so the fields below never jump as a name is typed.
+    if names_a_file {
+        ui.weak(format!(
+            "The file sent is stored as s3://{}/{key}.",
+            state.listing.bucket
+        ));
+    } else {
         ui.weak("Add a file name after the folder (for example scans/contract.pdf).");
     }
     let label = ui.label("Content type (optional)");

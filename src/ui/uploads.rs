@@ -63,6 +63,15 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
             {
                 intents.push(Intent::PickFiles);
             }
+            if ui
+                .add_enabled(can_upload, egui::Button::new("Paste files"))
+                .on_hover_text(
+                    "Upload the files copied in the file manager (Ctrl+V does the same when the clipboard also holds their names as text)",
+                )
+                .clicked()
+            {
+                intents.push(Intent::PasteFromClipboard);
+            }
             if state.uploads.iter().any(|row| row.finished())
                 && ui.button("Clear finished").clicked()
             {

@@ -78,6 +78,9 @@ pub enum Command {
     },
     /// Open the native file dialog (on the runtime, never on the UI thread).
     PickFiles,
+    /// Read the files copied to the clipboard (on the runtime; comes back as FilesPicked, or
+    /// ClipboardHasNoFiles).
+    ReadClipboardFiles,
     /// Try the keys of a new profile with one request, then write it to the AWS files.
     AddProfile(crate::s3::NewProfile),
     /// Write a pasted image as a PNG file named `name` in a private temporary folder (off
@@ -209,6 +212,8 @@ pub enum Event {
     FilesPicked(Vec<PathBuf>),
     /// No file dialog can open here (no portal / D-Bus session).
     NoFileDialog,
+    /// The clipboard holds no copied files (the reason, when it could not be read).
+    ClipboardHasNoFiles(Option<String>),
     /// The history file could not be written, or was unreadable and set aside: the message.
     HistoryTrouble(String),
 }

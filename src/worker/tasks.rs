@@ -212,6 +212,24 @@ impl Worker {
                     open.store(false, Ordering::SeqCst);
                 });
             }
+            Command::ReadClipboardFiles => {
+                let out = self.out.clone();
+                tokio::spawn(async move {
+                    let read = tokio::task::spawn_blocking(|| {
+                        arboard::Clipboard::new()
+                            .and_then(|mut clipboard| clipboard.get().file_list())
+                    })
+                    .await;
+                    out.send(match read {
+                        Ok(Ok(files)) if !files.is_empty() => Event::FilesPicked(files),
+                        Ok(Ok(_)) | Ok(Err(arboard::Error::ContentNotAvailable)) => {
+                            Event::ClipboardHasNoFiles(None)
+                        }
+                        Ok(Err(err)) => Event::ClipboardHasNoFiles(Some(err.to_string())),
+                        Err(err) => Event::ClipboardHasNoFiles(Some(err.to_string())),
+                    });
+                });
+            }
             Command::AddProfile(profile) => {
                 let (out, source) = (self.out.clone(), self.config.profile_files.clone());
                 tokio::spawn(async move {

@@ -54,6 +54,9 @@ pub struct HistoryEntry {
     /// A file request's page was deleted (closed) at this time.
     #[serde(default)]
     pub closed_at: Option<SystemTime>,
+    /// The server the link points at is gone (a demo server of an earlier run).
+    #[serde(default)]
+    pub server_gone: bool,
 }
 
 fn new_id() -> String {
@@ -69,6 +72,8 @@ pub enum LinkStatus {
     Replaced,
     /// A file request closed: its page is deleted.
     Closed,
+    /// The server it points at is gone (the demo server of an earlier run).
+    ServerGone,
     /// Its own lifetime ran out.
     Expired,
     /// The credentials that signed it ended first.
@@ -106,6 +111,7 @@ impl HistoryEntry {
             check: link.check.clone(),
             replaced: false,
             closed_at: None,
+            server_gone: false,
         }
     }
 
@@ -126,6 +132,7 @@ impl HistoryEntry {
             check: LinkCheck::Skipped,
             replaced: false,
             closed_at: None,
+            server_gone: false,
         }
     }
 
@@ -146,6 +153,7 @@ impl HistoryEntry {
             check: request.check.clone(),
             replaced: false,
             closed_at: None,
+            server_gone: false,
         }
     }
 
@@ -171,6 +179,9 @@ impl HistoryEntry {
                 LinkStatus::Expired
             };
         }
+        if self.server_gone {
+            return LinkStatus::ServerGone;
+        }
         if self.closed_at.is_some() {
             return LinkStatus::Closed;
         }
@@ -195,6 +206,10 @@ impl HistoryEntry {
             LinkStatus::NotChecked => "not checked".to_owned(),
             LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
             LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::ServerGone => {
+                "ended: the demo server it points at stopped when that run of the app ended"
+                    .to_owned()
+            }
             LinkStatus::Closed => format!(
                 "closed {}: the page no longer opens; a sender who still has it open can send files until {}",
                 self.closed_at.map(format_local_time).unwrap_or_default(),

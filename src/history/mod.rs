@@ -36,6 +36,9 @@ pub enum Change {
     MarkReplaced(String),
     /// File request `id` (not the row's id: the request's) was closed at this time.
     CloseRequest { id: String, at: SystemTime },
+    /// The links to `bucket` that do not start with `origin` point at a server that is gone
+    /// (the demo server moves to a new port each run).
+    ServerGone { bucket: String, origin: String },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -79,7 +82,12 @@ impl History {
     pub fn still_valid(&self, now: SystemTime, limit: usize) -> Vec<&HistoryEntry> {
         self.entries
             .iter()
-            .filter(|e| e.effective_expires_at > now && !e.replaced)
+            .filter(|e| {
+                e.effective_expires_at > now
+                    && !e.replaced
+                    && e.closed_at.is_none()
+                    && !e.server_gone
+            })
             .take(limit)
             .collect()
     }
@@ -148,6 +156,14 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
         Change::MarkReplaced(id) => {
             if let Some(entry) = entries.iter_mut().find(|e| &e.id == id) {
                 entry.replaced = true;
+            }
+        }
+        Change::ServerGone { bucket, origin } => {
+            for entry in entries
+                .iter_mut()
+                .filter(|e| &e.bucket == bucket && !e.url.expose().starts_with(origin.as_str()))
+            {
+                entry.server_gone = true;
             }
         }
         Change::CloseRequest { id, at } => {
@@ -287,6 +303,7 @@ mod tests {
             check: LinkCheck::Opens,
             replaced: false,
             closed_at: None,
+            server_gone: false,
         }
     }
 
@@ -415,6 +432,25 @@ mod tests {
         let mut entries = vec![entry("a", u64::MAX / 4)];
         prune(&mut entries, SystemTime::now());
         assert_eq!(entries.len(), 1);
+    }
+
+    #[test]
+    fn links_to_a_gone_demo_server_say_so() {
+        let mut history = History::default();
+        let mut old = entry("a", 5000);
+        old.url = SignedUrl::new("http://127.0.0.1:1111/b/a?X-Amz-Signature=s".into());
+        let mut current = entry("c", 5000);
+        current.url = SignedUrl::new("http://127.0.0.1:2222/b/c?X-Amz-Signature=s".into());
+        history.add(old);
+        history.add(current);
+        history.apply(&Change::ServerGone {
+            bucket: "b".into(),
+            origin: "http://127.0.0.1:2222".into(),
+        });
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
+        assert_eq!(history.get("a").unwrap().status(t), LinkStatus::ServerGone);
+        assert!(!history.get("a").unwrap().status(t).still_works());
+        assert_eq!(history.get("c").unwrap().status(t), LinkStatus::Works);
     }
 
     #[test]

@@ -15,6 +15,16 @@ impl State {
                 self.profiles_loaded = true;
             }
             Event::Connected(signed_in) => {
+                // Links to an earlier run's demo server point at a port nobody serves now.
+                #[cfg(feature = "demo")]
+                if signed_in.demo
+                    && let Some(origin) = signed_in.profile.endpoint_url.clone()
+                {
+                    effects.extend(self.record(crate::history::Change::ServerGone {
+                        bucket: crate::demo::DEMO_BUCKET.to_owned(),
+                        origin,
+                    }));
+                }
                 let profile = signed_in.profile.name.clone();
                 self.selected_profile = Some(profile.clone());
                 self.connection = Connection::Connected(signed_in);

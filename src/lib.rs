@@ -9,6 +9,7 @@
 
 mod app;
 mod cli;
+mod command;
 #[cfg(feature = "demo")]
 mod demo;
 mod history;

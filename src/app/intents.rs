@@ -1,10 +1,10 @@
 //! Intent -> state changes and commands: the one place the window's requests become work.
 
 use super::App;
+use crate::command::Command;
 use crate::intent::Intent;
 use crate::share::SignedUrl;
 use crate::state::{Effect, State};
-use crate::worker::Command;
 
 impl App {
     pub(super) fn handle(&mut self, intent: Intent) -> Vec<Effect> {
@@ -324,7 +324,7 @@ mod tests {
     fn answering_a_name_conflict_sends_the_upload_again_with_that_answer() {
         let mut state = State::default();
         state.connection =
-            crate::state::Connection::Connected(crate::worker::SignedIn::demo_for_tests());
+            crate::state::Connection::Connected(crate::command::SignedIn::demo_for_tests());
         state.open_folder("b", "in/");
         let queued = effects_of(&mut state, Intent::QueueUpload("/tmp/x.pdf".into()));
         assert!(matches!(

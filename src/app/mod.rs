@@ -8,10 +8,11 @@ mod ui;
 
 use std::time::{Duration, SystemTime};
 
+use crate::command::Command;
 use crate::history::History;
 use crate::share::{Clock, system_clock};
 use crate::state::{Persisted, Startup, State};
-use crate::worker::{Command, WorkerConfig, WorkerHandle};
+use crate::worker::{WorkerConfig, WorkerHandle};
 
 const PERSIST_KEY: &str = "s3share";
 
@@ -67,6 +68,13 @@ impl App {
         storage: Option<&dyn eframe::Storage>,
         options: AppOptions,
     ) -> App {
+        // The system's light or dark preference (egui follows it); S3SHARE_THEME=light|dark
+        // overrides it (screenshots, or a desktop that reports none).
+        match std::env::var("S3SHARE_THEME").as_deref() {
+            Ok("light") => ctx.set_theme(egui::ThemePreference::Light),
+            Ok("dark") => ctx.set_theme(egui::ThemePreference::Dark),
+            _ => {}
+        }
         let repaint = ctx.clone();
         let worker = crate::worker::spawn(
             runtime,

@@ -1,9 +1,9 @@
 //! The one reducer: how each worker event changes the state, and what follows from it.
 
 use super::{Connection, Effect, Remote, State, UploadStatus};
+use crate::command::{Command, Event, UploadEnd};
 use crate::history::HistoryEntry;
 use crate::s3::ShareLink;
-use crate::worker::{Command, Event, UploadEnd};
 
 impl State {
     /// Applies one worker event; the effects are for `App` to carry out.

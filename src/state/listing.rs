@@ -2,9 +2,9 @@
 //! listing), the filter and sort (their order: view.rs).
 
 use super::{Effect, SortColumn, State};
+use crate::command::Command;
 use crate::rows::ObjectRows;
 use crate::s3::{BucketEntry, file_name};
-use crate::worker::Command;
 
 /// The folder being shown.
 #[derive(Debug, Clone, Default)]

@@ -3,10 +3,10 @@
 //! forget (this list only: it revokes nothing).
 
 use super::{Effect, State};
+use crate::command::Command;
 use crate::history::{Change, HistoryEntry, LinkKind, LinkStatus};
 use crate::s3::{S3Error, ShareLink, ShareOptions};
 use crate::share::Expiry;
-use crate::worker::Command;
 
 /// Which rows the manager shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -2,14 +2,13 @@
 //! lifetime, one self-test each; what opened is copied as one text, what failed is named.
 
 use super::{Effect, State};
+use crate::command::Command;
 use crate::history::HistoryEntry;
 use crate::s3::{S3Error, ShareLink, ShareOptions, file_name};
 use crate::share::SignedUrl;
 use crate::share::link_list::list_line;
-use crate::worker::Command;
 
-/// Folders with more files than this ask for a second click.
-pub const CONFIRM_ABOVE: usize = 100;
+use crate::command::CONFIRM_ABOVE;
 
 impl State {
     /// Links for the selected files.

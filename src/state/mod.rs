@@ -27,17 +27,16 @@ pub use crate::rows::SortColumn;
 pub use cursor::CursorMove;
 pub use listing::Listing;
 pub use manager::{Manager, StatusFilter};
-pub use many::CONFIRM_ABOVE;
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
 pub use share_form::ShareSettings;
 pub use uploads::{UploadRow, UploadStatus};
 
+use crate::command::{Command, SignedIn};
 use crate::history::{History, HistoryEntry};
 use crate::s3::{BucketEntry, ProfileInfo, S3Error, ShareLink, UploadLink};
 use crate::share::{SignedUrl, effective_end};
-use crate::worker::{Command, SignedIn};
 
 /// Recent links shown in the share panel.
 const RECENT_LINKS: usize = 10;

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Connection, Effect, State};
+use crate::command::Command;
 use crate::history::History;
 use crate::share::Expiry;
-use crate::worker::Command;
 
 /// What is remembered between runs. Values with rules go through their own serde (an
 /// `Expiry` out of range is refused when read, and the default is used instead).

@@ -2,9 +2,9 @@
 //! the worker) and one row per request made in this session.
 
 use super::{Effect, State};
+use crate::command::Command;
 use crate::s3::{FileRequest, RequestOptions, S3Error};
 use crate::share::request_form::{parse_size, parse_types};
-use crate::worker::Command;
 
 /// The "Request files" form.
 #[derive(Debug, Clone)]

@@ -2,11 +2,11 @@
 //! optional download filename, each validated where it is entered.
 
 use super::Effect;
+use crate::command::Command;
 use crate::s3::ShareOptions;
 use crate::share::{
     DispositionError, EXPIRY_PRESETS, Expiry, ExpiryError, content_disposition, parse_typed_expiry,
 };
-use crate::worker::Command;
 
 /// The share panel's choices.
 #[derive(Debug, Clone, Default)]

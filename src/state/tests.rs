@@ -1,9 +1,9 @@
 //! The reducer and the listing rules, without a window or a server.
 
 use super::*;
+use crate::command::Event;
 use crate::s3::{ListPage, ObjectEntry};
 use crate::share::Expiry;
-use crate::worker::Event;
 
 fn page(objects: &[&str]) -> ListPage {
     ListPage {
@@ -290,7 +290,7 @@ fn a_request_form_is_checked_before_the_worker_is_asked() {
     state.request_form.max_size = "1GB".into();
     state.request_form.types = "pdf".into();
     let effects = state.make_request();
-    let [Effect::Send(crate::worker::Command::RequestFiles { bucket, options })] = &effects[..]
+    let [Effect::Send(crate::command::Command::RequestFiles { bucket, options })] = &effects[..]
     else {
         panic!("{effects:?}");
     };
@@ -314,7 +314,7 @@ fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
     let id = state.history.entries[0].id.clone();
     let effects = state.renew(&id, None);
     let [
-        Effect::Send(crate::worker::Command::Renew {
+        Effect::Send(crate::command::Command::Renew {
             replaces,
             key,
             options,
@@ -329,7 +329,7 @@ fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
     assert_eq!(options.expiry.as_secs(), 60, "the original lifetime");
     let longer = state.renew(&id, Some(Expiry::MAX));
     assert!(
-        matches!(&longer[..], [Effect::Send(crate::worker::Command::Renew { options, .. })] if options.expiry == Expiry::MAX)
+        matches!(&longer[..], [Effect::Send(crate::command::Command::Renew { options, .. })] if options.expiry == Expiry::MAX)
     );
 
     let mut fresh = link("plan.pdf", LinkCheck::Opens);
@@ -347,7 +347,7 @@ fn renew_makes_a_new_link_for_the_same_file_and_marks_the_old_one() {
     assert_eq!(state.history.entries.len(), 1);
     assert!(matches!(
         &forgotten[..],
-        [Effect::Send(crate::worker::Command::RecordHistory { path, change: crate::history::Change::Forget(gone) })]
+        [Effect::Send(crate::command::Command::RecordHistory { path, change: crate::history::Change::Forget(gone) })]
             if *path == file && *gone == id
     ));
 }
@@ -370,7 +370,7 @@ fn several_files_are_selected_by_ctrl_shift_and_ctrl_a() {
     let effects = state.copy_selected_links();
     assert!(matches!(
         &effects[..],
-        [Effect::Send(crate::worker::Command::ShareMany { keys, .. })] if keys.len() == 4
+        [Effect::Send(crate::command::Command::ShareMany { keys, .. })] if keys.len() == 4
     ));
     assert!(state.copy_selected_links().is_empty(), "one run at a time");
 }
@@ -434,7 +434,7 @@ fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
     let first = state.copy_deep_folder_links();
     assert!(matches!(
         &first[..],
-        [Effect::Send(crate::worker::Command::ShareFolder { prefix, confirmed: false, .. })] if prefix == "logs/"
+        [Effect::Send(crate::command::Command::ShareFolder { prefix, confirmed: false, .. })] if prefix == "logs/"
     ));
     state.apply(Event::FolderNeedsConfirmation { files: 2500 });
     assert_eq!(state.many.confirm_deep, Some(2500));
@@ -442,7 +442,7 @@ fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
     let second = state.copy_deep_folder_links();
     assert!(matches!(
         &second[..],
-        [Effect::Send(crate::worker::Command::ShareFolder {
+        [Effect::Send(crate::command::Command::ShareFolder {
             confirmed: true,
             ..
         })]
@@ -478,7 +478,7 @@ fn the_keyboard_cursor_walks_folders_then_files_and_enter_acts_on_it() {
     let opened = state.activate();
     assert!(matches!(
         &opened[..],
-        [Effect::Send(crate::worker::Command::ListObjects { prefix, .. })] if prefix == "docs/"
+        [Effect::Send(crate::command::Command::ListObjects { prefix, .. })] if prefix == "docs/"
     ));
 }
 
@@ -508,7 +508,7 @@ fn typing_a_name_jumps_to_it_and_enter_copies_its_link() {
     let copied = state.activate();
     assert!(matches!(
         &copied[..],
-        [Effect::Send(crate::worker::Command::Share { key, .. })] if key == "alpha.txt"
+        [Effect::Send(crate::command::Command::Share { key, .. })] if key == "alpha.txt"
     ));
 }
 

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Effect, State};
+use crate::command::Command;
 use crate::s3::upload::Collision;
 use crate::s3::{S3Error, ShareLink, ShareOptions, file_name};
-use crate::worker::Command;
 
 /// Where an upload stands.
 #[derive(Debug, Clone)]

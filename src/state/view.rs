@@ -4,8 +4,8 @@
 //! unfiltered, in the order S3 lists keys, there is nothing to compute.
 
 use super::{Effect, State};
+use crate::command::Command;
 use crate::rows::{OrderKey, SortColumn, order_rows};
-use crate::worker::Command;
 
 /// Rows ordered on the UI thread; more go to the runtime (a million take about 100 ms).
 pub const AT_ONCE: usize = 20_000;

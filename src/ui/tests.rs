@@ -375,7 +375,7 @@ fn counts_read_as_words_and_filtering_says_how_many_of_how_many() {
 #[test]
 fn keys_the_server_rejects_are_not_called_signed_in() {
     let mut state = State::default();
-    state.connection = Connection::Connected(crate::worker::SignedIn::demo_for_tests());
+    state.connection = Connection::Connected(crate::command::SignedIn::demo_for_tests());
     state.buckets = Remote::Failed {
         error: S3Error::plain(
             ErrorKind::CredentialsRejected,

@@ -9,7 +9,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::{Command, Event, SignedIn, UploadEnd, Waker, WorkerConfig};
+use super::{Waker, WorkerConfig};
+use crate::command::{Command, Event, SignedIn, UploadEnd};
 use crate::s3::upload::{UploadOutcome, UploadProgress, UploadRequest, upload_file};
 use crate::s3::{ErrorKind, S3Error, Session, ShareOptions, list_profiles};
 use crate::share::Clock;
@@ -272,7 +273,7 @@ impl Worker {
                 tokio::spawn(async move {
                     match crate::ops::keys_to_share(&session, &bucket, &prefix).await {
                         Err(error) => out.send(Event::ManyShared(vec![(prefix, Err(error))])),
-                        Ok(keys) if !confirmed && keys.len() > crate::state::CONFIRM_ABOVE => {
+                        Ok(keys) if !confirmed && keys.len() > crate::command::CONFIRM_ABOVE => {
                             out.send(Event::FolderNeedsConfirmation { files: keys.len() });
                         }
                         Ok(keys) => share_many(session, bucket, keys, options, out).await,

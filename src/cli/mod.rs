@@ -5,15 +5,14 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::history::HistoryEntry;
-use crate::s3::upload::{
-    Collision, UploadOutcome, UploadProgress, UploadRequest, check_destination_key, upload_file,
-};
+use crate::ops::Uploaded;
+use crate::s3::upload::{Collision, UploadProgress, UploadRequest, check_destination_key};
 use crate::s3::{
     ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
     parse_s3_uri,
 };
 use crate::share::escape::field;
-use crate::share::{content_disposition, countdown_text, format_local_time};
+use crate::share::{countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
 
 /// `eprintln!` for anything that may hold text from outside (keys, bucket names, server
@@ -202,24 +201,16 @@ async fn run_command(
                 expiry: *expires,
                 download_filename: filename.clone(),
             };
-            // Every input is checked before the first byte is written: a bad filename
-            // must not leave a stored object behind and a "name taken" on the retry.
+            // Every input is checked before the first byte is written.
             check_destination_key(&key)?;
-            if let Some(name) = &options.download_filename {
-                content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?;
-            }
             let mut request = UploadRequest::new(file, &bucket, &key, collision);
             request.concurrency = usize::from(*parallel);
             request.part_size = part_size_mib * 1024 * 1024;
-            let key = upload_with_progress(&session, &request, cancel).await?;
+            let (key, link) =
+                upload_with_progress(&session, &request, &options, !*no_check, cancel).await?;
             // The file is stored from here on: every failure says so and how to get a link.
             let stored = format!("s3://{bucket}/{key} was uploaded, but ");
-            let link = if *no_check {
-                or_cancel(cancel, session.share_link_unchecked(&bucket, &key, &options)).await
-            } else {
-                or_cancel(cancel, session.share_link(&bucket, &key, &options)).await
-            }
-            .map_err(|err| S3Error {
+            let link = link.map_err(|err| S3Error {
                 message: format!(
                     "{stored}no link could be made: {} Get one later with: s3share link 's3://{bucket}/{key}'",
                     err.message
@@ -323,13 +314,15 @@ fn destination_key(prefix: &str, file: &std::path::Path) -> Result<String, S3Err
     Ok(format!("{prefix}{name}"))
 }
 
-/// Uploads with a progress bar on stderr when it is a terminal; `cancel` (Ctrl+C, SIGTERM,
-/// SIGHUP) aborts it cleanly.
+/// Uploads and shares with a progress bar on stderr when it is a terminal; `cancel`
+/// (Ctrl+C, SIGTERM, SIGHUP) aborts it cleanly. The key stored, and its link or why none.
 async fn upload_with_progress(
     session: &Session,
     request: &UploadRequest,
+    share: &ShareOptions,
+    check: bool,
     cancel: &CancellationToken,
-) -> Result<String, S3Error> {
+) -> Result<(String, Result<ShareLink, S3Error>), S3Error> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -343,28 +336,30 @@ async fn upload_with_progress(
         None
     };
     let progress_bar = bar.clone();
-    let outcome = upload_file(session, request, cancel, &move |progress| {
+    let on_progress = move |progress| {
         if let Some(bar) = &progress_bar {
             match progress {
                 UploadProgress::Started { total, .. } => bar.set_length(total),
                 UploadProgress::Bytes(done) => bar.set_position(done),
             }
         }
-    })
-    .await;
+    };
+    let outcome =
+        crate::ops::upload_and_share(session, request, share, check, cancel, &on_progress).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     match outcome? {
-        UploadOutcome::Uploaded { key, .. } => Ok(key),
-        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => Err(S3Error::plain(
+        Uploaded::Shared(link) => Ok((link.key.clone(), Ok(link))),
+        Uploaded::StoredNotShared { key, error } => Ok((key, Err(error))),
+        Uploaded::Exists { key } | Uploaded::Skipped { key } => Err(S3Error::plain(
             ErrorKind::AlreadyExists,
             format!(
                 "s3://{}/{key} already exists and was left as it is: pass --replace to overwrite it, or upload under another key.",
                 request.bucket
             ),
         )),
-        UploadOutcome::Cancelled => Err(cancelled()),
+        Uploaded::Cancelled => Err(cancelled()),
     }
 }
 

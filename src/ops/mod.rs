@@ -1,102 +1,16 @@
 //! The use cases: each a whole thing a person asks for, called by the window's worker and by
-//! the command line alike. Arguments in, typed result out, no UI state.
+//! the command line alike. Arguments in, typed result out, no UI state, no wording of the
+//! next step (each front end says what to do in its own terms: a button, a command).
+//!
+//! | use case | window (worker) | command line |
+//! |---|---|---|
+//! | `keys_to_share` (links for a folder) | `Command::ShareFolder` | `link --recursive` |
+//! | `make_request` (a tried file request) | `Command::RequestFiles` | `request` |
+//! | `count_received` | `Command::ListReceived` | (the window only) |
+//! | `upload_and_share` | `Command::Upload` | `upload` |
 
-use crate::s3::{Depth, ErrorKind, S3Error, Session, is_own_key};
+mod folder;
+mod upload;
 
-/// Every key to share below `prefix` (all levels), in S3's order, leaving out S3 Share's
-/// own objects (`.s3share/`: request pages carry live upload policies). An empty folder is
-/// said as such.
-pub async fn keys_to_share(
-    session: &Session,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Vec<String>, S3Error> {
-    let mut keys = Vec::new();
-    session
-        .list_all_with(bucket, prefix, Depth::AllLevels, |page| {
-            keys.extend(
-                page.objects
-                    .into_iter()
-                    .map(|o| o.key)
-                    .filter(|key| !is_own_key(key)),
-            );
-        })
-        .await?;
-    if keys.is_empty() {
-        return Err(S3Error::plain(
-            ErrorKind::NoSuchKey,
-            format!("There are no files to share under s3://{bucket}/{prefix}."),
-        ));
-    }
-    Ok(keys)
-}
-
-/// Makes a file request page and hands it out only if it works as a sender would use it:
-/// the page opens and a test upload through its policy is accepted. A page that does not
-/// work is deleted again and the reason is the error.
-pub async fn make_request(
-    session: &Session,
-    bucket: &str,
-    options: &crate::s3::RequestOptions,
-) -> Result<crate::s3::FileRequest, S3Error> {
-    let request = session.request_files(bucket, options).await?;
-    if request.check.refused() {
-        let closed = session.close_request(bucket, &request.id).await;
-        let mut message = request.check.describe();
-        if closed.is_err() {
-            message.push_str(&format!(
-                " Its page could not be deleted: close it with s3share request --close {}.",
-                request.handle()
-            ));
-        }
-        return Err(S3Error::plain(ErrorKind::LinkRefused, message));
-    }
-    Ok(request)
-}
-
-/// How many files senders have sent through a request: the files in the senders' own
-/// folders (`<folder><32 hex>/<name>`, where the page puts them), not whatever else the
-/// folder held before.
-pub async fn count_received(
-    session: &Session,
-    bucket: &str,
-    folder: &str,
-) -> Result<usize, S3Error> {
-    let mut count = 0;
-    session
-        .list_all_with(bucket, folder, Depth::AllLevels, |page| {
-            count += page
-                .objects
-                .iter()
-                .filter(|o| is_sent_file(&o.key[folder.len().min(o.key.len())..]))
-                .count();
-        })
-        .await?;
-    Ok(count)
-}
-
-/// `<32 hex>/<name>`: a file a sender's page stored (the upload test excluded).
-fn is_sent_file(rest: &str) -> bool {
-    match rest.split_once('/') {
-        Some((sender, name)) => {
-            sender.len() == 32
-                && sender.bytes().all(|b| b.is_ascii_hexdigit())
-                && !name.is_empty()
-                && !name.contains('/')
-                && name != ".s3share-probe"
-        }
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_files_in_senders_folders_count_as_received() {
-        let sender = "0123456789abcdef0123456789abcdef";
-        assert!(super::is_sent_file(&format!("{sender}/scan.pdf")));
-        assert!(!super::is_sent_file("scan.pdf"), "there before the request");
-        assert!(!super::is_sent_file(&format!("{sender}/.s3share-probe")));
-        assert!(!super::is_sent_file("notes/scan.pdf"));
-    }
-}
+pub use folder::{count_received, keys_to_share, make_request};
+pub use upload::{Uploaded, upload_and_share};

@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Waker, WorkerConfig};
 use crate::command::{Command, Event, SignedIn, UploadEnd};
-use crate::s3::upload::{UploadOutcome, UploadProgress, UploadRequest, upload_file};
+use crate::ops::Uploaded;
+use crate::s3::upload::{UploadProgress, UploadRequest};
 use crate::s3::{ErrorKind, S3Error, Session, ShareOptions, list_profiles};
 use crate::share::Clock;
 
@@ -427,17 +428,6 @@ async fn run_upload(
     slots: Arc<tokio::sync::Semaphore>,
     out: Outbox,
 ) {
-    // Everything that can be checked is checked before the first byte is written.
-    if let Some(name) = &share.download_filename
-        && let Err(err) = crate::share::content_disposition(name)
-    {
-        let error = S3Error::bad_input(format!("Not uploaded: {err}."));
-        out.send(Event::UploadFinished {
-            id,
-            result: Err(error),
-        });
-        return;
-    }
     // Queued until a slot frees up (or cancelled while waiting).
     let _slot = tokio::select! {
         slot = slots.acquire_owned() => slot,
@@ -447,37 +437,29 @@ async fn run_upload(
         }
     };
     let progress_out = out.clone();
-    let outcome = upload_file(
-        &session,
-        &request,
-        &cancel,
-        &move |progress| match progress {
-            UploadProgress::Started { key, total, .. } => {
-                progress_out.send(Event::UploadStarted { id, key, total });
-            }
-            UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
-        },
-    )
-    .await;
-    let result = match outcome {
-        Ok(UploadOutcome::Uploaded { key, .. }) => {
-            match session.share_link(&request.bucket, &key, &share).await {
-                Ok(link) => Ok(UploadEnd::Shared(link)),
-                Err(error) => Ok(UploadEnd::UploadedNotShared(S3Error {
-                    message: format!(
-                        "Uploaded to s3://{}/{key}, but no link could be made: {} Select it in its folder and use Copy link.",
-                        request.bucket, error.message
-                    ),
-                    ..error
-                })),
-            }
+    let on_progress = move |progress| match progress {
+        UploadProgress::Started { key, total, .. } => {
+            progress_out.send(Event::UploadStarted { id, key, total });
         }
-        Ok(UploadOutcome::Exists { key }) => {
+        UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
+    };
+    let outcome =
+        crate::ops::upload_and_share(&session, &request, &share, true, &cancel, &on_progress).await;
+    let result = match outcome {
+        Ok(Uploaded::Shared(link)) => Ok(UploadEnd::Shared(link)),
+        Ok(Uploaded::StoredNotShared { key, error }) => Ok(UploadEnd::UploadedNotShared(S3Error {
+            message: format!(
+                "Uploaded to s3://{}/{key}, but no link could be made: {} Select it in its folder and use Copy link.",
+                request.bucket, error.message
+            ),
+            ..error
+        })),
+        Ok(Uploaded::Exists { key }) => {
             out.send(Event::UploadConflict { id, key });
             return;
         }
-        Ok(UploadOutcome::Skipped { .. }) => Ok(UploadEnd::Skipped),
-        Ok(UploadOutcome::Cancelled) => Ok(UploadEnd::Cancelled),
+        Ok(Uploaded::Skipped { .. }) => Ok(UploadEnd::Skipped),
+        Ok(Uploaded::Cancelled) => Ok(UploadEnd::Cancelled),
         Err(error) => Err(error),
     };
     out.send(Event::UploadFinished { id, result });

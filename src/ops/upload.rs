@@ -1,0 +1,72 @@
+//! Upload a file, then share it: every input checked before the first byte is written, the
+//! upload (single PUT or multipart, cancellable), then a link to what was stored.
+
+use tokio_util::sync::CancellationToken;
+
+use crate::s3::upload::{UploadOutcome, UploadProgress, UploadRequest, upload_file};
+use crate::s3::{S3Error, Session, ShareLink, ShareOptions};
+
+/// How an upload-and-share ended.
+#[derive(Debug, Clone)]
+pub enum Uploaded {
+    /// Stored and linked (the link's own check says whether it opens).
+    Shared(ShareLink),
+    /// Stored under `key`, but no link could be made: the file is there all the same.
+    StoredNotShared {
+        key: String,
+        error: S3Error,
+    },
+    /// The key is taken and the request said to ask: nothing was written.
+    Exists {
+        key: String,
+    },
+    /// The key is taken and the request said to skip.
+    Skipped {
+        key: String,
+    },
+    Cancelled,
+}
+
+/// Uploads `request`, then makes its link with `share` (`check`: tried without
+/// credentials, as a colleague would open it).
+pub async fn upload_and_share(
+    session: &Session,
+    request: &UploadRequest,
+    share: &ShareOptions,
+    check: bool,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
+) -> Result<Uploaded, S3Error> {
+    // A bad filename must not leave a stored object behind (and a "name taken" on the retry).
+    if let Some(name) = &share.download_filename {
+        crate::share::content_disposition(name)
+            .map_err(|e| S3Error::bad_input(format!("Not uploaded: {e}.")))?;
+    }
+    let key = match upload_file(session, request, cancel, on_progress).await? {
+        UploadOutcome::Uploaded { key, .. } => key,
+        UploadOutcome::Exists { key } => return Ok(Uploaded::Exists { key }),
+        UploadOutcome::Skipped { key } => return Ok(Uploaded::Skipped { key }),
+        UploadOutcome::Cancelled => return Ok(Uploaded::Cancelled),
+    };
+    let link = async {
+        if check {
+            session.share_link(&request.bucket, &key, share).await
+        } else {
+            session
+                .share_link_unchecked(&request.bucket, &key, share)
+                .await
+        }
+    };
+    // The file is stored from here on: stopping now stops the link, not the upload.
+    let linked = tokio::select! {
+        linked = link => linked,
+        () = cancel.cancelled() => Err(S3Error::plain(
+            crate::s3::ErrorKind::Cancelled,
+            "Cancelled before the link was made.",
+        )),
+    };
+    Ok(match linked {
+        Ok(link) => Uploaded::Shared(link),
+        Err(error) => Uploaded::StoredNotShared { key, error },
+    })
+}

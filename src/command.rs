@@ -195,6 +195,11 @@ pub enum Event {
         id: u64,
         bytes: u64,
     },
+    /// Something to know about upload `id` before its first byte.
+    UploadWarning {
+        id: u64,
+        text: String,
+    },
     /// The key is taken: the user chooses keep both, replace or skip.
     UploadConflict {
         id: u64,

@@ -66,7 +66,14 @@ async fn empty_small_and_multipart_files_round_trip_exactly() {
                 size: len as u64
             }
         );
-        let events = started.lock().unwrap().clone();
+        // A warning (a server that ignores If-None-Match) may come before the start.
+        let events: Vec<_> = started
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| !matches!(e, UploadProgress::Warning(_)))
+            .cloned()
+            .collect();
         let multipart = matches!(
             events.first(),
             Some(UploadProgress::Started {
@@ -201,6 +208,7 @@ async fn cancel_halfway_leaves_no_object_and_no_unfinished_upload() {
         UploadProgress::Started { upload_id, .. } => *id_seen.lock().unwrap() = upload_id,
         // Cancel once the first part is in: halfway through.
         UploadProgress::Bytes(_) => stop.cancel(),
+        UploadProgress::Warning(_) => {}
     })
     .await
     .unwrap();

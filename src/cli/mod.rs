@@ -341,7 +341,10 @@ async fn upload_with_progress(
             match progress {
                 UploadProgress::Started { total, .. } => bar.set_length(total),
                 UploadProgress::Bytes(done) => bar.set_position(done),
+                UploadProgress::Warning(text) => bar.suspend(|| say!("warning: {text}")),
             }
+        } else if let UploadProgress::Warning(text) = progress {
+            say!("warning: {text}");
         }
     };
     let outcome =

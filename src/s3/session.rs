@@ -50,6 +50,8 @@ pub(super) struct Inner {
     clients: Mutex<HashMap<String, Client>>,
     credentials: CredentialsCache,
     pub(super) regions: RegionCache,
+    /// Per bucket: whether the server refuses a conditional write to a taken key.
+    conditional_writes: std::sync::Mutex<HashMap<String, bool>>,
     /// The server's clock, from the `Date` of its answers.
     pub(super) server_date: ServerDate,
     /// The profile files, to explain a credential failure (None: keys given in code).
@@ -81,6 +83,26 @@ pub(super) fn answer_timeout() -> Duration {
 /// How long credentials may take to arrive: twice an answer (60 s by default).
 fn credentials_timeout() -> Duration {
     answer_timeout() * 2
+}
+
+impl Session {
+    /// What a probe found of the bucket's conditional writes (None: not probed yet).
+    pub(super) fn conditional_writes(&self, bucket: &str) -> Option<bool> {
+        let known = self.inner.conditional_writes.lock();
+        known
+            .unwrap_or_else(|e| e.into_inner())
+            .get(bucket)
+            .copied()
+    }
+
+    pub(super) fn set_conditional_writes(&self, bucket: &str, honoured: bool) {
+        let mut known = self
+            .inner
+            .conditional_writes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        known.insert(bucket.to_owned(), honoured);
+    }
 }
 
 impl Session {
@@ -200,6 +222,7 @@ impl Session {
                 clients: Mutex::new(HashMap::new()),
                 credentials,
                 regions: RegionCache::default(),
+                conditional_writes: std::sync::Mutex::default(),
                 server_date,
                 profile_context: None,
                 ca_bundle: None,

@@ -101,6 +101,11 @@ impl State {
                     row.done = bytes;
                 }
             }
+            Event::UploadWarning { id, text } => {
+                if let Some(row) = self.upload_mut(id) {
+                    row.warning = Some(text);
+                }
+            }
             Event::UploadConflict { id, key } => {
                 if let Some(row) = self.upload_mut(id) {
                     row.key = key;

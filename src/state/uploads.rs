@@ -36,6 +36,8 @@ pub struct UploadRow {
     /// When bytes started to flow (for speed and time left).
     pub started: Option<Instant>,
     pub status: UploadStatus,
+    /// Said before the first byte (a server that cannot refuse a taken name).
+    pub warning: Option<String>,
 }
 
 impl UploadRow {
@@ -76,6 +78,7 @@ impl State {
             done: 0,
             started: None,
             status: UploadStatus::Queued,
+            warning: None,
         };
         let command = self.upload_command(&row, Collision::Ask);
         self.uploads.push(row);

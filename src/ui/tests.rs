@@ -142,6 +142,7 @@ fn a_taken_name_is_answered_from_the_upload_row() {
         done: 0,
         started: None,
         status: UploadStatus::Conflict,
+        warning: None,
     });
     let mut h = harness(state, |ui, p| {
         uploads_ui(ui, &p.state, p.now, &mut p.intents)

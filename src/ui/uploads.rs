@@ -183,6 +183,9 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
                     }
                 }
             });
+            if let Some(warning) = &row.warning {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {warning}"));
+            }
         }
         ui.add_space(2.0);
     });

@@ -442,6 +442,7 @@ async fn run_upload(
             progress_out.send(Event::UploadStarted { id, key, total });
         }
         UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
+        UploadProgress::Warning(text) => progress_out.send(Event::UploadWarning { id, text }),
     };
     let outcome =
         crate::ops::upload_and_share(&session, &request, &share, true, &cancel, &on_progress).await;

@@ -69,6 +69,8 @@ pub enum UploadProgress {
     },
     /// Bytes acknowledged by the server so far.
     Bytes(u64),
+    /// Said before the first byte: something the person should know about this upload.
+    Warning(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +181,12 @@ pub async fn upload_file(
     // Overwrite only when asked to; otherwise let the server refuse a key that appeared
     // meanwhile (If-None-Match: *).
     let conditional = request.collision != Collision::Replace;
+    if conditional && !honours_if_none_match(session, &client, &request.bucket).await {
+        on_progress(UploadProgress::Warning(format!(
+            "this server ignores If-None-Match, so it cannot refuse a name taken in the same moment: S3 Share looks again right before storing, but if someone else stores s3://{}/{} at that instant, one upload can replace the other (AWS S3 and MinIO refuse it).",
+            request.bucket, request.key
+        )));
+    }
     loop {
         if conditional && exists(session, &client, &request.bucket, &key).await? {
             match request.collision {
@@ -319,6 +327,46 @@ async fn check_readable(path: &Path, len: u64) -> Result<(), S3Error> {
             path.display()
         ),
     ))
+}
+
+/// Whether the server refuses a conditional write to a taken key (`If-None-Match: *` ->
+/// 412), found once per bucket with a probe object under `.s3share/probes/` (written,
+/// written again conditionally, deleted). Unknown (no permission there) counts as yes: the
+/// warning is only given when the server is seen to ignore it.
+async fn honours_if_none_match(
+    session: &Session,
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+) -> bool {
+    if let Some(known) = session.conditional_writes(bucket) {
+        return known;
+    }
+    let key = format!(
+        "{}probes/{}",
+        crate::s3::OWN_FOLDER,
+        uuid::Uuid::new_v4().simple()
+    );
+    let put = |conditional: bool| {
+        let mut put = client
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"probe"));
+        if conditional {
+            put = put.if_none_match("*");
+        }
+        put.customize().config_override(put::sent_once()).send()
+    };
+    if put(false).await.is_err() {
+        return true;
+    }
+    let honoured = match put(true).await {
+        Ok(_) => false,
+        Err(err) => put::is_precondition_failed(&err),
+    };
+    let _ = client.delete_object().bucket(bucket).key(&key).send().await;
+    session.set_conditional_writes(bucket, honoured);
+    honoured
 }
 
 pub(in crate::s3) async fn exists(

@@ -27,7 +27,7 @@ impl From<S3Error> for Attempt {
     }
 }
 
-fn is_precondition_failed<E: ProvideErrorMetadata>(
+pub(super) fn is_precondition_failed<E: ProvideErrorMetadata>(
     err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
 ) -> bool {
     match err {
@@ -325,7 +325,7 @@ impl Put<'_> {
 }
 
 /// The config of a request that must not be retried by the SDK (a conditional write).
-fn sent_once() -> aws_sdk_s3::config::Builder {
+pub(super) fn sent_once() -> aws_sdk_s3::config::Builder {
     aws_sdk_s3::config::Builder::default()
         .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
 }

@@ -109,6 +109,9 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         );
     } else if !state.share.custom_text.trim().is_empty() && state.share.custom_error.is_none() {
         ui.weak("Press Enter to use this lifetime.");
+    } else {
+        // The same line stays when nothing needs saying, so nothing below moves as you type.
+        ui.weak("Custom: a lifetime such as 90m, 2h30m or 3 days.");
     }
 
     // The truth about the end.

@@ -1,16 +1,12 @@
 //! The headless front end: the same core as the window, for scripts and tests.
 //! Links go to stdout alone; expiry, warnings and errors go to stderr.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::history::HistoryEntry;
-use crate::ops::Uploaded;
-use crate::s3::upload::{Collision, UploadProgress, UploadRequest, check_destination_key};
-use crate::s3::{
-    ErrorKind, LinkCheck, ProfileFilesSource, S3Error, Session, ShareLink, ShareOptions,
-    parse_s3_uri,
-};
+use crate::s3::upload::{Collision, UploadRequest, check_destination_key};
+use crate::s3::{ErrorKind, ProfileFilesSource, S3Error, Session, ShareOptions, parse_s3_uri};
 use crate::share::escape::field;
 use crate::share::{countdown_text, format_local_time};
 use tokio_util::sync::CancellationToken;
@@ -26,12 +22,16 @@ macro_rules! say {
 mod args;
 mod history;
 mod links;
+mod output;
 mod request;
 mod signals;
+mod upload;
 
 pub use args::{Args, Command};
 
-use signals::{cancel_on_signals, cancelled, or_cancel};
+use output::{print_check, print_qr, print_warnings, refuse_dead_link, write_line};
+use signals::{cancel_on_signals, or_cancel};
+use upload::upload_with_progress;
 
 /// Runs one subcommand and turns its outcome into an exit code. Ctrl+C, SIGTERM and SIGHUP
 /// cancel it at any point (an upload is aborted on the server).
@@ -312,105 +312,6 @@ fn destination_key(prefix: &str, file: &std::path::Path) -> Result<String, S3Err
         ))
     })?;
     Ok(format!("{prefix}{name}"))
-}
-
-/// Uploads and shares with a progress bar on stderr when it is a terminal; `cancel`
-/// (Ctrl+C, SIGTERM, SIGHUP) aborts it cleanly. The key stored, and its link or why none.
-async fn upload_with_progress(
-    session: &Session,
-    request: &UploadRequest,
-    share: &ShareOptions,
-    check: bool,
-    cancel: &CancellationToken,
-) -> Result<(String, Result<ShareLink, S3Error>), S3Error> {
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {bytes}/{total_bytes} {percent}% {bytes_per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(bar)
-    } else {
-        None
-    };
-    let progress_bar = bar.clone();
-    let on_progress = move |progress| {
-        if let Some(bar) = &progress_bar {
-            match progress {
-                UploadProgress::Started { total, .. } => bar.set_length(total),
-                UploadProgress::Bytes(done) => bar.set_position(done),
-                UploadProgress::Warning(text) => bar.suspend(|| say!("warning: {text}")),
-            }
-        } else if let UploadProgress::Warning(text) = progress {
-            say!("warning: {text}");
-        }
-    };
-    let outcome =
-        crate::ops::upload_and_share(session, request, share, check, cancel, &on_progress).await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    match outcome? {
-        Uploaded::Shared(link) => Ok((link.key.clone(), Ok(link))),
-        Uploaded::StoredNotShared { key, error } => Ok((key, Err(error))),
-        Uploaded::Exists { key } | Uploaded::Skipped { key } => Err(S3Error::plain(
-            ErrorKind::AlreadyExists,
-            format!(
-                "s3://{}/{key} already exists and was left as it is: pass --replace to overwrite it, or upload under another key.",
-                request.bucket
-            ),
-        )),
-        Uploaded::Cancelled => Err(cancelled()),
-    }
-}
-
-/// A link the server refused is not printed: the reason goes to stderr, exit 1.
-fn refuse_dead_link(link: &ShareLink, prefix: &str) -> Result<(), S3Error> {
-    if link.check.refused() {
-        return Err(S3Error::plain(
-            ErrorKind::LinkRefused,
-            format!("{prefix}{}", link.check.describe()),
-        ));
-    }
-    Ok(())
-}
-
-/// The link as a QR code on stderr: light modules as blocks, forced white on black on a
-/// terminal so that it reads whatever the terminal's colours.
-fn print_qr(url: &str) -> Result<(), S3Error> {
-    let matrix = crate::share::qr::QrMatrix::encode(url)
-        .map_err(|e| S3Error::bad_input(format!("No QR code: {e}.")))?;
-    let colour = std::io::stderr().is_terminal();
-    for line in matrix.to_terminal().lines() {
-        if colour {
-            eprintln!("\x1b[97;40m{line}\x1b[0m");
-        } else {
-            say!("{line}");
-        }
-    }
-    Ok(())
-}
-
-/// "checked: opens for anyone with the link", or why it was not checked.
-fn print_check(link: &ShareLink) {
-    match &link.check {
-        LinkCheck::Opens => say!("checked: opens for anyone with the link"),
-        LinkCheck::NotChecked(_) => say!("warning: {}", link.check.describe()),
-        LinkCheck::Skipped | LinkCheck::Refused(_) => {}
-    }
-}
-
-fn print_warnings(warnings: &[String]) {
-    for warning in warnings {
-        say!("warning: {warning}");
-    }
-}
-
-fn write_line(out: &mut impl Write, line: &str) -> Result<(), S3Error> {
-    writeln!(out, "{line}")
-        .map_err(|e| S3Error::plain(ErrorKind::Output, format!("could not write output: {e}")))
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ mod objects;
 mod pasted;
 mod profile_bar;
 mod qr;
+mod receive;
+mod recent;
 mod requests;
 mod rows;
 mod share_panel;

@@ -27,11 +27,11 @@ pub fn share_panel_ui(
                 share_ui(ui, state, now, intents);
                 ui.add_space(12.0);
                 ui.separator();
-                upload_link_ui(ui, state, intents);
+                crate::ui::receive::upload_link_ui(ui, state, intents);
                 ui.add_space(8.0);
                 crate::ui::requests::requests_ui(ui, state, now, intents);
                 ui.add_space(12.0);
-                history_ui(ui, state, now, intents);
+                crate::ui::recent::history_ui(ui, state, now, intents);
             });
         });
 }
@@ -245,153 +245,6 @@ fn check_ui(ui: &mut egui::Ui, check: &LinkCheck, copied: bool, intents: &mut Ve
                 intents.push(Intent::CopyAnyway);
             }
         }
-    }
-}
-
-/// "Receive a file": an upload link for a key, and its curl command.
-fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent>) {
-    if state.listing.bucket.is_empty() {
-        return;
-    }
-    ui.heading("Receive a file");
-    ui.weak("An upload link lets someone put one file at this key.");
-    let label = ui.label("Upload key");
-    let field = ui
-        .add(
-            egui::TextEdit::singleline(&mut state.upload_key)
-                .hint_text("folder/name.ext")
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-    if std::mem::take(&mut state.focus_upload_key) {
-        field.request_focus();
-        field.scroll_to_me(Some(egui::Align::Center));
-    }
-    let key = state.upload_key.trim().to_owned();
-    let names_a_file = !key.is_empty() && !key.ends_with('/');
-    // One line either way, so the fields below never jump as a name is typed.
-    if names_a_file {
-        ui.weak(format!(
-            "The file sent is stored as s3://{}/{key}.",
-            state.listing.bucket
-        ));
-    } else {
-        ui.weak("Add a file name after the folder (for example scans/contract.pdf).");
-    }
-    let label = ui.label("Content type (optional)");
-    ui.add(
-        egui::TextEdit::singleline(&mut state.upload_content_type)
-            .hint_text("application/pdf")
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
-    let mut index = preset_index(state.upload_expiry);
-    let label = ui.label("Upload link lifetime");
-    ui.horizontal(|ui| {
-        let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
-        if ui.add(slider).labelled_by(label.id).changed()
-            && let Some(expiry) = EXPIRY_PRESETS
-                .get(index)
-                .and_then(|(_, secs)| Expiry::from_secs(*secs).ok())
-        {
-            state.upload_expiry = expiry;
-        }
-        ui.label(format_duration(state.upload_expiry.as_duration()));
-    });
-    if ui
-        .add_enabled(names_a_file, egui::Button::new("Make an upload link"))
-        .clicked()
-    {
-        intents.push(Intent::MakeUploadLink);
-    }
-    if let Some(error) = &state.upload_error {
-        crate::ui::error_ui(ui, error, false);
-    }
-    // A link on screen belongs to the key shown above it, or it goes.
-    if let Some(link) = state.upload_link.as_ref().filter(|l| l.key == key) {
-        ui.label(format!(
-            "Upload link for s3://{}/{}, works until {}",
-            link.bucket,
-            link.key,
-            format_local_time(link.effective_expires_at)
-        ));
-        ui.horizontal(|ui| {
-            if ui.button("Copy upload link").clicked() {
-                intents.push(Intent::CopyAgain(link.url.clone()));
-            }
-            if state.copied_last(link.url.expose()) {
-                ui.label("Copied");
-            }
-            if ui.button("Copy curl command").clicked() {
-                intents.push(Intent::CopyCurlCommand(link.clone()));
-            }
-            if state.copied_last(&format!("curl {}", link.url.expose())) {
-                ui.label("Copied");
-            }
-        });
-        ui.add(
-            egui::Label::new(egui::RichText::new(link.curl_command_with("<link>")).monospace())
-                .wrap(),
-        );
-        for warning in &link.warnings {
-            ui.colored_label(ui.visuals().warn_fg_color, warning);
-        }
-    }
-}
-
-/// The preset closest to `expiry` (slider position).
-fn preset_index(expiry: Expiry) -> usize {
-    let secs = expiry.as_secs();
-    EXPIRY_PRESETS
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, (_, preset))| preset.abs_diff(secs))
-        .map_or(0, |(i, _)| i)
-}
-
-/// Links shared earlier that still work, to copy again without signing anew.
-fn history_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut Vec<Intent>) {
-    let recent = state.recent_links(now);
-    if recent.is_empty() {
-        return;
-    }
-    egui::CollapsingHeader::new(format!("Recent links ({})", recent.len()))
-        .default_open(false)
-        .show(ui, |ui| {
-            for entry in recent {
-                ui.horizontal(|ui| {
-                    let (left, _) = countdown_text(now, entry.effective_expires_at);
-                    if ui
-                        .small_button("Copy")
-                        .on_hover_text(format!("s3://{}/{}", entry.bucket, entry.key))
-                        .clicked()
-                    {
-                        intents.push(Intent::CopyAgain(entry.url.clone()));
-                    }
-                    if state.copied_last(entry.url.expose()) {
-                        ui.label("Copied");
-                    }
-                    let folder = entry.key.strip_suffix(file_name(&entry.key)).unwrap_or("");
-                    ui.add(
-                        egui::Label::new(format!(
-                            "{} in {}/{folder} ({left} left; {})",
-                            file_name(&entry.key),
-                            entry.bucket,
-                            check_word(&entry.check)
-                        ))
-                        .truncate(),
-                    );
-                });
-            }
-        });
-}
-
-/// The last check of a remembered link, in a word or two.
-fn check_word(check: &LinkCheck) -> &'static str {
-    match check {
-        LinkCheck::Opens => "checked",
-        LinkCheck::Refused(_) => "check failed",
-        LinkCheck::NotChecked(_) | LinkCheck::Skipped => "not checked",
     }
 }
 

@@ -14,6 +14,7 @@ pub use crate::command::{Command, Event};
 use crate::s3::ProfileFilesSource;
 use crate::share::Clock;
 
+mod jobs;
 mod paste;
 mod tasks;
 use tasks::{Outbox, PARALLEL_UPLOADS, Worker};

@@ -9,11 +9,11 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::jobs::{run_upload, share_many};
 use super::{Waker, WorkerConfig};
-use crate::command::{Command, Event, SignedIn, UploadEnd};
-use crate::ops::Uploaded;
-use crate::s3::upload::{UploadProgress, UploadRequest};
-use crate::s3::{ErrorKind, S3Error, Session, ShareOptions, list_profiles};
+use crate::command::{Command, Event, SignedIn};
+use crate::s3::upload::UploadRequest;
+use crate::s3::{ErrorKind, S3Error, Session, list_profiles};
 use crate::share::Clock;
 
 /// Uploads that run at once; the rest wait in the queue.
@@ -26,7 +26,7 @@ pub(super) struct Outbox {
 }
 
 impl Outbox {
-    fn send(&self, event: Event) {
+    pub(super) fn send(&self, event: Event) {
         // A closed receiver means the window is gone; nothing is waiting for the event.
         if self.tx.send(event).is_ok() {
             (self.waker)();
@@ -396,72 +396,4 @@ fn file_dialog_available() -> bool {
     } else {
         true
     }
-}
-
-/// A tried link for each key, one after another, with progress; then all results.
-async fn share_many(
-    session: Session,
-    bucket: String,
-    keys: Vec<String>,
-    options: ShareOptions,
-    out: Outbox,
-) {
-    let total = keys.len();
-    let mut results = Vec::with_capacity(total);
-    for (done, key) in keys.into_iter().enumerate() {
-        let result = session.share_link(&bucket, &key, &options).await;
-        results.push((key, result));
-        out.send(Event::ManyProgress {
-            done: done + 1,
-            total,
-        });
-    }
-    out.send(Event::ManyShared(results));
-}
-
-async fn run_upload(
-    session: Session,
-    id: u64,
-    request: UploadRequest,
-    share: ShareOptions,
-    cancel: CancellationToken,
-    slots: Arc<tokio::sync::Semaphore>,
-    out: Outbox,
-) {
-    // Queued until a slot frees up (or cancelled while waiting).
-    let _slot = tokio::select! {
-        slot = slots.acquire_owned() => slot,
-        () = cancel.cancelled() => {
-            out.send(Event::UploadFinished { id, result: Ok(UploadEnd::Cancelled) });
-            return;
-        }
-    };
-    let progress_out = out.clone();
-    let on_progress = move |progress| match progress {
-        UploadProgress::Started { key, total, .. } => {
-            progress_out.send(Event::UploadStarted { id, key, total });
-        }
-        UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
-        UploadProgress::Warning(text) => progress_out.send(Event::UploadWarning { id, text }),
-    };
-    let outcome =
-        crate::ops::upload_and_share(&session, &request, &share, true, &cancel, &on_progress).await;
-    let result = match outcome {
-        Ok(Uploaded::Shared(link)) => Ok(UploadEnd::Shared(link)),
-        Ok(Uploaded::StoredNotShared { key, error }) => Ok(UploadEnd::UploadedNotShared(S3Error {
-            message: format!(
-                "Uploaded to s3://{}/{key}, but no link could be made: {} Select it in its folder and use Copy link.",
-                request.bucket, error.message
-            ),
-            ..error
-        })),
-        Ok(Uploaded::Exists { key }) => {
-            out.send(Event::UploadConflict { id, key });
-            return;
-        }
-        Ok(Uploaded::Skipped { .. }) => Ok(UploadEnd::Skipped),
-        Ok(Uploaded::Cancelled) => Ok(UploadEnd::Cancelled),
-        Err(error) => Err(error),
-    };
-    out.send(Event::UploadFinished { id, result });
 }

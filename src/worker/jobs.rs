@@ -1,0 +1,79 @@
+//! The longer jobs the worker starts: many links in a row, and an upload then its link.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::tasks::Outbox;
+use crate::command::{Event, UploadEnd};
+use crate::ops::Uploaded;
+use crate::s3::upload::{UploadProgress, UploadRequest};
+use crate::s3::{S3Error, Session, ShareOptions};
+
+/// A tried link for each key, one after another, with progress; then all results.
+pub(super) async fn share_many(
+    session: Session,
+    bucket: String,
+    keys: Vec<String>,
+    options: ShareOptions,
+    out: Outbox,
+) {
+    let total = keys.len();
+    let mut results = Vec::with_capacity(total);
+    for (done, key) in keys.into_iter().enumerate() {
+        let result = session.share_link(&bucket, &key, &options).await;
+        results.push((key, result));
+        out.send(Event::ManyProgress {
+            done: done + 1,
+            total,
+        });
+    }
+    out.send(Event::ManyShared(results));
+}
+
+pub(super) async fn run_upload(
+    session: Session,
+    id: u64,
+    request: UploadRequest,
+    share: ShareOptions,
+    cancel: CancellationToken,
+    slots: Arc<tokio::sync::Semaphore>,
+    out: Outbox,
+) {
+    // Queued until a slot frees up (or cancelled while waiting).
+    let _slot = tokio::select! {
+        slot = slots.acquire_owned() => slot,
+        () = cancel.cancelled() => {
+            out.send(Event::UploadFinished { id, result: Ok(UploadEnd::Cancelled) });
+            return;
+        }
+    };
+    let progress_out = out.clone();
+    let on_progress = move |progress| match progress {
+        UploadProgress::Started { key, total, .. } => {
+            progress_out.send(Event::UploadStarted { id, key, total });
+        }
+        UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
+        UploadProgress::Warning(text) => progress_out.send(Event::UploadWarning { id, text }),
+    };
+    let outcome =
+        crate::ops::upload_and_share(&session, &request, &share, true, &cancel, &on_progress).await;
+    let result = match outcome {
+        Ok(Uploaded::Shared(link)) => Ok(UploadEnd::Shared(link)),
+        Ok(Uploaded::StoredNotShared { key, error }) => Ok(UploadEnd::UploadedNotShared(S3Error {
+            message: format!(
+                "Uploaded to s3://{}/{key}, but no link could be made: {} Select it in its folder and use Copy link.",
+                request.bucket, error.message
+            ),
+            ..error
+        })),
+        Ok(Uploaded::Exists { key }) => {
+            out.send(Event::UploadConflict { id, key });
+            return;
+        }
+        Ok(Uploaded::Skipped { .. }) => Ok(UploadEnd::Skipped),
+        Ok(Uploaded::Cancelled) => Ok(UploadEnd::Cancelled),
+        Err(error) => Err(error),
+    };
+    out.send(Event::UploadFinished { id, result });
+}

@@ -32,7 +32,9 @@ pub fn start(how: Misbehaviour) -> String {
                 while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
                     line.clear();
                 }
-                let _ = answer(stream, how);
+                let _ = answer(stream.try_clone().unwrap(), how);
+                // One request per connection (the answers say Connection: close).
+                let _ = stream.shutdown(std::net::Shutdown::Both);
             });
         }
     });
@@ -52,7 +54,7 @@ fn answer(mut stream: std::net::TcpStream, how: Misbehaviour) -> std::io::Result
             let body = listing("a.txt", None);
             write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
                 body.len()
             )?;
             for byte in body.bytes() {
@@ -65,7 +67,7 @@ fn answer(mut stream: std::net::TcpStream, how: Misbehaviour) -> std::io::Result
             let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>elsewhere.example.com</Endpoint></Error>";
             write!(
                 stream,
-                "HTTP/1.1 301 Moved Permanently\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                "HTTP/1.1 301 Moved Permanently\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             )?;
             Ok(())
@@ -74,7 +76,7 @@ fn answer(mut stream: std::net::TcpStream, how: Misbehaviour) -> std::io::Result
             let body = listing("again.txt", Some("same-token"));
             write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             )?;
             Ok(())

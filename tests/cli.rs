@@ -1665,6 +1665,24 @@ async fn a_request_page_is_handed_out_only_when_senders_can_upload() {
         assert_eq!(http_get(&link).await.status, 200);
         assert_eq!(left.len(), 1, "only the page: {left:?}");
         assert!(left[0].starts_with(".s3share/requests/"), "{left:?}");
+        // The page (with its live upload policy) is never among a folder's links.
+        bed.put(&bucket, "report.txt", b"r").await;
+        let all = s3share(
+            dir.path(),
+            &["link", &format!("s3://{bucket}/"), "--recursive"],
+        )
+        .await;
+        assert!(all.status.success(), "{}", text(&all.stderr));
+        let lines = text(&all.stdout);
+        assert_eq!(lines.lines().count(), 1, "{lines}");
+        assert!(lines.starts_with("report.txt\t"), "{lines}");
+        // An absurd timeout is bounded, never a panic.
+        let mut absurd = profile_command(dir.path(), &[]);
+        absurd
+            .env("S3SHARE_TIMEOUT_SECS", "18446744073709551615")
+            .args(["link", &format!("s3://{bucket}/report.txt")]);
+        let out = run(absurd, &[]).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
         // Closing says what it cannot do, and the history shows the row as closed.
         let handle = stderr
             .split("--close ")
@@ -1680,8 +1698,11 @@ async fn a_request_page_is_handed_out_only_when_senders_can_upload() {
         );
         assert_ne!(http_get(&link).await.status, 200);
         let history = s3share(dir.path(), &["history", "--all", "--json"]).await;
-        let row: serde_json::Value =
-            serde_json::from_str(text(&history.stdout).lines().next().unwrap()).unwrap();
+        let row: serde_json::Value = text(&history.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|r| r["kind"] == "request")
+            .expect("the request's row");
         assert!(
             row["status"].as_str().unwrap().starts_with("closed"),
             "{row}"

@@ -34,7 +34,12 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::GoUp => match state.parent_prefix() {
             Some(parent) if !state.listing.bucket.is_empty() => {
                 let bucket = state.listing.bucket.clone();
-                vec![state.list_folder(&bucket, &parent)]
+                let came_from = state.listing.prefix.clone();
+                let effects = vec![state.list_folder(&bucket, &parent)];
+                // As in a file manager: the folder you came from is where the cursor is.
+                state.cursor = Some(came_from);
+                state.scroll_to_cursor = true;
+                effects
             }
             _ => Vec::new(),
         },

@@ -22,13 +22,23 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             crate::ui::objects_ui(ui, state, &mut intents);
         });
-        if state.manager.open
-            && !typing
+        // Esc closes the window on top: the QR code, the profile dialog, then Shared links.
+        let on_top = if state.qr.is_some() {
+            Some(Intent::HideQr)
+        } else if state.new_profile.is_some() {
+            Some(Intent::CancelAddProfile)
+        } else if state.manager.open {
+            Some(Intent::ToggleManager)
+        } else {
+            None
+        };
+        if let Some(close) = on_top
+            && (!typing || state.new_profile.is_some())
             && ui
                 .ctx()
                 .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
-            intents.push(Intent::ToggleManager);
+            intents.push(close);
         }
         keyboard(
             ui.ctx(),

@@ -151,6 +151,10 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
             let mut added: Vec<HistoryEntry> = new.iter().rev().cloned().collect();
             added.append(entries);
             *entries = added;
+            // Newest first by when each link was made (stable: rows of the same moment, or
+            // from files without that field, keep their order). A row put back by Undo
+            // returns to its place.
+            entries.sort_by_key(|e| std::cmp::Reverse(e.made_at));
         }
         Change::Forget(id) => entries.retain(|e| &e.id != id),
         Change::MarkReplaced(id) => {
@@ -388,6 +392,30 @@ mod tests {
         assert_eq!(history.entries.len(), 3001);
         assert_eq!(history.entries[0].key, "f2999", "newest first");
         assert_eq!(history.entries[3000].key, "first");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_the_user_chose_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let chosen = dir.path().join("shared");
+        std::fs::create_dir(&chosen).unwrap();
+        std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        History::record(
+            &chosen.join("h.json"),
+            &Change::Add(vec![entry("a", 5000)]),
+            now,
+        )
+        .unwrap();
+        let mode = std::fs::metadata(&chosen).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o755);
+        let file = std::fs::metadata(chosen.join("h.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(file & 0o777, 0o600, "the file itself is private");
     }
 
     #[cfg(unix)]

@@ -59,7 +59,16 @@ pub struct Manager {
     /// The last renew that failed, said in the manager.
     pub error: Option<S3Error>,
     /// The row Forget removed last, until Undo puts it back or another is forgotten.
-    pub forgotten: Option<HistoryEntry>,
+    pub forgotten: Option<Forgotten>,
+}
+
+/// A row just forgotten: shown in its place with Undo, so the next row does not slide
+/// under the pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forgotten {
+    pub entry: HistoryEntry,
+    /// The row that came after it (None: it was the last).
+    pub before: Option<String>,
 }
 
 impl State {
@@ -128,16 +137,21 @@ impl State {
 
     /// Removes a row. It revokes nothing: the link works until it ends.
     pub fn forget(&mut self, id: &str) -> Vec<Effect> {
-        self.manager.forgotten = self.history.get(id).cloned();
+        let at = self.history.entries.iter().position(|e| e.id == id);
+        self.manager.forgotten = at.map(|at| Forgotten {
+            entry: self.history.entries[at].clone(),
+            before: self.history.entries.get(at + 1).map(|e| e.id.clone()),
+        });
         self.record(Change::Forget(id.to_owned()))
     }
 
     /// Puts the row Forget removed last back in the list, as it was.
     pub fn undo_forget(&mut self) -> Vec<Effect> {
-        match self.manager.forgotten.take() {
-            Some(entry) => self.record(Change::Add(vec![entry])),
-            None => Vec::new(),
-        }
+        let Some(Forgotten { entry, .. }) = self.manager.forgotten.take() else {
+            return Vec::new();
+        };
+        // Back where it was: the list is newest first by when each link was made.
+        self.record(Change::Add(vec![entry]))
     }
 
     /// Remembers a link made by the window (upload link, request page).

@@ -95,11 +95,10 @@ impl State {
         for (key, result) in results {
             match result {
                 Ok(link) if !link.check.refused() => {
-                    lines.push(list_line(
-                        self.many.format,
-                        file_name(&key),
-                        link.url.expose(),
-                    ));
+                    // The path below the open folder: two files of one name in different
+                    // sub-folders stay apart.
+                    let name = key.strip_prefix(&self.listing.prefix).unwrap_or(&key);
+                    lines.push(list_line(self.many.format, name, link.url.expose()));
                     made.push(HistoryEntry::of(&link));
                 }
                 Ok(link) => {

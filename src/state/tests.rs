@@ -538,3 +538,36 @@ fn a_file_the_filter_hides_leaves_the_selection() {
         "a shown file stays"
     );
 }
+
+#[test]
+fn forget_keeps_its_place_and_undo_puts_the_row_back() {
+    use crate::s3::LinkCheck;
+    let mut state = State::default();
+    for (key, secs) in [("a.pdf", 10), ("b.pdf", 20), ("c.pdf", 30)] {
+        let mut made = link(key, LinkCheck::Opens);
+        made.signed_at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        made.url = crate::share::SignedUrl::new(format!("http://h/b/{key}?X-Amz-Signature=s"));
+        state.history.add(crate::history::HistoryEntry::of(&made));
+    }
+    let keys = |s: &State| {
+        s.history
+            .entries
+            .iter()
+            .map(|e| e.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&state), ["c.pdf", "b.pdf", "a.pdf"]);
+    let b = state.history.entries[1].id.clone();
+    let a = state.history.entries[2].id.clone();
+    state.forget(&b);
+    assert_eq!(keys(&state), ["c.pdf", "a.pdf"]);
+    let gone = state.manager.forgotten.clone().expect("kept for Undo");
+    assert_eq!(
+        gone.before.as_deref(),
+        Some(a.as_str()),
+        "shown where it was"
+    );
+    state.undo_forget();
+    assert_eq!(keys(&state), ["c.pdf", "b.pdf", "a.pdf"]);
+    assert!(state.manager.forgotten.is_none());
+}

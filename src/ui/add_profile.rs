@@ -6,6 +6,8 @@ use crate::state::NewProfileForm;
 
 pub fn add_profile_ui(ctx: &egui::Context, form: &mut NewProfileForm, intents: &mut Vec<Intent>) {
     egui::Window::new("Add a profile")
+        // Below the top bar, never over the profile selector.
+        .default_pos([220.0, 70.0])
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {

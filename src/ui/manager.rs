@@ -24,6 +24,8 @@ pub fn manager_ui(
 ) {
     let mut open = state.manager.open;
     egui::Window::new("Shared links")
+        // Below the top bar, never over the profile selector.
+        .default_pos([220.0, 70.0])
         .open(&mut open)
         .default_size([640.0, 420.0])
         .show(ctx, |ui| {
@@ -52,14 +54,6 @@ pub fn manager_ui(
             }
             ui.separator();
             let rows = state.manager_rows(now);
-            if let Some(gone) = &state.manager.forgotten {
-                ui.horizontal(|ui| {
-                    ui.label(format!("Forgot {}/{} (the link still works until it ends).", gone.bucket, gone.key));
-                    if ui.button("Undo").clicked() {
-                        intents.push(Intent::UndoForget);
-                    }
-                });
-            }
             if rows.is_empty() {
                 ui.weak(if state.history.entries.is_empty() {
                     "No links here yet: links you copy, upload links and file requests appear here."
@@ -68,7 +62,15 @@ pub fn manager_ui(
                 });
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
+                let forgotten = state.manager.forgotten.as_ref();
+                let mut placed = false;
                 for entry in rows {
+                    if let Some(gone) = forgotten
+                        && gone.before.as_deref() == Some(entry.id.as_str())
+                    {
+                        forgotten_row(ui, &gone.entry, intents);
+                        placed = true;
+                    }
                     let kind = match entry.kind {
                         LinkKind::Download => "Download",
                         LinkKind::Upload => "Upload link",
@@ -130,9 +132,32 @@ pub fn manager_ui(
                     });
                     ui.separator();
                 }
+                if let Some(gone) = forgotten
+                    && !placed
+                {
+                    forgotten_row(ui, &gone.entry, intents);
+                }
             });
         });
     if !open {
         intents.push(Intent::ToggleManager);
     }
+}
+
+/// The row Forget just removed, in its place: what it was, and Undo.
+fn forgotten_row(
+    ui: &mut egui::Ui,
+    entry: &crate::history::HistoryEntry,
+    intents: &mut Vec<Intent>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(format!(
+            "Forgot {}/{} (the link still works until it ends).",
+            entry.bucket, entry.key
+        ));
+        if ui.button("Undo").clicked() {
+            intents.push(Intent::UndoForget);
+        }
+    });
+    ui.separator();
 }

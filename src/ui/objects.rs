@@ -114,7 +114,13 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         // What is cheap is ordered now; a million rows are ordered on the runtime (asked
         // for by `App`), and the last order stays shown until then.
         state.refresh_order();
-        let count = state.listing.objects.len() + state.listing.folders.len();
+        let own = state
+            .listing
+            .folders
+            .iter()
+            .filter(|f| f.as_str() == crate::s3::OWN_FOLDER)
+            .count();
+        let count = state.listing.objects.len() + state.listing.folders.len() - own;
         let filtering = !state.object_filter.trim().is_empty();
         if state.listing.loading {
             ui.spinner();
@@ -230,7 +236,10 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                     (listing.objects.key(index), name.to_owned(), Kind::of(name))
                 }
             };
-            let selected = selection.iter().any(|k| k == key) || cursor == Some(key);
+            // Filled: what an action acts on (the selection). The keyboard cursor alone is
+            // an outline, so the highlight never shows more than is selected.
+            let selected = selection.iter().any(|k| k == key);
+            let at_cursor = cursor == Some(key) && !selected;
             let (rect, response) = ui.allocate_exact_size(
                 egui::vec2(ui.available_width(), row_height),
                 egui::Sense::click(),
@@ -242,6 +251,10 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             let painter = ui.painter_at(rect);
             if selected || response.hovered() {
                 painter.rect_filled(rect, 2.0, visuals.weak_bg_fill);
+            }
+            if at_cursor {
+                let stroke = egui::Stroke::new(1.0, ui.visuals().selection.stroke.color);
+                painter.rect_stroke(rect.shrink(1.0), 2.0, stroke, egui::StrokeKind::Inside);
             }
             draw_icon(&painter, rect.left_center() + egui::vec2(10.0, 0.0), kind);
             let font = egui::FontId::proportional(14.0);

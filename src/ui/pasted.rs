@@ -5,6 +5,8 @@ use crate::state::PastedImage;
 
 pub fn pasted_image_ui(ctx: &egui::Context, pasted: &mut PastedImage, intents: &mut Vec<Intent>) {
     egui::Window::new("Upload pasted image")
+        // Below the top bar, never over the profile selector.
+        .default_pos([220.0, 70.0])
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {

@@ -10,6 +10,8 @@ use crate::state::QrView;
 pub fn qr_ui(ctx: &egui::Context, qr: &QrView, now: SystemTime, intents: &mut Vec<Intent>) {
     let mut open = true;
     egui::Window::new("QR code")
+        // Below the top bar, never over the profile selector.
+        .default_pos([220.0, 70.0])
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

@@ -71,6 +71,8 @@ pub(super) fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut
             link.key,
             format_local_time(link.effective_expires_at)
         ));
+        // One button a row: "Copied" appearing beside one never widens the panel or moves
+        // the other under the pointer.
         ui.horizontal(|ui| {
             if ui.button("Copy upload link").clicked() {
                 intents.push(Intent::CopyAgain(link.url.clone()));
@@ -78,6 +80,8 @@ pub(super) fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut
             if state.copied_last(link.url.expose()) {
                 ui.label("Copied");
             }
+        });
+        ui.horizontal(|ui| {
             if ui.button("Copy curl command").clicked() {
                 intents.push(Intent::CopyCurlCommand(link.clone()));
             }

@@ -19,6 +19,7 @@ pub(super) fn history_ui(
         return;
     }
     egui::CollapsingHeader::new(format!("Recent links ({})", recent.len()))
+        .id_salt("recent links")
         .default_open(false)
         .show(ui, |ui| {
             for entry in recent {

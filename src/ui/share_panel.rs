@@ -7,8 +7,7 @@ use std::time::SystemTime;
 use crate::intent::Intent;
 use crate::s3::{LinkCheck, file_name};
 use crate::share::{
-    EXPIRY_PRESETS, Expiry, countdown_text, cut_short_sentence, format_duration, format_local_time,
-    time_left_text,
+    EXPIRY_PRESETS, Expiry, cut_short_sentence, format_duration, format_local_time, time_left_text,
 };
 use crate::state::State;
 
@@ -18,12 +17,23 @@ pub fn share_panel_ui(
     now: SystemTime,
     intents: &mut Vec<Intent>,
 ) {
+    // A newly chosen file is shown from the top of the panel (its name, its lifetime).
+    let shown_id = egui::Id::unique("share panel shows");
+    let shown = ui
+        .data(|d| d.get_temp::<Option<String>>(shown_id))
+        .flatten();
+    let to_top = shown != state.selected_key;
+    ui.data_mut(|d| d.insert_temp(shown_id, state.selected_key.clone()));
     egui::Panel::right("share")
         .resizable(true)
-        .default_size(300.0)
-        .size_range(240.0..=520.0)
+        .default_size(340.0)
+        .size_range(240.0..=600.0)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
+            let mut scroll = egui::ScrollArea::vertical().id_salt("share scroll");
+            if to_top {
+                scroll = scroll.vertical_scroll_offset(0.0);
+            }
+            scroll.show(ui, |ui| {
                 share_ui(ui, state, now, intents);
                 ui.add_space(12.0);
                 ui.separator();
@@ -41,6 +51,9 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.heading("Share");
     let Some(key) = state.selected_key.clone() else {
         ui.weak("Select a file to share it (Ctrl+click or Shift+click for several).");
+        ui.add_space(8.0);
+        // The lifetime folder links and request pages get, in sight even with no file.
+        lifetime_ui(ui, state, now);
         many_ui(ui, state, intents);
         return;
     };
@@ -55,88 +68,16 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         // The file is the biggest thing in the panel; its address below, small.
         ui.add(egui::Label::new(egui::RichText::new(file_name(&key)).size(17.0).strong()).wrap());
         let uri = format!("s3://{}/{key}", state.listing.bucket);
-        ui.add(egui::Label::new(egui::RichText::new(&uri).small().weak()).wrap());
+        ui.add(egui::Label::new(egui::RichText::new(&uri).weak()).wrap());
         if state.copied_last(&uri) {
-            ui.label(
-                egui::RichText::new(
-                    "s3:// URI copied (an address, not a link: it gives no access)",
-                )
-                .small(),
-            );
+            ui.label(egui::RichText::new(
+                "s3:// URI copied (an address, not a link: it gives no access)",
+            ));
         }
     }
     ui.add_space(8.0);
 
-    // Lifetime.
-    let mut index = state.share.preset_index();
-    let label = ui.label("Link lifetime");
-    ui.horizontal(|ui| {
-        let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
-        if ui.add(slider).labelled_by(label.id).changed() {
-            state.share.set_preset(index);
-        }
-        ui.label(format_duration(state.share.expiry.as_duration()));
-    });
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                state.share.expiry != Expiry::MAX,
-                egui::Button::new("7 days (max)"),
-            )
-            .clicked()
-        {
-            state.share.set_preset(EXPIRY_PRESETS.len() - 1);
-        }
-        let label = ui.label("Custom");
-        let response = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.share.custom_text)
-                    .hint_text("90m, 2h30m, 3d")
-                    .desired_width(90.0),
-            )
-            .labelled_by(label.id);
-        // Applied when the typing is done (Enter or focus elsewhere), never half-typed:
-        // "8" on the way to "8d" must not arm an 8-second link.
-        if response.lost_focus() {
-            state.share.apply_custom();
-        }
-    });
-    let lifetime_problem = state.share.custom_problem();
-    if let Some(problem) = &lifetime_problem {
-        ui.colored_label(
-            ui.visuals().error_fg_color,
-            format!("Custom lifetime: {problem}. No link until it is fixed."),
-        );
-    } else if !state.share.custom_text.trim().is_empty() && state.share.custom_error.is_none() {
-        ui.weak("Press Enter to use this lifetime.");
-    } else {
-        // The same line stays when nothing needs saying, so nothing below moves as you type.
-        ui.weak("Custom: a lifetime such as 90m, 2h30m or 3 days.");
-    }
-
-    // The truth about the end.
-    let (end, cut_short) = state.preview_end(now);
-    let (left, _) = countdown_text(now, end);
-    // Under an hour the minute alone is too coarse to tell when it ends.
-    let until = if end.duration_since(now).unwrap_or_default().as_secs() < 3600 {
-        crate::share::format_local_time_seconds(end)
-    } else {
-        format_local_time(end)
-    };
-    // Two short lines of fixed height, readable at the narrowest panel: the end, then how
-    // long that is. The Copy link button below never moves as the text changes.
-    ui.label(
-        egui::RichText::new(format!("Works until {until}"))
-            .size(15.0)
-            .strong(),
-    );
-    ui.weak(format!("{left} from now, for a link made now"));
-    if cut_short {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            cut_short_sentence("The credentials that sign it", end, state.share.expiry),
-        );
-    }
+    let lifetime_problem = lifetime_ui(ui, state, now);
     ui.add_space(8.0);
 
     if several {
@@ -185,6 +126,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     }
     if let Some(link) = &state.link {
         let (text, last_minute) = time_left_text(now, link.effective_expires_at);
+        // This link's own end (a menu's lifetime may differ from the panel's above).
+        ui.label(format!(
+            "This link works until {}",
+            crate::share::format_local_time_seconds(link.effective_expires_at)
+        ));
         ui.horizontal(|ui| {
             if state.link_copied {
                 ui.label("Copied");
@@ -295,4 +241,96 @@ fn many_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
     if let Some(summary) = &state.many.summary {
         ui.label(summary);
     }
+}
+
+/// The lifetime of the next links (the one file, several, a folder's, a request page's):
+/// slider, 7 days, custom field, and the end a link made now would have. Returns what is
+/// wrong with the custom field, if anything (no link until it is fixed).
+fn lifetime_ui(
+    ui: &mut egui::Ui,
+    state: &mut State,
+    now: SystemTime,
+) -> Option<crate::share::ExpiryError> {
+    let mut index = state.share.preset_index();
+    let label = ui.label("Link lifetime");
+    ui.horizontal(|ui| {
+        let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
+        if ui.add(slider).labelled_by(label.id).changed() {
+            state.share.set_preset(index);
+        }
+        ui.label(format_duration(state.share.expiry.as_duration()));
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                state.share.expiry != Expiry::MAX,
+                egui::Button::new("7 days (max)"),
+            )
+            .clicked()
+        {
+            state.share.set_preset(EXPIRY_PRESETS.len() - 1);
+        }
+        let label = ui.label("Custom");
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.share.custom_text)
+                    .hint_text("e.g. 90m")
+                    .desired_width(90.0),
+            )
+            .labelled_by(label.id);
+        // Applied when the typing is done (Enter or focus elsewhere), never half-typed:
+        // "8" on the way to "8d" must not arm an 8-second link. A value that cannot be read
+        // keeps the keyboard, so what is typed next does not land in the file list.
+        if response.lost_focus() {
+            state.share.apply_custom();
+            if state.share.custom_error.is_some() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                response.request_focus();
+            }
+        }
+    });
+    let lifetime_problem = state.share.custom_problem();
+    if let Some(problem) = &lifetime_problem {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("Custom lifetime: {problem}. No link until it is fixed."),
+        );
+    } else if !state.share.custom_text.trim().is_empty() {
+        let applied = crate::share::parse_typed_expiry(&state.share.custom_text)
+            .is_ok_and(|typed| typed == state.share.expiry);
+        ui.weak(if applied {
+            "The custom lifetime is in use."
+        } else {
+            "Press Enter to use this lifetime."
+        });
+    } else {
+        // The same line stays when nothing needs saying, so nothing below moves as you type.
+        ui.weak("Custom: a lifetime such as 90m, 2h30m or 3 days.");
+    }
+
+    // The truth about the end.
+    let (end, cut_short) = state.preview_end(now);
+    // Under an hour the minute alone is too coarse to tell when it ends.
+    let until = if end.duration_since(now).unwrap_or_default().as_secs() < 3600 {
+        crate::share::format_local_time_seconds(end)
+    } else {
+        format_local_time(end)
+    };
+    // Two short lines of fixed height, readable at the narrowest panel: the end, then how
+    // long that is. The Copy link button below never moves as the text changes.
+    ui.label(
+        egui::RichText::new(format!("A new link works until {until}"))
+            .size(15.0)
+            .strong(),
+    );
+    let span = crate::share::format_duration(std::time::Duration::from_secs(
+        end.duration_since(now).unwrap_or_default().as_secs(),
+    ));
+    ui.weak(format!("that is {span} from now"));
+    if cut_short {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            cut_short_sentence("The credentials that sign it", end, state.share.expiry),
+        );
+    }
+    lifetime_problem
 }

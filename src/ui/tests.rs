@@ -276,6 +276,9 @@ fn the_request_form_asks_for_a_page_once_it_has_a_title() {
     h.run();
     h.get_by_label("Request title").type_text("Scans");
     h.run();
+    // The panel now shows the lifetime above the form even with no file: scroll to it.
+    h.get_by_label("Make request page").scroll_to_me();
+    h.run();
     assert_eq!(
         click(&mut h, "Make request page"),
         [Intent::MakeFileRequest]

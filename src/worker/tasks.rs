@@ -224,9 +224,13 @@ impl Worker {
                     .await;
                     out.send(match read {
                         Ok(Ok(files)) if !files.is_empty() => Event::FilesPicked(files),
-                        Ok(Ok(_)) | Ok(Err(arboard::Error::ContentNotAvailable)) => {
-                            Event::ClipboardHasNoFiles(None)
-                        }
+                        // Nothing there, or something that is not a file list.
+                        Ok(Ok(_))
+                        | Ok(Err(
+                            arboard::Error::ContentNotAvailable
+                            | arboard::Error::ConversionFailure
+                            | arboard::Error::Unknown { .. },
+                        )) => Event::ClipboardHasNoFiles(None),
                         Ok(Err(err)) => Event::ClipboardHasNoFiles(Some(err.to_string())),
                         Err(err) => Event::ClipboardHasNoFiles(Some(err.to_string())),
                     });

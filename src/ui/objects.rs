@@ -105,7 +105,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                     // Leaves room for the item count beside it, whatever the width.
                     .desired_width((ui.available_width() - 120.0).clamp(60.0, 280.0))
                     .id(egui::Id::unique(FILTER_ID))
-                    .hint_text("name contains (Ctrl+F)"),
+                    .hint_text("name (Ctrl+F)"),
             )
             .labelled_by(label.id);
         if filter.changed() {
@@ -166,7 +166,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             });
             let painter = ui.painter_at(rect);
             let color = ui.visuals().text_color();
-            painter.text(
+            let drawn = painter.text(
                 rect.left_center() + egui::vec2(4.0, 0.0),
                 egui::Align2::LEFT_CENTER,
                 title,
@@ -174,7 +174,9 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
                 color,
             );
             if state.sort == column {
-                sort_arrow(&painter, rect, title, state.sort_descending, color);
+                // After the title as drawn, whatever its width.
+                let at = egui::pos2(drawn.right() + 8.0, rect.center().y);
+                sort_arrow(&painter, at, state.sort_descending, color);
             }
             if response.clicked() {
                 intents.push(Intent::SortBy(column));

@@ -117,13 +117,10 @@ pub(super) fn draw_icon(painter: &egui::Painter, center: egui::Pos2, kind: Kind)
 /// A small triangle after a header's title: up for ascending, down for descending.
 pub(super) fn sort_arrow(
     painter: &egui::Painter,
-    rect: egui::Rect,
-    title: &str,
+    c: egui::Pos2,
     descending: bool,
     color: egui::Color32,
 ) {
-    let x = rect.left() + 10.0 + title.len() as f32 * 7.5;
-    let c = egui::pos2(x, rect.center().y);
     let (a, b, tip) = if descending {
         (
             c + egui::vec2(-4.0, -2.5),

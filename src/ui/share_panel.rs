@@ -26,7 +26,8 @@ pub fn share_panel_ui(
     ui.data_mut(|d| d.insert_temp(shown_id, state.selected_key.clone()));
     egui::Panel::right("share")
         .resizable(true)
-        .default_size(340.0)
+        // A share of the window at first (the list keeps the rest), then as resized.
+        .default_size((ui.available_width() * 0.28).clamp(300.0, 520.0))
         .size_range(240.0..=600.0)
         .show(ui, |ui| {
             let mut scroll = egui::ScrollArea::vertical().id_salt("share scroll");

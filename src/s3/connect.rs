@@ -2,7 +2,6 @@
 //! credentials win, the region (asking the instance metadata service only briefly), the
 //! endpoint S3 requests go to, and the CAs HTTPS trusts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -12,7 +11,7 @@ use super::config::{ProfileFilesSource, ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
 use super::error::{Doing, ErrorKind, S3Error};
 use super::presign::Addressing;
-use super::session::{FALLBACK_REGION, Session};
+use super::session::{FALLBACK_REGION, Session, SignIn};
 
 impl Session {
     /// Loads a profile the way the AWS CLI does (keys, SSO, assume-role,
@@ -169,32 +168,20 @@ impl Session {
             Some(section) => Addressing::from_s3_section(&section).map_err(S3Error::bad_input)?,
             None => None,
         };
-        let mut session = Self::build(
-            info,
+        Ok(Self::build(SignIn {
+            profile: info,
             region,
             region_from_profile,
             endpoint_url,
-            CredentialsCache::new(provider),
+            credentials: CredentialsCache::new(provider),
             base,
-        );
-        if let Some(inner) = Arc::get_mut(&mut session.inner) {
-            inner.profile_context = Some(super::explain::ProfileContext {
+            addressing,
+            profile_context: Some(super::explain::ProfileContext {
                 config_file: super::config::config_path(source),
                 known: known_profiles,
-            });
-            inner.ca_bundle = ca_bundle;
-            inner.addressing = addressing.unwrap_or_default();
-            // The SDK's requests use the same style as the links.
-            let force_path_style = match addressing {
-                Some(Addressing::Path) => Some(true),
-                Some(Addressing::Virtual) => Some(false),
-                Some(Addressing::Auto) | None => None,
-            };
-            if force_path_style.is_some() {
-                inner.base_config.set_force_path_style(force_path_style);
-            }
-        }
-        Ok(session)
+            }),
+            ca_bundle,
+        }))
     }
 }
 

@@ -22,6 +22,48 @@ use crate::share::{Clock, ServerDate, corrected, system_clock};
 /// Used when a profile names no region: S3's own default.
 pub const FALLBACK_REGION: &str = "us-east-1";
 
+/// A complete sign-in, as the profile layer found it: who, where, with which credentials,
+/// and how the SDK's client is configured. A `Session` is built from it whole.
+pub(super) struct SignIn {
+    pub(super) profile: ProfileInfo,
+    pub(super) region: String,
+    /// False when the profile names no region (the fallback is used and said).
+    pub(super) region_from_profile: bool,
+    pub(super) endpoint_url: Option<String>,
+    pub(super) credentials: CredentialsCache,
+    pub(super) base: aws_sdk_s3::config::Builder,
+    /// The profile's `s3 = addressing_style` (None: not set).
+    pub(super) addressing: Option<super::presign::Addressing>,
+    /// The profile files, to explain a credential failure (None: keys given in code).
+    pub(super) profile_context: Option<super::explain::ProfileContext>,
+    /// The CAs every HTTPS client trusts (ca_bundle / AWS_CA_BUNDLE).
+    pub(super) ca_bundle: Option<std::path::PathBuf>,
+}
+
+impl SignIn {
+    /// Keys given in code on a known region and endpoint (the demo, tests, a profile being
+    /// added): nothing to explain, the system's CAs.
+    fn plain(
+        profile: ProfileInfo,
+        region: &str,
+        endpoint_url: Option<String>,
+        credentials: CredentialsCache,
+        base: aws_sdk_s3::config::Builder,
+    ) -> SignIn {
+        SignIn {
+            profile,
+            region: region.to_owned(),
+            region_from_profile: true,
+            endpoint_url,
+            credentials,
+            base,
+            addressing: None,
+            profile_context: None,
+            ca_bundle: None,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Session {
     pub(super) inner: Arc<Inner>,
@@ -147,14 +189,13 @@ impl Session {
             kind: ProfileKind::StaticKeys,
         };
         let base = aws_sdk_s3::config::Builder::new().behavior_version(BehaviorVersion::latest());
-        Self::build(
+        Self::build(SignIn::plain(
             info,
-            region.to_owned(),
-            true,
+            region,
             None,
             CredentialsCache::from_static(access_key, secret_key),
             base,
-        )
+        ))
     }
 
     /// A session whose credentials come from `credentials` (tests of expiring credentials).
@@ -167,24 +208,29 @@ impl Session {
         let base = aws_sdk_s3::config::Builder::new()
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(endpoint_url);
-        Self::build(
+        Self::build(SignIn::plain(
             profile,
-            region.to_owned(),
-            true,
+            region,
             Some(endpoint_url.to_owned()),
             credentials,
             base,
-        )
+        ))
     }
 
-    pub(super) fn build(
-        profile: ProfileInfo,
-        region: String,
-        region_from_profile: bool,
-        endpoint_url: Option<String>,
-        credentials: CredentialsCache,
-        base: aws_sdk_s3::config::Builder,
-    ) -> Session {
+    /// The session of a complete sign-in: everything is known before it exists, so nothing
+    /// is patched afterwards.
+    pub(super) fn build(sign_in: SignIn) -> Session {
+        let SignIn {
+            profile,
+            region,
+            region_from_profile,
+            endpoint_url,
+            credentials,
+            base,
+            addressing,
+            profile_context,
+            ca_bundle,
+        } = sign_in;
         let server_date = ServerDate::default();
         // A server that stops answering must not hang a run: connecting and waiting for an
         // answer are bounded; a body nobody reads fails through the SDK's stalled-stream
@@ -210,6 +256,13 @@ impl Session {
                 .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
                 .interceptor(super::compat::InitiateMultipartRootFix);
         }
+        // The SDK's requests use the same style as the links (the profile's
+        // `s3 = addressing_style`), over the default above.
+        match addressing {
+            Some(super::presign::Addressing::Path) => base = base.force_path_style(true),
+            Some(super::presign::Addressing::Virtual) => base = base.force_path_style(false),
+            Some(super::presign::Addressing::Auto) | None => {}
+        }
         Session {
             clock: system_clock(),
             inner: Arc::new(Inner {
@@ -217,15 +270,15 @@ impl Session {
                 region,
                 region_from_profile,
                 endpoint_url,
-                addressing: super::presign::Addressing::Auto,
+                addressing: addressing.unwrap_or_default(),
                 base_config: base,
                 clients: Mutex::new(HashMap::new()),
                 credentials,
                 regions: RegionCache::default(),
                 conditional_writes: std::sync::Mutex::default(),
                 server_date,
-                profile_context: None,
-                ca_bundle: None,
+                profile_context,
+                ca_bundle,
             }),
         }
     }

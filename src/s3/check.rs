@@ -112,7 +112,7 @@ pub fn post_form(
     fields: &[(String, String)],
     content_type: &str,
     body: &[u8],
-    ca_bundle: Option<&std::path::Path>,
+    ca_bundle: Option<&super::ca_bundle::CaBundle>,
 ) -> Result<(u16, String), String> {
     let boundary = format!("----s3share{}", uuid::Uuid::new_v4().simple());
     let mut form = Vec::new();
@@ -153,7 +153,7 @@ pub fn try_link(
     url: &SignedUrl,
     host: &str,
     region: &str,
-    ca_bundle: Option<&std::path::Path>,
+    ca_bundle: Option<&super::ca_bundle::CaBundle>,
 ) -> CheckOutcome {
     let response = agent(ca_bundle)
         .get(url.expose())
@@ -284,17 +284,20 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 
 /// One client per CA bundle (the session's ca_bundle / AWS_CA_BUNDLE, or the usual roots),
 /// made once: its TLS roots and proxy settings are read then.
-fn agent(ca_bundle: Option<&std::path::Path>) -> ureq::Agent {
+fn agent(ca_bundle: Option<&super::ca_bundle::CaBundle>) -> ureq::Agent {
     static AGENTS: OnceLock<
         std::sync::Mutex<std::collections::HashMap<Option<std::path::PathBuf>, ureq::Agent>>,
     > = OnceLock::new();
     let agents = AGENTS.get_or_init(Default::default);
     let mut agents = agents.lock().unwrap_or_else(|e| e.into_inner());
     agents
-        .entry(ca_bundle.map(std::path::Path::to_path_buf))
+        .entry(ca_bundle.map(|b| b.path().to_path_buf()))
         .or_insert_with(|| {
             let mut tls = ureq::tls::TlsConfig::builder();
-            if let Some(roots) = ca_bundle.and_then(read_bundle) {
+            if let Some(roots) = ca_bundle
+                .map(super::ca_bundle::CaBundle::certificates)
+                .filter(|c| !c.is_empty())
+            {
                 tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)));
             }
             ureq::Agent::config_builder()
@@ -306,22 +309,6 @@ fn agent(ca_bundle: Option<&std::path::Path>) -> ureq::Agent {
                 .into()
         })
         .clone()
-}
-
-/// A PEM file of the CAs to trust, as the AWS CLI reads ca_bundle / AWS_CA_BUNDLE.
-fn read_bundle(path: &std::path::Path) -> Option<Vec<ureq::tls::Certificate<'static>>> {
-    let pem = match std::fs::read(path) {
-        Ok(pem) => pem,
-        Err(err) => {
-            tracing::warn!(path = %path.display(), error = %err, "the CA bundle could not be read");
-            return None;
-        }
-    };
-    let certs: Vec<_> = rustls_pemfile::certs(&mut &pem[..])
-        .filter_map(Result::ok)
-        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    (!certs.is_empty()).then_some(certs)
 }
 
 #[cfg(test)]

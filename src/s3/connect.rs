@@ -151,13 +151,17 @@ impl Session {
             super::config::profile_values(files.clone(), sdk_name, ["ca_bundle", "s3"]).await;
         // ca_bundle / AWS_CA_BUNDLE: an HTTPS MinIO or Ceph behind a company CA. Every HTTP
         // client of the session trusts exactly that bundle, as the AWS CLI does.
-        let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE") {
+        let ca_path = match std::env::var_os("AWS_CA_BUNDLE") {
             Some(path) => Some(std::path::PathBuf::from(path)),
             None => ca_bundle_setting.map(std::path::PathBuf::from),
         };
-        tracing::debug!(ca_bundle = ?ca_bundle, "ca bundle");
-        if let Some(path) = &ca_bundle {
-            base = base.http_client(https_client_trusting(path)?);
+        tracing::debug!(ca_bundle = ?ca_path, "ca bundle");
+        let ca_bundle = ca_path
+            .as_deref()
+            .map(super::ca_bundle::CaBundle::load)
+            .transpose()?;
+        if let Some(bundle) = &ca_bundle {
+            base = base.http_client(https_client_trusting(bundle)?);
         }
         // The endpoint S3 requests go to, as the SDK resolves it for S3 itself
         // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
@@ -252,7 +256,7 @@ fn region_chain(
 
 /// The SDK's own HTTPS client (rustls), trusting only the CAs in the PEM file at `path`.
 fn https_client_trusting(
-    path: &std::path::Path,
+    bundle: &super::ca_bundle::CaBundle,
 ) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, S3Error> {
     use aws_smithy_http_client::tls;
     let unusable = |why: String| {
@@ -260,13 +264,12 @@ fn https_client_trusting(
             ErrorKind::LocalFile,
             format!(
                 "The CA bundle {} cannot be used ({why}): check ca_bundle or AWS_CA_BUNDLE.",
-                path.display()
+                bundle.path().display()
             ),
         )
     };
-    let pem = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
     let context = tls::TlsContext::builder()
-        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem))
+        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(bundle.pem().to_vec()))
         .build()
         .map_err(|e| unusable(e.to_string()))?;
     Ok(aws_smithy_http_client::Builder::new()

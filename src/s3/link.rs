@@ -138,10 +138,9 @@ impl Session {
         let host = host_of(url.expose()).to_owned();
         let region = link.region.clone();
         let ca_bundle = self.inner.ca_bundle.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            try_link(&url, &host, &region, ca_bundle.as_deref())
-        })
-        .await;
+        let outcome =
+            tokio::task::spawn_blocking(move || try_link(&url, &host, &region, ca_bundle.as_ref()))
+                .await;
         match outcome {
             Ok(outcome) => {
                 if let Some(date) = outcome.server_date {

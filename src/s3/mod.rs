@@ -2,6 +2,7 @@
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
 mod bounded;
+mod ca_bundle;
 mod check;
 mod compat;
 mod config;

@@ -287,7 +287,7 @@ impl Session {
         let action = config.action.clone();
         let ca_bundle = self.inner.ca_bundle.clone();
         let posted = tokio::task::spawn_blocking(move || {
-            super::check::post_form(&action, &fields, &content_type, b"x", ca_bundle.as_deref())
+            super::check::post_form(&action, &fields, &content_type, b"x", ca_bundle.as_ref())
         })
         .await
         .map_err(|e| {

@@ -37,7 +37,7 @@ pub(super) struct SignIn {
     /// The profile files, to explain a credential failure (None: keys given in code).
     pub(super) profile_context: Option<super::explain::ProfileContext>,
     /// The CAs every HTTPS client trusts (ca_bundle / AWS_CA_BUNDLE).
-    pub(super) ca_bundle: Option<std::path::PathBuf>,
+    pub(super) ca_bundle: Option<super::ca_bundle::CaBundle>,
 }
 
 impl SignIn {
@@ -99,7 +99,7 @@ pub(super) struct Inner {
     /// The profile files, to explain a credential failure (None: keys given in code).
     pub(super) profile_context: Option<super::explain::ProfileContext>,
     /// The CAs every HTTPS client of this session trusts (ca_bundle / AWS_CA_BUNDLE).
-    pub(super) ca_bundle: Option<std::path::PathBuf>,
+    pub(super) ca_bundle: Option<super::ca_bundle::CaBundle>,
 }
 
 /// Connecting to S3 takes at most this long.

@@ -32,5 +32,5 @@ pub use s3::{
     UploadLink, object_url, parse_s3_uri, presign_url, with_content_disposition,
 };
 pub use share::request_form::{parse_size, parse_types};
-pub use share::{Clock, Expiry, SignedUrl, content_disposition, fixed_clock};
+pub use share::{Clock, DownloadFilename, Expiry, SignedUrl, content_disposition, fixed_clock};
 pub use worker::WorkerConfig;

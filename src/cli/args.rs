@@ -69,7 +69,7 @@ pub enum Command {
         expires: Expiry,
         /// File name the browser saves the download as.
         #[arg(long)]
-        filename: Option<String>,
+        filename: Option<crate::share::DownloadFilename>,
         /// Do not try the link before printing it (it is fetched once, without
         /// credentials, the way a colleague would open it).
         #[arg(long)]
@@ -104,7 +104,7 @@ pub enum Command {
         expires: Expiry,
         /// File name the browser saves the download as.
         #[arg(long)]
-        filename: Option<String>,
+        filename: Option<crate::share::DownloadFilename>,
         /// Overwrite an existing object with the same key (without it, nothing is overwritten).
         #[arg(long)]
         replace: bool,

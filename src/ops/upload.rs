@@ -37,11 +37,6 @@ pub async fn upload_and_share(
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
 ) -> Result<Uploaded, S3Error> {
-    // A bad filename must not leave a stored object behind (and a "name taken" on the retry).
-    if let Some(name) = &share.download_filename {
-        crate::share::content_disposition(name)
-            .map_err(|e| S3Error::bad_input(format!("Not uploaded: {e}.")))?;
-    }
     let key = match upload_file(session, request, cancel, on_progress).await? {
         UploadOutcome::Uploaded { key, .. } => key,
         UploadOutcome::Exists { key } => return Ok(Uploaded::Exists { key }),

@@ -10,8 +10,7 @@ use super::error::{ErrorKind, S3Error};
 use super::presign::{ShareLink, ShareOptions, UploadLink, presign_url, with_content_disposition};
 use super::session::Session;
 use crate::share::{
-    Expiry, SignedUrl, Signer, clock_warning, content_disposition, effective_end,
-    format_local_time, link_warnings,
+    Expiry, SignedUrl, Signer, clock_warning, effective_end, format_local_time, link_warnings,
 };
 
 /// Credentials ending sooner than this give no link: it would die before it is opened.
@@ -123,9 +122,6 @@ impl Session {
         options: &ShareOptions,
     ) -> Result<ShareLink, S3Error> {
         check_object_key(bucket, key)?;
-        if let Some(name) = options.download_filename.as_deref() {
-            content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?;
-        }
         self.check_object_exists(bucket, key).await?;
         let region = self.bucket_region(bucket).await?;
         self.sign_download(bucket, key, &region, options).await
@@ -165,10 +161,8 @@ impl Session {
     ) -> Result<ShareLink, S3Error> {
         check_object_key(bucket, key)?;
         let mut url = self.object_url(region, bucket, key);
-        if let Some(name) = options.download_filename.as_deref() {
-            let disposition =
-                content_disposition(name).map_err(|e| S3Error::bad_input(e.to_string()))?;
-            url = with_content_disposition(&url, &disposition);
+        if let Some(name) = &options.download_filename {
+            url = with_content_disposition(&url, name.header());
         }
         let credentials = self.current_credentials("signing the link").await?;
         let signed_at = self.now();
@@ -202,7 +196,10 @@ impl Session {
             url: SignedUrl::new(url),
             bucket: bucket.to_owned(),
             key: key.to_owned(),
-            download_filename: options.download_filename.clone(),
+            download_filename: options
+                .download_filename
+                .as_ref()
+                .map(|n| n.name().to_owned()),
             region: region.to_owned(),
             signed_at,
             expires_at: signed_at + options.expiry.as_duration(),

@@ -33,7 +33,7 @@ const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 pub struct ShareOptions {
     pub expiry: Expiry,
     /// The name the browser saves as; None keeps the key's own name.
-    pub download_filename: Option<String>,
+    pub download_filename: Option<crate::share::DownloadFilename>,
 }
 
 /// A download link and the truth about how long it works.

@@ -48,6 +48,43 @@ pub enum DispositionError {
 /// The longest download filename, in UTF-8 bytes (what ext4, APFS and NTFS keep).
 pub const MAX_FILENAME_BYTES: usize = 255;
 
+/// A download filename, checked once where it is entered (panel, `--filename`, the file's
+/// own name, a renewed link), with its Content-Disposition header built then; trusted
+/// afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadFilename {
+    name: String,
+    header: String,
+}
+
+impl DownloadFilename {
+    /// The name as typed (trimmed), if it can be a download filename.
+    pub fn parse(text: &str) -> Result<DownloadFilename, DispositionError> {
+        let header = content_disposition(text)?;
+        Ok(DownloadFilename {
+            name: text.trim().to_owned(),
+            header,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `attachment; filename="…"; filename*=UTF-8''…`
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+}
+
+impl std::str::FromStr for DownloadFilename {
+    type Err = DispositionError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DownloadFilename::parse(text)
+    }
+}
+
 /// Builds `attachment; filename="<ascii>"; filename*=UTF-8''<encoded>`.
 pub fn content_disposition(filename: &str) -> Result<String, DispositionError> {
     let name = filename.trim();

@@ -23,7 +23,7 @@ pub use signed_url::SignedUrl;
 pub use warnings::{Signer, cut_short_sentence, link_warnings};
 
 pub use countdown::{countdown_text, time_left_text};
-pub use disposition::{DispositionError, content_disposition};
+pub use disposition::{DispositionError, DownloadFilename, content_disposition};
 pub use expiry::{
     EXPIRY_PRESETS, Expiry, ExpiryError, effective_end, format_duration, parse_typed_expiry,
 };

@@ -102,7 +102,10 @@ impl State {
             key: entry.key.clone(),
             options: ShareOptions {
                 expiry: lifetime.or(entry.lifetime).unwrap_or_default(),
-                download_filename: entry.detail.clone(),
+                download_filename: entry
+                    .detail
+                    .as_deref()
+                    .and_then(|name| crate::share::DownloadFilename::parse(name).ok()),
             },
         })]
     }

@@ -5,7 +5,7 @@ use super::Effect;
 use crate::command::Command;
 use crate::s3::ShareOptions;
 use crate::share::{
-    DispositionError, EXPIRY_PRESETS, Expiry, ExpiryError, content_disposition, parse_typed_expiry,
+    DispositionError, DownloadFilename, EXPIRY_PRESETS, Expiry, ExpiryError, parse_typed_expiry,
 };
 
 /// The share panel's choices.
@@ -69,11 +69,11 @@ impl ShareSettings {
     }
 
     /// The download filename if switched on, validated.
-    pub fn download_filename(&self) -> Result<Option<String>, DispositionError> {
+    pub fn download_filename(&self) -> Result<Option<DownloadFilename>, DispositionError> {
         if !self.filename_enabled {
             return Ok(None);
         }
-        content_disposition(&self.filename).map(|_| Some(self.filename.trim().to_owned()))
+        DownloadFilename::parse(&self.filename).map(Some)
     }
 }
 

@@ -106,12 +106,18 @@ impl State {
                 expiry: self.share.expiry,
                 // With the filename option on, the uploaded file keeps its own name (also
                 // when "keep both" stores it as "name (1).ext").
-                download_filename: self.share.filename_enabled.then(|| {
-                    row.path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| file_name(&row.key).to_owned())
-                }),
+                // A file name that cannot be a download filename (a control character)
+                // leaves the option off for that file rather than failing the upload.
+                download_filename: self
+                    .share
+                    .filename_enabled
+                    .then(|| {
+                        row.path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| file_name(&row.key).to_owned())
+                    })
+                    .and_then(|name| crate::share::DownloadFilename::parse(&name).ok()),
             },
         }
     }

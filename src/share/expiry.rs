@@ -8,18 +8,30 @@ pub const MAX_EXPIRY_SECS: u64 = 604_800;
 /// Shorter than a second cannot be expressed in `X-Amz-Expires`.
 pub const MIN_EXPIRY_SECS: u64 = 1;
 
-/// Presets of the expiry slider, shortest first, as (label, seconds).
-pub const EXPIRY_PRESETS: &[(&str, u64)] = &[
-    ("1 min", 60),
-    ("5 min", 5 * 60),
-    ("15 min", 15 * 60),
-    ("1 h", 3600),
-    ("4 h", 4 * 3600),
-    ("12 h", 12 * 3600),
-    ("1 day", 86_400),
-    ("3 days", 3 * 86_400),
-    ("7 days", MAX_EXPIRY_SECS),
+/// The lifetime presets (the sliders, "Copy link for…", "Renew for…"), shortest first: one
+/// table of `Expiry` values, so no caller checks them again. Each is within SigV4's limits
+/// (a unit test walks them).
+pub const EXPIRY_PRESETS: &[(&str, Expiry)] = &[
+    ("1 min", Expiry::preset(60)),
+    ("5 min", Expiry::preset(5 * 60)),
+    ("15 min", Expiry::preset(15 * 60)),
+    ("1 h", Expiry::preset(3600)),
+    ("4 h", Expiry::preset(4 * 3600)),
+    ("12 h", Expiry::preset(12 * 3600)),
+    ("1 day", Expiry::preset(86_400)),
+    ("3 days", Expiry::preset(3 * 86_400)),
+    ("7 days", Expiry::MAX),
 ];
+
+/// The preset closest to `expiry` (a slider's position).
+pub fn preset_index(expiry: Expiry) -> usize {
+    let secs = expiry.as_secs();
+    EXPIRY_PRESETS
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (_, preset))| preset.as_secs().abs_diff(secs))
+        .map_or(0, |(i, _)| i)
+}
 
 /// A link lifetime that is known to be within SigV4's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -42,6 +54,11 @@ pub enum ExpiryError {
 impl Expiry {
     /// The longest link SigV4 allows (7 days).
     pub const MAX: Expiry = Expiry(Duration::from_secs(MAX_EXPIRY_SECS));
+
+    /// A preset of the table above (checked there by a unit test, not at run time).
+    const fn preset(secs: u64) -> Expiry {
+        Expiry(Duration::from_secs(secs))
+    }
 
     /// Accepts a whole number of seconds in 1..=604800.
     pub fn from_secs(secs: u64) -> Result<Self, ExpiryError> {
@@ -290,12 +307,17 @@ mod tests {
     #[test]
     fn presets_are_sorted_and_within_limits() {
         for pair in EXPIRY_PRESETS.windows(2) {
-            assert!(pair[0].1 < pair[1].1);
+            assert!(pair[0].1.as_secs() < pair[1].1.as_secs());
         }
-        for (_, secs) in EXPIRY_PRESETS {
-            Expiry::from_secs(*secs).unwrap();
+        for (_, preset) in EXPIRY_PRESETS {
+            assert_eq!(Expiry::from_secs(preset.as_secs()).unwrap(), *preset);
         }
-        assert_eq!(EXPIRY_PRESETS.last().unwrap().1, MAX_EXPIRY_SECS);
+        assert_eq!(EXPIRY_PRESETS.last().unwrap().1, Expiry::MAX);
+        assert_eq!(
+            preset_index(Expiry::from_secs(3000).unwrap()),
+            3,
+            "closest: 1 h"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub use countdown::{countdown_text, time_left_text};
 pub use disposition::{DispositionError, DownloadFilename, content_disposition};
 pub use expiry::{
     EXPIRY_PRESETS, Expiry, ExpiryError, effective_end, format_duration, parse_typed_expiry,
+    preset_index,
 };
 
 /// "2026-11-22 14:05:30" in the user's time zone (ends less than an hour away).

@@ -22,21 +22,13 @@ pub struct ShareSettings {
 impl ShareSettings {
     /// The slider position: the preset closest to the current expiry.
     pub fn preset_index(&self) -> usize {
-        let secs = self.expiry.as_secs();
-        EXPIRY_PRESETS
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, (_, preset))| preset.abs_diff(secs))
-            .map(|(i, _)| i)
-            .unwrap_or(0)
+        crate::share::preset_index(self.expiry)
     }
 
     /// Picks a preset; the custom field is emptied, since it no longer applies.
     pub fn set_preset(&mut self, index: usize) {
-        if let Some((_, secs)) = EXPIRY_PRESETS.get(index)
-            && let Ok(expiry) = Expiry::from_secs(*secs)
-        {
-            self.expiry = expiry;
+        if let Some((_, expiry)) = EXPIRY_PRESETS.get(index) {
+            self.expiry = *expiry;
             self.custom_text.clear();
             self.custom_error = None;
         }

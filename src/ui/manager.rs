@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crate::history::LinkKind;
 use crate::intent::Intent;
-use crate::share::{EXPIRY_PRESETS, Expiry, countdown_text, format_local_time};
+use crate::share::{EXPIRY_PRESETS, countdown_text, format_local_time};
 use crate::state::{State, StatusFilter};
 
 /// What stops a presigned link, said once at the top of the manager.
@@ -106,11 +106,9 @@ pub fn manager_ui(
                                 intents.push(Intent::Renew { id: entry.id.clone(), lifetime: None });
                             }
                             ui.menu_button("Renew for…", |ui| {
-                                for (label, secs) in EXPIRY_PRESETS {
-                                    if ui.button(*label).clicked()
-                                        && let Ok(lifetime) = Expiry::from_secs(*secs)
-                                    {
-                                        intents.push(Intent::Renew { id: entry.id.clone(), lifetime: Some(lifetime) });
+                                for (label, lifetime) in EXPIRY_PRESETS {
+                                    if ui.button(*label).clicked() {
+                                        intents.push(Intent::Renew { id: entry.id.clone(), lifetime: Some(*lifetime) });
                                     }
                                 }
                             });

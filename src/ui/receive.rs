@@ -1,7 +1,7 @@
 //! "Receive a file": an upload link for a key, with its own lifetime, and its curl command.
 
 use crate::intent::Intent;
-use crate::share::{EXPIRY_PRESETS, Expiry, format_duration, format_local_time};
+use crate::share::{EXPIRY_PRESETS, format_duration, format_local_time};
 use crate::state::State;
 
 /// "Receive a file": an upload link for a key, and its curl command.
@@ -41,16 +41,14 @@ pub(super) fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
-    let mut index = preset_index(state.upload_expiry);
+    let mut index = crate::share::preset_index(state.upload_expiry);
     let label = ui.label("Upload link lifetime");
     ui.horizontal(|ui| {
         let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
         if ui.add(slider).labelled_by(label.id).changed()
-            && let Some(expiry) = EXPIRY_PRESETS
-                .get(index)
-                .and_then(|(_, secs)| Expiry::from_secs(*secs).ok())
+            && let Some((_, expiry)) = EXPIRY_PRESETS.get(index)
         {
-            state.upload_expiry = expiry;
+            state.upload_expiry = *expiry;
         }
         ui.label(format_duration(state.upload_expiry.as_duration()));
     });
@@ -97,14 +95,4 @@ pub(super) fn upload_link_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }
     }
-}
-
-/// The preset closest to `expiry` (slider position).
-fn preset_index(expiry: Expiry) -> usize {
-    let secs = expiry.as_secs();
-    EXPIRY_PRESETS
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, (_, preset))| preset.abs_diff(secs))
-        .map_or(0, |(i, _)| i)
 }

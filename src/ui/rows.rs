@@ -151,13 +151,11 @@ pub(super) fn file_menu(ui: &mut egui::Ui, key: &str, intents: &mut Vec<Intent>)
         ui.close();
     }
     ui.menu_button("Copy link for…", |ui| {
-        for (label, secs) in crate::share::EXPIRY_PRESETS {
-            if ui.button(*label).clicked()
-                && let Ok(lifetime) = crate::share::Expiry::from_secs(*secs)
-            {
+        for (label, lifetime) in crate::share::EXPIRY_PRESETS {
+            if ui.button(*label).clicked() {
                 intents.push(Intent::CopyLinkOf {
                     key: key.to_owned(),
-                    lifetime: Some(lifetime),
+                    lifetime: Some(*lifetime),
                 });
                 ui.close();
             }

@@ -17,24 +17,9 @@ use crate::share::{
 const CREDENTIALS_MARGIN: Duration = Duration::from_secs(60);
 
 /// What S3 accepts as the key of a single object, checked before any request.
-fn check_object_key(bucket: &str, key: &str) -> Result<(), S3Error> {
-    if key.is_empty() {
-        return Err(S3Error::bad_input(format!(
-            "No object is named: choose a file in bucket {bucket} (s3://{bucket}/KEY)."
-        )));
-    }
-    if key.ends_with('/') {
-        return Err(S3Error::bad_input(format!(
-            "s3://{bucket}/{key} is a folder, not a file: open it and choose a file to share."
-        )));
-    }
-    if key.len() > 1024 {
-        return Err(S3Error::bad_input(format!(
-            "The key is {} bytes long; S3 keys are at most 1024 bytes.",
-            key.len()
-        )));
-    }
-    Ok(())
+/// The key rules of `share::key`, as the error the callers return.
+fn check_object_key(_bucket: &str, key: &str) -> Result<(), S3Error> {
+    crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))
 }
 
 impl Session {

@@ -227,18 +227,7 @@ pub async fn upload_file(
 
 /// What S3 accepts as a key for one object, checked before anything is written.
 pub fn check_destination_key(key: &str) -> Result<(), S3Error> {
-    if key.is_empty() || key.ends_with('/') {
-        return Err(S3Error::bad_input(format!(
-            "The destination key {key:?} is not a file name: end it with the file's name."
-        )));
-    }
-    if key.len() > 1024 {
-        return Err(S3Error::bad_input(format!(
-            "The destination key is {} bytes long; S3 keys are at most 1024 bytes. Choose a shorter name or folder.",
-            key.len()
-        )));
-    }
-    Ok(())
+    crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))
 }
 
 /// Size and modification time of a file when its upload began: if either differs at the

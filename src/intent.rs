@@ -106,8 +106,12 @@ pub enum Intent {
     HideQr,
     /// Make a file request page from the "Request files" form.
     MakeFileRequest,
-    /// Close file request `id`: its page is deleted, its link stops.
+    /// Close file request `id`: asks to confirm first.
     CloseRequest(String),
+    /// Confirmed: its page is deleted, its link stops.
+    ConfirmCloseRequest(String),
+    /// Not closed after all.
+    KeepRequest(String),
     /// Count the files request `id` has received.
     RefreshReceived(String),
     /// Upload a file into the open folder, then share it.

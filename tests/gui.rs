@@ -781,6 +781,11 @@ fn a_file_request_is_made_copied_and_closed_from_the_window() {
     w.until_label("Files received: 0");
     w.harness.get_by_label("Close request").click_accesskit();
     w.step();
+    // Closing asks once more, saying what stops.
+    w.until_label("Close the page");
+    assert_eq!(plain_get(&url).0, 200, "not closed before it is confirmed");
+    w.harness.get_by_label("Close the page").click_accesskit();
+    w.step();
     w.until("closed", |h| {
         h.query_by_label_contains("Closed: the page is deleted")
             .is_some()

@@ -170,7 +170,24 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::MakeFileRequest => state.make_request(),
-        Intent::CloseRequest(id) => state.request_command(&id, true),
+        Intent::CloseRequest(id) => {
+            if let Some(row) = state.request_mut(&id) {
+                row.confirm_close = true;
+            }
+            Vec::new()
+        }
+        Intent::ConfirmCloseRequest(id) => {
+            if let Some(row) = state.request_mut(&id) {
+                row.confirm_close = false;
+            }
+            state.request_command(&id, true)
+        }
+        Intent::KeepRequest(id) => {
+            if let Some(row) = state.request_mut(&id) {
+                row.confirm_close = false;
+            }
+            Vec::new()
+        }
         Intent::RefreshReceived(id) => state.request_command(&id, false),
         Intent::QueueUpload(path) => state.queue_upload(path),
         Intent::PickFiles if state.listing.bucket.is_empty() => {

@@ -53,11 +53,12 @@ impl State {
             self.link_copied = false;
             self.share_error = None;
             self.object_filter.clear();
+            // Another folder: the upload key starts there (a refresh keeps what was typed).
+            self.upload_key = prefix.to_owned();
         }
         self.listing.generation = generation;
         self.listing.loading = true;
         self.listing.error = None;
-        self.upload_key = prefix.to_owned();
         generation
     }
 

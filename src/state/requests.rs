@@ -41,6 +41,8 @@ pub struct RequestRow {
     /// Files in its folder when last counted.
     pub received: Option<usize>,
     pub closed: bool,
+    /// Close was clicked once: the row asks to confirm (the page stops at once).
+    pub confirm_close: bool,
     pub error: Option<S3Error>,
 }
 
@@ -119,6 +121,7 @@ impl State {
                         request,
                         received: None,
                         closed: false,
+                        confirm_close: false,
                         error: None,
                     },
                 );

@@ -69,16 +69,32 @@ pub fn requests_ui(
                     if ui.button("Count again").clicked() {
                         intents.push(Intent::RefreshReceived(request.id.clone()));
                     }
-                    if ui
-                        .button("Close request")
-                        .on_hover_text(
-                            "Delete the page: its link stops opening at once. A sender who already has the page open can still send until its end; received files stay.",
-                        )
-                        .clicked()
+                    if !row.confirm_close
+                        && ui
+                            .button("Close request")
+                            .on_hover_text(
+                                "Delete the page: its link stops opening at once. A sender who already has the page open can still send until its end; received files stay.",
+                            )
+                            .clicked()
                     {
                         intents.push(Intent::CloseRequest(request.id.clone()));
                     }
                 });
+                if row.confirm_close {
+                    // Closing cannot be undone: say what stops, then ask once more.
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "The page stops opening at once and cannot be opened again (a new request makes a new page). Senders who have it open can still send until its end.",
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button("Close the page").clicked() {
+                            intents.push(Intent::ConfirmCloseRequest(request.id.clone()));
+                        }
+                        if ui.button("Keep it open").clicked() {
+                            intents.push(Intent::KeepRequest(request.id.clone()));
+                        }
+                    });
+                }
                 for warning in &request.warnings {
                     ui.colored_label(ui.visuals().warn_fg_color, warning);
                 }

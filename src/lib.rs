@@ -12,8 +12,10 @@ mod cli;
 mod command;
 #[cfg(feature = "demo")]
 mod demo;
+mod error;
 mod history;
 mod intent;
+mod limits;
 mod ops;
 mod rows;
 mod s3;

@@ -25,30 +25,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use bytes::Bytes;
 
-/// The most an answer read whole may hold. A page of 1,000 keys of 1,024 bytes, escaped,
-/// is under 8 MB.
-pub const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
-
-/// Why an answer was given up on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AnswerBound {
-    #[error("the answer was larger than {0} bytes")]
-    TooLarge(u64),
-    #[error("the answer did not arrive whole within {} s", .0.as_secs())]
-    TooSlow(Duration),
-}
-
-/// Finds an `AnswerBound` in an error's source chain.
-pub fn answer_bound<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a AnswerBound> {
-    let mut next = Some(err);
-    while let Some(err) = next {
-        if let Some(bound) = err.downcast_ref::<AnswerBound>() {
-            return Some(bound);
-        }
-        next = err.source();
-    }
-    None
-}
+use crate::limits::{AnswerBound, MAX_ANSWER_BYTES, answer_bound};
 
 /// Wraps every answer's body in `Bounded`.
 #[derive(Debug)]
@@ -66,7 +43,7 @@ impl Intercept for BoundedAnswers {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let body = std::mem::replace(context.response_mut().body_mut(), SdkBody::taken());
-        let bounded = Bounded::new(body, MAX_ANSWER_BYTES, super::session::answer_timeout());
+        let bounded = Bounded::new(body, MAX_ANSWER_BYTES, crate::limits::answer_timeout());
         *context.response_mut().body_mut() = SdkBody::from_body_1_x(bounded);
         Ok(())
     }

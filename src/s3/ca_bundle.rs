@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::{ErrorKind, S3Error};
+use crate::error::{ErrorKind, S3Error};
 
 #[derive(Debug, Clone)]
 pub struct CaBundle {

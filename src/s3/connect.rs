@@ -9,9 +9,9 @@ use aws_sdk_s3::config::Region;
 
 use super::config::{ProfileFilesSource, ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
-use super::error::{Doing, ErrorKind, S3Error};
 use super::presign::Addressing;
 use super::session::{FALLBACK_REGION, Session, SignIn};
+use crate::error::{Doing, ErrorKind, S3Error};
 
 impl Session {
     /// Loads a profile the way the AWS CLI does (keys, SSO, assume-role,

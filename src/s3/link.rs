@@ -6,9 +6,9 @@
 use std::time::{Duration, SystemTime};
 
 use super::check::{LinkCheck, LinkProblem, try_link};
-use super::error::{ErrorKind, S3Error};
 use super::presign::{ShareLink, ShareOptions, UploadLink, presign_url, with_content_disposition};
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 use crate::share::{
     Expiry, SignedUrl, Signer, clock_warning, effective_end, format_local_time, link_warnings,
 };

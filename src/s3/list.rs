@@ -3,8 +3,8 @@
 
 use std::time::SystemTime;
 
-use super::error::{ErrorKind, S3Error};
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 
 /// An object as shown in a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,6 @@ mod compat;
 mod config;
 mod connect;
 mod credentials;
-mod error;
 mod explain;
 mod link;
 mod list;
@@ -21,10 +20,10 @@ mod server_date;
 mod session;
 pub mod upload;
 
+pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
 pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
 pub use credentials::CredentialsCache;
-pub use error::{ErrorKind, S3Error};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use presign::{

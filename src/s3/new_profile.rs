@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use super::config::{ProfileFilesSource, config_path, credentials_path, list_profiles};
-use super::error::{ErrorKind, S3Error};
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 
 /// What the dialog collected. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]

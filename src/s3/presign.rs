@@ -16,7 +16,7 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::check::LinkCheck;
-use super::error::{ErrorKind, S3Error};
+use crate::error::{ErrorKind, S3Error};
 use crate::share::{Expiry, SignedUrl};
 
 /// Everything but SigV4's unreserved characters is encoded.
@@ -279,7 +279,7 @@ fn signing_error(err: &dyn std::error::Error) -> S3Error {
     S3Error {
         kind: ErrorKind::BadInput,
         message: "The link could not be signed: the key, region or credentials contain something SigV4 cannot sign. Check them and try again.".to_owned(),
-        detail: super::error::chain(err),
+        detail: crate::error::chain(err),
     }
 }
 

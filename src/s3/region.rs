@@ -6,8 +6,8 @@ use std::sync::Mutex;
 
 use aws_sdk_s3::error::SdkError;
 
-use super::error::{ErrorKind, S3Error};
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 
 /// The header S3 puts on HeadBucket answers, including 301 and 403 ones.
 pub const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";

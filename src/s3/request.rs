@@ -9,9 +9,9 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::check::LinkCheck;
-use super::error::{ErrorKind, S3Error};
 use super::presign::presign_url;
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 use crate::share::request_form::{
     AcceptedType, PolicyFields, check_texts, policy_json, request_folder,
 };

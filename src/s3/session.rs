@@ -15,8 +15,8 @@ use aws_sdk_s3::config::{
 
 use super::config::{ProfileInfo, ProfileKind};
 use super::credentials::CredentialsCache;
-use super::error::{Doing, ErrorKind, S3Error, chain, credential_kind};
 use super::region::RegionCache;
+use crate::error::{Doing, ErrorKind, S3Error, chain, credential_kind};
 use crate::share::{Clock, ServerDate, corrected, system_clock};
 
 /// Used when a profile names no region: S3's own default.
@@ -104,27 +104,9 @@ pub(super) struct Inner {
 
 /// Connecting to S3 takes at most this long.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// An answer (its first byte) takes at most this long (S3SHARE_TIMEOUT_SECS changes it, for
-/// very slow links).
-const READ_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The longest S3SHARE_TIMEOUT_SECS honoured (a day); anything larger is this.
-const MAX_TIMEOUT_SECS: u64 = 86_400;
-
-/// How long an answer may take: S3SHARE_TIMEOUT_SECS (1 s to a day), else `READ_TIMEOUT`.
-pub(super) fn answer_timeout() -> Duration {
-    std::env::var("S3SHARE_TIMEOUT_SECS")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&secs| secs > 0)
-        .map_or(READ_TIMEOUT, |secs| {
-            Duration::from_secs(secs.min(MAX_TIMEOUT_SECS))
-        })
-}
-
 /// How long credentials may take to arrive: twice an answer (60 s by default).
 fn credentials_timeout() -> Duration {
-    answer_timeout() * 2
+    crate::limits::answer_timeout() * 2
 }
 
 impl Session {
@@ -235,7 +217,7 @@ impl Session {
         // A server that stops answering must not hang a run: connecting and waiting for an
         // answer are bounded; a body nobody reads fails through the SDK's stalled-stream
         // protection (on with the latest behaviour version).
-        let read_timeout = answer_timeout();
+        let read_timeout = crate::limits::answer_timeout();
         let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
             .connect_timeout(CONNECT_TIMEOUT.min(read_timeout))
             .read_timeout(read_timeout)

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use aws_sdk_s3::error::SdkError;
 use tokio_util::sync::CancellationToken;
 
-use super::error::{ErrorKind, S3Error};
 use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
 
 mod put;
 use put::{Attempt, Put};

@@ -12,7 +12,7 @@ use super::{
     FileStamp, S3_MIN_PART_SIZE, UploadOutcome, UploadProgress, UploadRequest, exists,
     part_size_for,
 };
-use crate::s3::error::{ErrorKind, S3Error};
+use crate::error::{ErrorKind, S3Error};
 use crate::s3::session::Session;
 
 pub(super) enum Attempt {
@@ -57,7 +57,7 @@ pub(super) struct Put<'a> {
 
 impl Put<'_> {
     /// What the user was doing, for error messages.
-    fn doing(&self, what: &'static str) -> crate::s3::error::Doing<'_> {
+    fn doing(&self, what: &'static str) -> crate::error::Doing<'_> {
         self.session
             .doing(what, Some(&self.request.bucket), Some(self.key))
     }
@@ -149,7 +149,7 @@ impl Put<'_> {
             .send()
             .await;
         if let Err(err) = deleted {
-            tracing::warn!(bucket = self.request.bucket, key = self.key, error = %crate::s3::error::chain(&err), "could not remove an object that differs from its file");
+            tracing::warn!(bucket = self.request.bucket, key = self.key, error = %crate::error::chain(&err), "could not remove an object that differs from its file");
         }
     }
 
@@ -346,7 +346,7 @@ async fn abort(client: &aws_sdk_s3::Client, bucket: &str, key: &str, upload_id: 
     match aborted {
         Ok(Ok(_)) => tracing::info!(bucket, key, "multipart upload aborted"),
         Ok(Err(err)) => {
-            tracing::warn!(bucket, key, error = %crate::s3::error::chain(&err), "could not abort the multipart upload")
+            tracing::warn!(bucket, key, error = %crate::error::chain(&err), "could not abort the multipart upload")
         }
         Err(_) => tracing::warn!(bucket, key, "aborting the multipart upload timed out"),
     }

@@ -139,10 +139,10 @@ fn classify<E>(err: &SdkError<E, HttpResponse>, doing: &Doing<'_>) -> (ErrorKind
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    if let Some(bound) = super::bounded::answer_bound(err) {
+    if let Some(bound) = crate::limits::answer_bound(err) {
         let kind = match bound {
-            super::bounded::AnswerBound::TooSlow(_) => ErrorKind::NoAnswer,
-            super::bounded::AnswerBound::TooLarge(_) => ErrorKind::Oversized,
+            crate::limits::AnswerBound::TooSlow(_) => ErrorKind::NoAnswer,
+            crate::limits::AnswerBound::TooLarge(_) => ErrorKind::Oversized,
         };
         return (kind, chain(err));
     }
@@ -339,14 +339,14 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
         },
         ErrorKind::NoAnswer => format!(
             "The S3 server did not answer within {} s while {what}. It may be overloaded or the endpoint wrong: check the profile's endpoint_url and try again (S3SHARE_TIMEOUT_SECS gives slow links more time).",
-            super::session::answer_timeout().as_secs()
+            crate::limits::answer_timeout().as_secs()
         ),
         ErrorKind::BadInput => format!(
             "The server refused the request for {target} as not valid while {what}. Check the bucket name (3 to 63 lower-case letters, digits, dots and hyphens on AWS) and the key (some servers refuse // or .. in keys)."
         ),
         ErrorKind::Oversized => format!(
             "The S3 server's answer while {what} was larger than {} MB, more than any S3 answer holds, so it was given up. Check the profile's endpoint_url (is it an S3 server?).",
-            super::bounded::MAX_ANSWER_BYTES / (1024 * 1024)
+            crate::limits::MAX_ANSWER_BYTES / (1024 * 1024)
         ),
         ErrorKind::LocalFile => format!("A local file could not be read while {what}."),
         ErrorKind::AlreadyExists => format!(

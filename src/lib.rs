@@ -8,6 +8,7 @@
 //! the binary, the tests and the benchmarks use is re-exported here.
 
 mod app;
+mod aws;
 mod cli;
 mod command;
 #[cfg(feature = "demo")]
@@ -17,6 +18,7 @@ mod history;
 mod intent;
 mod limits;
 mod ops;
+mod private_file;
 mod rows;
 mod s3;
 mod share;

@@ -99,7 +99,7 @@ fn demo_keys(base: &Path) -> std::io::Result<(String, String)> {
     let access = format!("demo{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
     let secret = uuid::Uuid::new_v4().simple().to_string();
     std::fs::create_dir_all(base)?;
-    let mut file = crate::history::create_private(&path)?;
+    let mut file = crate::private_file::create_private(&path)?;
     file.write_all(format!("{access}:{secret}\n").as_bytes())?;
     Ok((access, secret))
 }

@@ -112,7 +112,7 @@ pub fn post_form(
     fields: &[(String, String)],
     content_type: &str,
     body: &[u8],
-    ca_bundle: Option<&super::ca_bundle::CaBundle>,
+    ca_bundle: Option<&crate::aws::CaBundle>,
 ) -> Result<(u16, String), String> {
     let boundary = format!("----s3share{}", uuid::Uuid::new_v4().simple());
     let mut form = Vec::new();
@@ -153,7 +153,7 @@ pub fn try_link(
     url: &SignedUrl,
     host: &str,
     region: &str,
-    ca_bundle: Option<&super::ca_bundle::CaBundle>,
+    ca_bundle: Option<&crate::aws::CaBundle>,
 ) -> CheckOutcome {
     let response = agent(ca_bundle)
         .get(url.expose())
@@ -284,7 +284,7 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 
 /// One client per CA bundle (the session's ca_bundle / AWS_CA_BUNDLE, or the usual roots),
 /// made once: its TLS roots and proxy settings are read then.
-fn agent(ca_bundle: Option<&super::ca_bundle::CaBundle>) -> ureq::Agent {
+fn agent(ca_bundle: Option<&crate::aws::CaBundle>) -> ureq::Agent {
     static AGENTS: OnceLock<
         std::sync::Mutex<std::collections::HashMap<Option<std::path::PathBuf>, ureq::Agent>>,
     > = OnceLock::new();
@@ -295,7 +295,7 @@ fn agent(ca_bundle: Option<&super::ca_bundle::CaBundle>) -> ureq::Agent {
         .or_insert_with(|| {
             let mut tls = ureq::tls::TlsConfig::builder();
             if let Some(roots) = ca_bundle
-                .map(super::ca_bundle::CaBundle::certificates)
+                .map(crate::aws::CaBundle::certificates)
                 .filter(|c| !c.is_empty())
             {
                 tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)));

@@ -2,28 +2,24 @@
 //! presigning and errors. Never imports egui: the window and the CLI both drive this.
 
 mod bounded;
-mod ca_bundle;
 mod check;
 mod compat;
-mod config;
-mod connect;
-mod credentials;
-mod explain;
 mod link;
 mod list;
 mod new_profile;
 mod presign;
-mod process_credentials;
 mod region;
+mod region_cache;
 mod request;
 mod server_date;
 mod session;
 pub mod upload;
 
+pub use crate::aws::{
+    CredentialsCache, ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles,
+};
 pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
-pub use config::{ProfileFilesSource, ProfileInfo, ProfileKind, list_profiles};
-pub use credentials::CredentialsCache;
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use presign::{

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use super::config::{ProfileFilesSource, config_path, credentials_path, list_profiles};
 use super::session::Session;
+use crate::aws::{ProfileFilesSource, config_path, credentials_path, list_profiles};
 use crate::error::{ErrorKind, S3Error};
 
 /// What the dialog collected. `Debug` never shows the secret.
@@ -167,7 +167,7 @@ fn append_section(path: &Path, section: &str) -> std::io::Result<()> {
             "{}.bak-{stamp}",
             path.file_name().and_then(|n| n.to_str()).unwrap_or("aws")
         ));
-        let mut file = crate::history::create_private(&backup)?;
+        let mut file = crate::private_file::create_private(&backup)?;
         std::io::Write::write_all(&mut file, old.as_bytes())?;
     }
     if !text.is_empty() && !text.ends_with('\n') {
@@ -178,7 +178,7 @@ fn append_section(path: &Path, section: &str) -> std::io::Result<()> {
     }
     text.push_str(section);
     let tmp = path.with_extension("s3share-tmp");
-    let mut file = crate::history::create_private(&tmp)?;
+    let mut file = crate::private_file::create_private(&tmp)?;
     std::io::Write::write_all(&mut file, text.as_bytes())?;
     file.sync_all()?;
     std::fs::rename(tmp, path)

@@ -20,13 +20,7 @@ use crate::share::{Expiry, SignedUrl, effective_end, format_local_time};
 
 /// Where request pages are kept in the bucket.
 pub const REQUESTS_FOLDER: &str = ".s3share/requests/";
-/// Where S3 Share keeps its own objects in a bucket (pages, copies): never a user's file.
-pub const OWN_FOLDER: &str = ".s3share/";
-
-/// True for S3 Share's own objects, which are never listed among a folder's files to share.
-pub fn is_own_key(key: &str) -> bool {
-    key.starts_with(OWN_FOLDER)
-}
+pub use crate::share::key::{OWN_FOLDER, is_own_key};
 
 /// What the owner asks of the sender.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,56 +13,10 @@ use aws_sdk_s3::config::{
     IdentityCache, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 
-use super::config::{ProfileInfo, ProfileKind};
-use super::credentials::CredentialsCache;
-use super::region::RegionCache;
+use super::region_cache::RegionCache;
+use crate::aws::{CredentialsCache, ProfileInfo, ProfileKind, SignIn};
 use crate::error::{Doing, ErrorKind, S3Error, chain, credential_kind};
 use crate::share::{Clock, ServerDate, corrected, system_clock};
-
-/// Used when a profile names no region: S3's own default.
-pub const FALLBACK_REGION: &str = "us-east-1";
-
-/// A complete sign-in, as the profile layer found it: who, where, with which credentials,
-/// and how the SDK's client is configured. A `Session` is built from it whole.
-pub(super) struct SignIn {
-    pub(super) profile: ProfileInfo,
-    pub(super) region: String,
-    /// False when the profile names no region (the fallback is used and said).
-    pub(super) region_from_profile: bool,
-    pub(super) endpoint_url: Option<String>,
-    pub(super) credentials: CredentialsCache,
-    pub(super) base: aws_sdk_s3::config::Builder,
-    /// The profile's `s3 = addressing_style` (None: not set).
-    pub(super) addressing: Option<super::presign::Addressing>,
-    /// The profile files, to explain a credential failure (None: keys given in code).
-    pub(super) profile_context: Option<super::explain::ProfileContext>,
-    /// The CAs every HTTPS client trusts (ca_bundle / AWS_CA_BUNDLE).
-    pub(super) ca_bundle: Option<super::ca_bundle::CaBundle>,
-}
-
-impl SignIn {
-    /// Keys given in code on a known region and endpoint (the demo, tests, a profile being
-    /// added): nothing to explain, the system's CAs.
-    fn plain(
-        profile: ProfileInfo,
-        region: &str,
-        endpoint_url: Option<String>,
-        credentials: CredentialsCache,
-        base: aws_sdk_s3::config::Builder,
-    ) -> SignIn {
-        SignIn {
-            profile,
-            region: region.to_owned(),
-            region_from_profile: true,
-            endpoint_url,
-            credentials,
-            base,
-            addressing: None,
-            profile_context: None,
-            ca_bundle: None,
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct Session {
@@ -87,7 +41,7 @@ pub(super) struct Inner {
     region_from_profile: bool,
     pub(super) endpoint_url: Option<String>,
     /// Where the bucket goes in URLs (the profile's `s3 = addressing_style`).
-    pub(super) addressing: super::presign::Addressing,
+    pub(super) addressing: crate::aws::Addressing,
     pub(super) base_config: aws_sdk_s3::config::Builder,
     clients: Mutex<HashMap<String, Client>>,
     credentials: CredentialsCache,
@@ -97,9 +51,9 @@ pub(super) struct Inner {
     /// The server's clock, from the `Date` of its answers.
     pub(super) server_date: ServerDate,
     /// The profile files, to explain a credential failure (None: keys given in code).
-    pub(super) profile_context: Option<super::explain::ProfileContext>,
+    pub(super) profile_context: Option<crate::aws::explain::ProfileContext>,
     /// The CAs every HTTPS client of this session trusts (ca_bundle / AWS_CA_BUNDLE).
-    pub(super) ca_bundle: Option<super::ca_bundle::CaBundle>,
+    pub(super) ca_bundle: Option<crate::aws::CaBundle>,
 }
 
 /// Connecting to S3 takes at most this long.
@@ -130,6 +84,18 @@ impl Session {
 }
 
 impl Session {
+    /// Signs in with a profile as the AWS CLI does (`aws::sign_in`) and builds the session
+    /// from that complete value. Credentials are resolved on first use.
+    pub async fn connect(
+        source: &crate::aws::ProfileFilesSource,
+        profile: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<Session, S3Error> {
+        Ok(Self::build(
+            crate::aws::sign_in(source, profile, region).await?,
+        ))
+    }
+
     /// A session on an explicit endpoint with fixed keys: the demo bucket and tests.
     pub fn with_static_keys(
         profile_name: &str,
@@ -171,7 +137,7 @@ impl Session {
             kind: ProfileKind::StaticKeys,
         };
         let base = aws_sdk_s3::config::Builder::new().behavior_version(BehaviorVersion::latest());
-        Self::build(SignIn::plain(
+        Self::build(SignIn::given(
             info,
             region,
             None,
@@ -190,7 +156,7 @@ impl Session {
         let base = aws_sdk_s3::config::Builder::new()
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(endpoint_url);
-        Self::build(SignIn::plain(
+        Self::build(SignIn::given(
             profile,
             region,
             Some(endpoint_url.to_owned()),
@@ -241,9 +207,9 @@ impl Session {
         // The SDK's requests use the same style as the links (the profile's
         // `s3 = addressing_style`), over the default above.
         match addressing {
-            Some(super::presign::Addressing::Path) => base = base.force_path_style(true),
-            Some(super::presign::Addressing::Virtual) => base = base.force_path_style(false),
-            Some(super::presign::Addressing::Auto) | None => {}
+            Some(crate::aws::Addressing::Path) => base = base.force_path_style(true),
+            Some(crate::aws::Addressing::Virtual) => base = base.force_path_style(false),
+            Some(crate::aws::Addressing::Auto) | None => {}
         }
         Session {
             clock: system_clock(),
@@ -402,7 +368,7 @@ impl Session {
         );
         if let Some(context) = &self.inner.profile_context
             && let Some(cause) =
-                super::explain::explain(&error.detail, &self.inner.profile.name, context)
+                crate::aws::explain::explain(&error.detail, &self.inner.profile.name, context)
         {
             error.message = cause;
         }

@@ -16,6 +16,15 @@ pub enum KeyError {
     TooLong(usize),
 }
 
+/// Where S3 Share keeps its own objects in a bucket (pages, probes, copies): never a user's
+/// file, never among a folder's links.
+pub const OWN_FOLDER: &str = ".s3share/";
+
+/// True for S3 Share's own objects.
+pub fn is_own_key(key: &str) -> bool {
+    key.starts_with(OWN_FOLDER)
+}
+
 /// The longest key S3 stores, in UTF-8 bytes.
 pub const MAX_KEY_BYTES: usize = 1024;
 

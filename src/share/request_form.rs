@@ -215,7 +215,7 @@ pub fn request_folder(
     if escapes {
         return Err(RequestFormError::BadFolder(folder));
     }
-    if folder.starts_with(crate::s3::OWN_FOLDER) {
+    if folder.starts_with(super::key::OWN_FOLDER) {
         return Err(RequestFormError::OwnFolder(folder));
     }
     Ok(folder)

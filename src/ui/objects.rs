@@ -7,12 +7,8 @@ use crate::state::{SortColumn, State};
 use crate::ui::format::{human_size, local_time};
 use crate::ui::rows::{Columns, Kind, draw_icon, elide_middle, file_menu, folder_menu, sort_arrow};
 
-pub(super) const SIZE_WIDTH: f32 = 90.0;
-pub(super) const MODIFIED_WIDTH: f32 = 140.0;
 /// The filter field's id, so Ctrl+F can focus it.
 pub const FILTER_ID: &str = "object_filter";
-/// Names keep at least this much room; Modified, then Size give way first.
-pub(super) const NAME_MIN: f32 = 180.0;
 
 enum Row<'a> {
     Folder(&'a str),

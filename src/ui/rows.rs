@@ -1,7 +1,11 @@
 //! How a row of the listing is drawn: the columns that give way, names shortened in the
 //! middle, icons, sort arrows, and the context menus of files and folders.
 
-use super::objects::{MODIFIED_WIDTH, NAME_MIN, SIZE_WIDTH};
+/// Widths of the Size and Modified columns.
+pub(super) const SIZE_WIDTH: f32 = 90.0;
+pub(super) const MODIFIED_WIDTH: f32 = 140.0;
+/// Names keep at least this much room; Modified, then Size give way first.
+pub(super) const NAME_MIN: f32 = 180.0;
 use crate::intent::Intent;
 use crate::s3::file_name;
 

@@ -49,6 +49,55 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, once (the tests walk them; `index` keeps this list whole: a new kind
+    /// does not compile until it has its place).
+    pub const ALL: [ErrorKind; 19] = [
+        ErrorKind::NoCredentials,
+        ErrorKind::ExpiredSession,
+        ErrorKind::CredentialsRejected,
+        ErrorKind::AccessDenied,
+        ErrorKind::NoSuchBucket,
+        ErrorKind::NoSuchKey,
+        ErrorKind::WrongRegion,
+        ErrorKind::Redirected,
+        ErrorKind::Network,
+        ErrorKind::NoAnswer,
+        ErrorKind::Oversized,
+        ErrorKind::BadInput,
+        ErrorKind::LocalFile,
+        ErrorKind::AlreadyExists,
+        ErrorKind::Cancelled,
+        ErrorKind::Output,
+        ErrorKind::Server,
+        ErrorKind::LinkRefused,
+        ErrorKind::Certificate,
+    ];
+
+    /// The kind's place in `ALL`.
+    pub const fn index(self) -> usize {
+        match self {
+            ErrorKind::NoCredentials => 0,
+            ErrorKind::ExpiredSession => 1,
+            ErrorKind::CredentialsRejected => 2,
+            ErrorKind::AccessDenied => 3,
+            ErrorKind::NoSuchBucket => 4,
+            ErrorKind::NoSuchKey => 5,
+            ErrorKind::WrongRegion => 6,
+            ErrorKind::Redirected => 7,
+            ErrorKind::Network => 8,
+            ErrorKind::NoAnswer => 9,
+            ErrorKind::Oversized => 10,
+            ErrorKind::BadInput => 11,
+            ErrorKind::LocalFile => 12,
+            ErrorKind::AlreadyExists => 13,
+            ErrorKind::Cancelled => 14,
+            ErrorKind::Output => 15,
+            ErrorKind::Server => 16,
+            ErrorKind::LinkRefused => 17,
+            ErrorKind::Certificate => 18,
+        }
+    }
+
     /// Retrying the same request can help.
     pub fn is_retryable(self) -> bool {
         match self {
@@ -348,12 +397,16 @@ fn message_for(kind: ErrorKind, doing: &Doing<'_>) -> String {
             "The S3 server's answer while {what} was larger than {} MB, more than any S3 answer holds, so it was given up. Check the profile's endpoint_url (is it an S3 server?).",
             crate::limits::MAX_ANSWER_BYTES / (1024 * 1024)
         ),
-        ErrorKind::LocalFile => format!("A local file could not be read while {what}."),
+        ErrorKind::LocalFile => format!(
+            "A local file could not be read while {what}: check that it exists and that you may read it."
+        ),
         ErrorKind::AlreadyExists => format!(
             "{target} already exists and was left as it is. Choose another name, or replace it explicitly."
         ),
         ErrorKind::Cancelled => format!("Cancelled while {what}; nothing was stored."),
-        ErrorKind::Output => format!("The result could not be written out while {what}."),
+        ErrorKind::Output => format!(
+            "The result could not be written out while {what}: check the disk space, or where the output goes."
+        ),
         ErrorKind::Certificate => format!(
             "The certificate of {} is not trusted while {what}. If the server uses a company CA, set ca_bundle in profile {profile} (or AWS_CA_BUNDLE) to its PEM file.",
             doing.host.unwrap_or("the S3 server")
@@ -419,22 +472,19 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_is_listed_once() {
+        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), i, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn every_message_names_a_next_step() {
-        use ErrorKind::*;
-        for kind in [
-            NoCredentials,
-            ExpiredSession,
-            CredentialsRejected,
-            AccessDenied,
-            NoSuchBucket,
-            NoSuchKey,
-            WrongRegion,
-            Redirected,
-            Network,
-            NoAnswer,
-            Oversized,
-            Server,
-        ] {
+        // Cancelled is what the person asked for: nothing to do next.
+        for kind in ErrorKind::ALL
+            .into_iter()
+            .filter(|k| *k != ErrorKind::Cancelled)
+        {
             let msg = S3Error::new(kind, &doing(Some("k")), "").message;
             let lower = msg.to_lowercase();
             assert!(
@@ -445,7 +495,9 @@ mod tests {
                     "try again",
                     "refresh",
                     "renew",
-                    "pick"
+                    "pick",
+                    "choose",
+                    "set "
                 ]
                 .iter()
                 .any(|verb| lower.contains(verb)),

@@ -74,6 +74,40 @@ pub struct ProfileInfo {
     pub kind: ProfileKind,
 }
 
+/// The line aws-config's own parser refuses in the profile files, with the file's text of
+/// that line: `(path, line number, text)`. None when the files parse (or cannot be read).
+pub(crate) async fn parse_failure(source: &ProfileFilesSource) -> Option<(PathBuf, usize, String)> {
+    let files = source.profile_files().unwrap_or_default();
+    let err = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
+        .await
+        .err()?;
+    // aws-runtime says "error parsing PATH on line N:\n  why", down the error's sources.
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    let mut said = None;
+    while let Some(e) = next {
+        let text = e.to_string();
+        if text.starts_with("error parsing ") {
+            said = Some(text);
+            break;
+        }
+        next = e.source();
+    }
+    let said = said?;
+    let (head, _) = said.split_once(":\n").unwrap_or((&said, ""));
+    let (path, line) = head
+        .strip_prefix("error parsing ")?
+        .rsplit_once(" on line ")?;
+    let line: usize = line.trim().parse().ok()?;
+    let path = PathBuf::from(path);
+    let text = std::fs::read_to_string(&path)
+        .ok()?
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .trim()
+        .to_owned();
+    Some((path, line, text))
+}
+
 /// Lists every profile in the config and credentials files, the selected one
 /// (AWS_PROFILE, else `default`) first, the rest by name. Missing files give an empty list.
 pub async fn list_profiles(source: &ProfileFilesSource) -> Vec<ProfileInfo> {

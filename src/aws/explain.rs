@@ -3,13 +3,15 @@
 //! code and first line of stderr, a source_profile loop or a missing one, the config line
 //! that does not parse.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What the explanation needs to know about the profile files.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileContext {
     pub config_file: PathBuf,
     pub known: Vec<String>,
+    /// The line aws-config's parser refused (file, line number, its text), found at sign-in.
+    pub parse_failure: Option<(PathBuf, usize, String)>,
 }
 
 /// A sentence for `detail` (the error chain), or None when nothing specific is recognised.
@@ -96,50 +98,44 @@ pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<
         ));
     }
     if detail.contains("could not parse profile file") {
-        let place = first_bad_line(&context.config_file)
-            .map(|(line, text)| format!(", line {line}: {text:?}"))
-            .unwrap_or_default();
+        // The line is the one aws-config's own parser refused (read at sign-in).
+        let (file, place) = match &context.parse_failure {
+            Some((file, line, text)) => (file.as_path(), format!(", line {line}: {text:?}")),
+            None => (context.config_file.as_path(), String::new()),
+        };
         return Some(format!(
             "The AWS config file {} cannot be read{place}. Fix that line (sections look like [profile name], settings like key = value).",
-            context.config_file.display()
+            file.display()
         ));
     }
     None
-}
-
-/// The first line of an AWS config file that is neither a section, a setting, a
-/// continuation nor a comment.
-fn first_bad_line(path: &Path) -> Option<(usize, String)> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines().enumerate().find_map(|(i, line)| {
-        let trimmed = line.trim();
-        let ok = trimmed.is_empty()
-            || trimmed.starts_with('#')
-            || trimmed.starts_with(';')
-            || line.starts_with([' ', '\t'])
-            || (trimmed.starts_with('[') && trimmed.ends_with(']'))
-            || (!trimmed.starts_with('[') && trimmed.contains('='));
-        (!ok).then(|| (i + 1, trimmed.to_owned()))
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn context(dir: &Path, config: &str) -> ProfileContext {
+    /// The context sign-in would make for a config file holding `config` (the parse failure
+    /// comes from aws-config's own parser).
+    async fn context(dir: &std::path::Path, config: &str) -> ProfileContext {
         let path = dir.join("config");
         std::fs::write(&path, config).unwrap();
+        std::fs::write(dir.join("credentials"), "").unwrap();
+        let source = crate::aws::ProfileFilesSource {
+            config_file: Some(path.clone()),
+            credentials_file: Some(dir.join("credentials")),
+        };
         ProfileContext {
             config_file: path,
             known: vec!["default".into(), "work".into()],
+            parse_failure: crate::aws::config::parse_failure(&source).await,
         }
     }
 
-    #[test]
-    fn each_failure_gets_its_own_cause() {
+    #[tokio::test]
+    async fn each_failure_gets_its_own_cause() {
         let dir = tempfile::tempdir().unwrap();
-        let ctx = context(dir.path(), "[profile p]\nregion\n");
+        let ctx = context(dir.path(), "[profile p]\nregion\n").await;
         let says = |detail: &str| explain(detail, "p", &ctx).unwrap_or_default();
         assert!(says("the credential provider was not enabled: profile `nope` was not defined: could not find source profile nope referenced from the root profile").contains("no profile named nope") );
         assert!(

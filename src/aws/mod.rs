@@ -5,7 +5,7 @@
 
 mod addressing;
 mod ca_bundle;
-mod config;
+pub(crate) mod config;
 mod credentials;
 pub(crate) mod explain;
 mod process_credentials;

@@ -222,6 +222,7 @@ pub async fn sign_in(
         profile_context: Some(super::explain::ProfileContext {
             config_file: super::config::config_path(source),
             known: known_profiles,
+            parse_failure: super::config::parse_failure(source).await,
         }),
         ca_bundle,
     })

@@ -261,3 +261,84 @@ pub enum UploadEnd {
     Skipped,
     Cancelled,
 }
+
+impl Command {
+    /// The answer to this command when it cannot be carried out because no session is signed
+    /// in (a click while a profile is still signing in): the same event its work would send,
+    /// with `error`, so nothing waits for ever. None for commands that need no session.
+    pub fn unanswered(&self, error: &S3Error) -> Option<Event> {
+        fn failed<T>(error: &S3Error) -> Result<T, S3Error> {
+            Err(error.clone())
+        }
+        Some(match self {
+            Command::ListBuckets => Event::Buckets(failed(error)),
+            Command::ListObjects { generation, .. } => Event::ObjectsDone {
+                generation: *generation,
+                result: failed(error),
+            },
+            Command::Share { .. } => Event::Shared(failed(error)),
+            Command::Upload { id, .. } => Event::UploadFinished {
+                id: *id,
+                result: failed(error),
+            },
+            Command::ShareFolder { prefix, .. } => {
+                Event::ManyShared(vec![(prefix.clone(), failed(error))])
+            }
+            Command::ShareMany { keys, .. } => {
+                Event::ManyShared(keys.iter().map(|k| (k.clone(), failed(error))).collect())
+            }
+            Command::Renew { replaces, .. } => Event::Renewed {
+                replaces: replaces.clone(),
+                result: failed(error),
+            },
+            Command::RequestFiles { .. } => Event::RequestMade(failed(error)),
+            Command::CloseRequest { id, .. } => Event::RequestClosed {
+                id: id.clone(),
+                result: failed(error),
+            },
+            Command::ListReceived { id, .. } => Event::Received {
+                id: id.clone(),
+                result: failed(error),
+            },
+            Command::MakeUploadLink { .. } => Event::UploadLinkMade(failed(error)),
+            Command::LoadProfiles
+            | Command::Connect { .. }
+            | Command::StartDemo
+            | Command::OrderRows { .. }
+            | Command::CancelUpload { .. }
+            | Command::Shutdown { .. }
+            | Command::RecordHistory { .. }
+            | Command::PickFiles
+            | Command::ReadClipboardFiles
+            | Command::AddProfile(_)
+            | Command::SavePastedImage { .. } => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_that_needs_a_session_is_answered_without_one() {
+        let error = S3Error::bad_input("not signed in");
+        let share = Command::Share {
+            bucket: "b".into(),
+            key: "k".into(),
+            options: ShareOptions::default(),
+        };
+        assert!(matches!(
+            share.unanswered(&error),
+            Some(Event::Shared(Err(_)))
+        ));
+        let close = Command::CloseRequest {
+            bucket: "b".into(),
+            id: "r1".into(),
+        };
+        assert!(
+            matches!(close.unanswered(&error), Some(Event::RequestClosed { id, result: Err(_) }) if id == "r1")
+        );
+        assert!(Command::LoadProfiles.unanswered(&error).is_none());
+    }
+}

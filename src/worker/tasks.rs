@@ -56,6 +56,18 @@ impl Worker {
     }
 
     async fn handle(&mut self, command: Command) {
+        // A command that needs a session, while none is signed in (a click during a sign-in
+        // or after one failed), is answered at once with what stops it, never dropped.
+        if self.session.is_none() {
+            let error = S3Error::plain(
+                ErrorKind::NoCredentials,
+                "Not signed in yet: wait for the sign-in to finish (or choose a profile), then try again.",
+            );
+            if let Some(answer) = command.unanswered(&error) {
+                self.out.send(answer);
+                return;
+            }
+        }
         match command {
             Command::LoadProfiles => {
                 let profiles = list_profiles(&self.config.profile_files).await;

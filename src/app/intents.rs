@@ -190,21 +190,9 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::RefreshReceived(id) => state.request_command(&id, false),
         Intent::QueueUpload(path) => state.queue_upload(path),
-        Intent::PickFiles if state.listing.bucket.is_empty() => {
-            state.upload_notice = Some(
-                "Open a bucket (and a folder) first: files are uploaded into the folder shown."
-                    .to_owned(),
-            );
-            Vec::new()
-        }
+        Intent::PickFiles if !state.upload_folder_open("files are") => Vec::new(),
         Intent::PickFiles => send(Command::PickFiles),
-        Intent::PasteFromClipboard if state.listing.bucket.is_empty() => {
-            state.upload_notice = Some(
-                "Open a bucket (and a folder) first: pasted files are uploaded into the folder shown."
-                    .to_owned(),
-            );
-            Vec::new()
-        }
+        Intent::PasteFromClipboard if !state.upload_folder_open("pasted files are") => Vec::new(),
         Intent::PasteFromClipboard => send(Command::ReadClipboardFiles),
         Intent::PastedText => {
             state.upload_notice = Some(
@@ -218,12 +206,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             .flat_map(|path| state.queue_upload(path))
             .collect(),
         Intent::PasteImage { image, name } => {
-            if state.listing.bucket.is_empty() {
-                state.upload_notice = Some(
-                    "Open a bucket (and a folder) first: a pasted image is uploaded to the folder shown."
-                        .to_owned(),
-                );
-            } else {
+            if state.upload_folder_open("a pasted image is") {
                 state.pasted_image = Some(crate::state::PastedImage { image, name });
             }
             Vec::new()

@@ -10,12 +10,31 @@ use std::path::PathBuf;
 pub struct ProfileContext {
     pub config_file: PathBuf,
     pub known: Vec<String>,
-    /// The line aws-config's parser refused (file, line number, its text), found at sign-in.
-    pub parse_failure: Option<(PathBuf, usize, String)>,
+    /// The files signed in from: read again only to name a line that does not parse.
+    pub source: super::ProfileFilesSource,
+}
+
+impl ProfileContext {
+    /// `explain`, with the line aws-config's parser refused looked up only when the failure
+    /// is a file that does not parse (no extra read of the files at every sign-in).
+    pub async fn explain(&self, detail: &str, profile: &str) -> Option<String> {
+        let parse_failure = if detail.contains("could not parse profile file") {
+            super::config::parse_failure(&self.source).await
+        } else {
+            None
+        };
+        explain(detail, profile, self, parse_failure.as_ref())
+    }
 }
 
 /// A sentence for `detail` (the error chain), or None when nothing specific is recognised.
-pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<String> {
+/// `parse_failure`: the line aws-config's parser refused (file, line number, its text).
+fn explain(
+    detail: &str,
+    profile: &str,
+    context: &ProfileContext,
+    parse_failure: Option<&(PathBuf, usize, String)>,
+) -> Option<String> {
     if let Some(rest) = detail.split("could not find source profile ").nth(1) {
         let missing = rest.split_whitespace().next().unwrap_or("");
         if rest.contains("referenced from the root profile") {
@@ -99,7 +118,7 @@ pub fn explain(detail: &str, profile: &str, context: &ProfileContext) -> Option<
     }
     if detail.contains("could not parse profile file") {
         // The line is the one aws-config's own parser refused (read at sign-in).
-        let (file, place) = match &context.parse_failure {
+        let (file, place) = match parse_failure {
             Some((file, line, text)) => (file.as_path(), format!(", line {line}: {text:?}")),
             None => (context.config_file.as_path(), String::new()),
         };
@@ -128,7 +147,7 @@ mod tests {
         ProfileContext {
             config_file: path,
             known: vec!["default".into(), "work".into()],
-            parse_failure: crate::aws::config::parse_failure(&source).await,
+            source,
         }
     }
 
@@ -136,37 +155,40 @@ mod tests {
     async fn each_failure_gets_its_own_cause() {
         let dir = tempfile::tempdir().unwrap();
         let ctx = context(dir.path(), "[profile p]\nregion\n").await;
-        let says = |detail: &str| explain(detail, "p", &ctx).unwrap_or_default();
-        assert!(says("the credential provider was not enabled: profile `nope` was not defined: could not find source profile nope referenced from the root profile").contains("no profile named nope") );
+        let says = async |detail: &str| ctx.explain(detail, "p").await.unwrap_or_default();
+        assert!(says("the credential provider was not enabled: profile `nope` was not defined: could not find source profile nope referenced from the root profile").await.contains("no profile named nope") );
         assert!(
             says("could not find source profile nope referenced from the root profile")
+                .await
                 .contains("Known profiles: default, work")
         );
         assert!(
             says("could not find source profile missing referenced from p")
+                .await
                 .contains("Profile p names source_profile missing")
         );
         let failed = says(
             "Error retrieving credentials: external process exited with code exit status: 3. Stderr: bad thing\nmore",
-        );
+        ).await;
         assert_eq!(
             failed,
             "The credential_process of profile p failed (exit code 3): bad thing."
         );
-        assert!(says("Error retrieving credentials from external process, could not parse response: invalid JSON").contains("not credentials JSON"));
-        assert!(says("ProfileFile provider could not be built: profile formed an infinite loop. first we loaded [\"p\", \"q\"], then attempted to reload p").contains("p -> q -> p"));
-        let bad = says("invalid profile: could not parse profile file");
+        assert!(says("Error retrieving credentials from external process, could not parse response: invalid JSON").await.contains("not credentials JSON"));
+        assert!(says("ProfileFile provider could not be built: profile formed an infinite loop. first we loaded [\"p\", \"q\"], then attempted to reload p").await.contains("p -> q -> p"));
+        let bad = says("invalid profile: could not parse profile file").await;
         assert!(bad.contains("line 2: \"region\""), "{bad}");
         let unreachable = says(
             "an error occurred while loading credentials: dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)",
-        );
+        ).await;
         assert!(
             unreachable
                 .starts_with("Could not reach the service that gives profile p its credentials"),
             "{unreachable}"
         );
         assert_eq!(
-            explain("the credential provider was not enabled", "p", &ctx),
+            ctx.explain("the credential provider was not enabled", "p")
+                .await,
             None
         );
     }

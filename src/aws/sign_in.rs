@@ -143,7 +143,15 @@ pub async fn sign_in(
     // aws-config ignores an assumed role's duration_seconds (a role that allows 12 h
     // would sign 1 h links): such a profile gets its own provider.
     let role = super::config::role_with_duration(source, &info.name).await;
-    let [process, own_keys, role_arn, sso] = super::config::profile_values(
+    // The profile's own settings S3 Share reads itself, in one read of the files.
+    let [
+        process,
+        own_keys,
+        role_arn,
+        sso,
+        ca_bundle_setting,
+        s3_section,
+    ] = super::config::profile_values(
         files.clone(),
         sdk_name,
         [
@@ -151,6 +159,8 @@ pub async fn sign_in(
             "aws_access_key_id",
             "role_arn",
             "sso_session",
+            "ca_bundle",
+            "s3",
         ],
     )
     .await;
@@ -189,8 +199,6 @@ pub async fn sign_in(
         .map(|r| r.as_ref().to_owned())
         .unwrap_or_else(|| FALLBACK_REGION.to_owned());
     let mut base = aws_sdk_s3::config::Builder::from(&sdk);
-    let [ca_bundle_setting, s3_section] =
-        super::config::profile_values(files.clone(), sdk_name, ["ca_bundle", "s3"]).await;
     // ca_bundle / AWS_CA_BUNDLE: an HTTPS MinIO or Ceph behind a company CA. Every HTTP
     // client of the session trusts exactly that bundle, as the AWS CLI does.
     let ca_path = match std::env::var_os("AWS_CA_BUNDLE") {
@@ -222,7 +230,7 @@ pub async fn sign_in(
         profile_context: Some(super::explain::ProfileContext {
             config_file: super::config::config_path(source),
             known: known_profiles,
-            parse_failure: super::config::parse_failure(source).await,
+            source: source.clone(),
         }),
         ca_bundle,
     })

@@ -79,18 +79,11 @@ impl History {
             .map(|d| d.config_dir().join("history.json"))
     }
 
-    /// Links that still work at `now`, newest first, at most `limit`.
-    pub fn still_valid(&self, now: SystemTime, limit: usize) -> Vec<&HistoryEntry> {
-        self.entries
-            .iter()
-            .filter(|e| {
-                e.effective_expires_at > now
-                    && !e.replaced
-                    && e.closed_at.is_none()
-                    && !e.server_gone
-            })
-            .take(limit)
-            .collect()
+    /// Links that still work at `now`, newest first (lazily).
+    pub fn still_valid(&self, now: SystemTime) -> impl Iterator<Item = &HistoryEntry> {
+        self.entries.iter().filter(move |e| {
+            e.effective_expires_at > now && !e.replaced && e.closed_at.is_none() && !e.server_gone
+        })
     }
 
     /// Adds a link (newest first), in memory. The same URL twice (copied again) stays one row.
@@ -293,7 +286,7 @@ mod tests {
         // Expired links stay a week, for "what did I send Tuesday?", then go.
         let later = History::load(path.clone(), t(2000));
         assert_eq!(later.entries.len(), 2);
-        assert_eq!(later.still_valid(t(2000), 10).len(), 1);
+        assert_eq!(later.still_valid(t(2000)).count(), 1);
         let week_later = History::load(path, t(1500 + 7 * DAY + 1));
         assert_eq!(week_later.entries, vec![entry("new", 5000)]);
     }

@@ -333,7 +333,8 @@ impl Session {
     ) -> Result<aws_credential_types::Credentials, S3Error> {
         let limit = credentials_timeout();
         match tokio::time::timeout(limit, self.inner.credentials.current()).await {
-            Ok(result) => result.map_err(|err| self.credentials_error(&err, what)),
+            Ok(Ok(credentials)) => Ok(credentials),
+            Ok(Err(err)) => Err(self.credentials_error(&err, what).await),
             Err(_) => Err(S3Error::plain(
                 ErrorKind::NoCredentials,
                 format!(
@@ -345,7 +346,7 @@ impl Session {
         }
     }
 
-    fn credentials_error(&self, err: &CredentialsError, what: &str) -> S3Error {
+    async fn credentials_error(&self, err: &CredentialsError, what: &str) -> S3Error {
         let detail = chain(err);
         let kind = match err {
             CredentialsError::CredentialsNotLoaded(_) => ErrorKind::NoCredentials,
@@ -367,8 +368,9 @@ impl Session {
             "credential failure"
         );
         if let Some(context) = &self.inner.profile_context
-            && let Some(cause) =
-                crate::aws::explain::explain(&error.detail, &self.inner.profile.name, context)
+            && let Some(cause) = context
+                .explain(&error.detail, &self.inner.profile.name)
+                .await
         {
             error.message = cause;
         }

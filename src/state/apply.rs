@@ -54,7 +54,12 @@ impl State {
             Event::ObjectsPage { generation, page } => {
                 if generation == self.listing.generation {
                     self.listing.drop_previous_rows();
-                    self.listing.folders.extend(page.folders);
+                    // S3 Share's own folder (request pages, probes) is not the user's: it is
+                    // left out as the rows arrive, so no count or filter has to skip it.
+                    let own = |f: &String| f.as_str() == crate::s3::OWN_FOLDER;
+                    self.listing
+                        .folders
+                        .extend(page.folders.into_iter().filter(|f| !own(f)));
                     self.listing.objects.extend(page.objects);
                 }
             }

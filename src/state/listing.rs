@@ -165,8 +165,6 @@ impl State {
             .folders
             .iter()
             .map(String::as_str)
-            // S3 Share's own pages and copies are not the user's files.
-            .filter(|f| *f != crate::s3::OWN_FOLDER)
             .filter(|f| needle.is_empty() || file_name(f).to_lowercase().contains(&needle))
             .collect()
     }

@@ -229,10 +229,10 @@ impl State {
     pub fn recent_links(&self, now: SystemTime) -> Vec<&HistoryEntry> {
         // One row per file (its newest link): the same file shared twice is one row here;
         // Shared links lists every link.
+        // Lazily: drawn every frame, it stops after RECENT_LINKS rows whatever the history holds.
         let mut seen = std::collections::HashSet::new();
         self.history
-            .still_valid(now, usize::MAX)
-            .into_iter()
+            .still_valid(now)
             .filter(|e| seen.insert((e.kind, e.bucket.as_str(), e.key.as_str())))
             .take(RECENT_LINKS)
             .collect()

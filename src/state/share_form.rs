@@ -54,10 +54,12 @@ impl ShareSettings {
     /// While it says something, no link can be made: the lifetime would not be the one
     /// the user is typing.
     pub fn custom_problem(&self) -> Option<ExpiryError> {
-        if self.custom_text.trim().is_empty() {
-            return None;
-        }
-        parse_typed_expiry(&self.custom_text).err()
+        self.custom_typed()?.err()
+    }
+
+    /// The custom field read as a lifetime (None when it is empty).
+    pub fn custom_typed(&self) -> Option<Result<Expiry, ExpiryError>> {
+        (!self.custom_text.trim().is_empty()).then(|| parse_typed_expiry(&self.custom_text))
     }
 
     /// The download filename if switched on, validated.

@@ -55,12 +55,20 @@ impl State {
     }
 
     /// Queues a file for upload into the open folder, keeping its name.
+    /// True when a folder is open to upload into; otherwise the uploads bar says to open
+    /// one first (`what`: "files are", "a pasted image is").
+    pub fn upload_folder_open(&mut self, what: &str) -> bool {
+        let open = !self.listing.bucket.is_empty() && self.connected();
+        if !open {
+            self.upload_notice = Some(format!(
+                "Open a bucket (and a folder) first: {what} uploaded into the folder shown."
+            ));
+        }
+        open
+    }
+
     pub fn queue_upload(&mut self, path: PathBuf) -> Vec<Effect> {
-        if self.listing.bucket.is_empty() || !self.connected() {
-            self.upload_notice = Some(
-                "Open a bucket (and a folder) first: files are uploaded to the folder shown."
-                    .to_owned(),
-            );
+        if !self.upload_folder_open("files are") {
             return Vec::new();
         }
         self.upload_notice = None;

@@ -110,13 +110,7 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         // What is cheap is ordered now; a million rows are ordered on the runtime (asked
         // for by `App`), and the last order stays shown until then.
         state.refresh_order();
-        let own = state
-            .listing
-            .folders
-            .iter()
-            .filter(|f| f.as_str() == crate::s3::OWN_FOLDER)
-            .count();
-        let count = state.listing.objects.len() + state.listing.folders.len() - own;
+        let count = state.listing.objects.len() + state.listing.folders.len();
         let filtering = !state.object_filter.trim().is_empty();
         if state.listing.loading {
             ui.spinner();

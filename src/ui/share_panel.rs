@@ -289,23 +289,27 @@ fn lifetime_ui(
             }
         }
     });
-    let lifetime_problem = state.share.custom_problem();
-    if let Some(problem) = &lifetime_problem {
-        ui.colored_label(
-            ui.visuals().error_fg_color,
-            format!("Custom lifetime: {problem}. No link until it is fixed."),
-        );
-    } else if !state.share.custom_text.trim().is_empty() {
-        let applied = crate::share::parse_typed_expiry(&state.share.custom_text)
-            .is_ok_and(|typed| typed == state.share.expiry);
-        ui.weak(if applied {
-            "The custom lifetime is in use."
-        } else {
-            "Press Enter to use this lifetime."
-        });
-    } else {
+    // The field read once a frame: what is wrong with it, or whether it is in use.
+    let mut lifetime_problem = None;
+    match state.share.custom_typed() {
+        Some(Err(problem)) => {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("Custom lifetime: {problem}. No link until it is fixed."),
+            );
+            lifetime_problem = Some(problem);
+        }
+        Some(Ok(typed)) => {
+            ui.weak(if typed == state.share.expiry {
+                "The custom lifetime is in use."
+            } else {
+                "Press Enter to use this lifetime."
+            });
+        }
         // The same line stays when nothing needs saying, so nothing below moves as you type.
-        ui.weak("Custom: a lifetime such as 90m, 2h30m or 3 days.");
+        None => {
+            ui.weak("Custom: a lifetime such as 90m, 2h30m or 3 days.");
+        }
     }
 
     // The truth about the end.

@@ -221,11 +221,18 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
     scroll.show_rows(ui, row_height, total, |ui, range| {
         let columns = Columns::fit(ui.available_width());
         for row in range.map(row_at) {
+            // A name is shown with its control characters escaped (a newline would draw the
+            // row over the next one): one row, one line, what is there.
+            let shown_name = |name: &str| crate::share::escape::text(name).into_owned();
             let (key, name, kind) = match row {
-                Row::Folder(folder) => (folder, format!("{}/", file_name(folder)), Kind::Folder),
+                Row::Folder(folder) => (
+                    folder,
+                    format!("{}/", shown_name(file_name(folder))),
+                    Kind::Folder,
+                ),
                 Row::Object(index) => {
                     let name = listing.objects.name(index);
-                    (listing.objects.key(index), name.to_owned(), Kind::of(name))
+                    (listing.objects.key(index), shown_name(name), Kind::of(name))
                 }
             };
             // Filled: what an action acts on (the selection). The keyboard cursor alone is

@@ -36,14 +36,14 @@ pub(super) fn history_ui(
                         ui.label("Copied");
                     }
                     let folder = entry.key.strip_suffix(file_name(&entry.key)).unwrap_or("");
+                    let text = format!(
+                        "{} in {}/{folder} ({left} left; {})",
+                        file_name(&entry.key),
+                        entry.bucket,
+                        check_word(&entry.check)
+                    );
                     ui.add(
-                        egui::Label::new(format!(
-                            "{} in {}/{folder} ({left} left; {})",
-                            file_name(&entry.key),
-                            entry.bucket,
-                            check_word(&entry.check)
-                        ))
-                        .truncate(),
+                        egui::Label::new(crate::share::escape::text(&text).into_owned()).truncate(),
                     );
                 });
             }

@@ -67,9 +67,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         );
     } else {
         // The file is the biggest thing in the panel; its address below, small.
-        ui.add(egui::Label::new(egui::RichText::new(file_name(&key)).size(17.0).strong()).wrap());
+        let shown = crate::share::escape::text(file_name(&key)).into_owned();
+        ui.add(egui::Label::new(egui::RichText::new(shown).size(17.0).strong()).wrap());
         let uri = format!("s3://{}/{key}", state.listing.bucket);
-        ui.add(egui::Label::new(egui::RichText::new(&uri).weak()).wrap());
+        let shown_uri = crate::share::escape::text(&uri).into_owned();
+        ui.add(egui::Label::new(egui::RichText::new(shown_uri).weak()).wrap());
         if state.copied_last(&uri) {
             ui.label(egui::RichText::new(
                 "s3:// URI copied (an address, not a link: it gives no access)",

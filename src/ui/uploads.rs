@@ -85,7 +85,7 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
         });
         for row in &state.uploads {
             ui.horizontal(|ui| {
-                let name = file_name(&row.key).to_owned();
+                let name = crate::share::escape::text(file_name(&row.key)).into_owned();
                 ui.add_sized([200.0, 18.0], egui::Label::new(&name).truncate());
                 match &row.status {
                     UploadStatus::Queued => {

@@ -478,3 +478,17 @@ fn context_menus_act_on_the_row_under_the_pointer() {
         [Intent::UploadFilesHere("docs/".into())]
     );
 }
+
+#[test]
+fn a_name_holding_control_characters_is_shown_escaped_on_one_line() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.listing.objects.push(object("odd\ttab\nline.txt", 1));
+    state.listing.loading = false;
+    let h = harness(state, |ui, p| objects_ui(ui, &mut p.state, &mut p.intents));
+    assert!(h.query_by_label("odd\\ttab\\nline.txt").is_some());
+    assert!(
+        h.query_by_label_contains("\n").is_none(),
+        "no raw newline on screen"
+    );
+}

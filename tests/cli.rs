@@ -3,83 +3,12 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Output;
 
-use common::{Bed, bed, http_get, http_put};
-
-/// Writes an AWS config + credentials pair with one profile, "share", on the bed's server.
-fn write_profile(dir: &Path, bed: &Bed) {
-    std::fs::write(
-        dir.join("config"),
-        format!(
-            "[profile share]\nregion = us-east-1\nendpoint_url = {}\n",
-            bed.endpoint
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("credentials"),
-        format!(
-            "[share]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            bed.access_key, bed.secret_key
-        ),
-    )
-    .unwrap();
-}
-
-/// The binary (behind `wrapper`, such as `faketime -f -1d`) with profile "share" of `dir`
-/// and nothing of the caller's AWS environment.
-fn profile_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
-    let mut cmd = isolated_command(dir, wrapper);
-    cmd.args(["--profile", "share"]);
-    cmd
-}
-
-/// The binary (behind `wrapper`) reading the config and credentials files of `dir`, keeping
-/// its history there, with no AWS_* variable of the caller and no instance metadata.
-fn isolated_command(dir: &Path, wrapper: &[&str]) -> std::process::Command {
-    let binary = assert_cmd::cargo::cargo_bin("s3share");
-    let mut cmd = match wrapper.split_first() {
-        Some((program, rest)) => {
-            let mut cmd = std::process::Command::new(program);
-            cmd.args(rest).arg(binary);
-            cmd
-        }
-        None => std::process::Command::new(binary),
-    };
-    for (var, _) in std::env::vars_os() {
-        if var.to_string_lossy().starts_with("AWS_") {
-            cmd.env_remove(var);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", dir.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("S3SHARE_HISTORY_FILE", dir.join("history.json"));
-    cmd
-}
-
-/// Runs the binary off the async runtime (the in-process server keeps serving meanwhile).
-async fn s3share(dir: &Path, args: &[&str]) -> Output {
-    run(profile_command(dir, &[]), args).await
-}
-
-/// `s3share` with its clock moved by `offset` (libfaketime).
-async fn s3share_with_clock(dir: &Path, offset: &str, args: &[&str]) -> Output {
-    run(profile_command(dir, &["faketime", "-f", offset]), args).await
-}
-
-async fn run(mut cmd: std::process::Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::cli::{
+    isolated_command, profile_command, run, s3share, s3share_with_clock, text, write_profile,
+};
+use common::{bed, http_get, http_put};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn link_prints_only_a_working_url_on_stdout() {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod bad_server;
+pub mod cli;
 pub mod fault_proxy;
 pub mod qr;
 

@@ -126,6 +126,18 @@ pub enum Command {
         content_type: Option<String>,
         expiry: Expiry,
     },
+    /// Take back revocable link `id` (history row): its copy is deleted, then the link is
+    /// tried to prove it no longer opens.
+    Revoke {
+        id: String,
+        bucket: String,
+        copy: crate::s3::LinkCopy,
+        url: crate::share::SignedUrl,
+    },
+    /// Delete the copies of ended revocable links in `bucket` (a bucket was opened).
+    DeleteEndedCopies { bucket: String },
+    /// Add the lifecycle rule that deletes `.s3share/links/` copies after 8 days.
+    ExpireLinkCopies { bucket: String },
 }
 
 /// What comes back.
@@ -152,6 +164,26 @@ pub enum Event {
         result: Result<(), S3Error>,
     },
     Shared(Result<ShareLink, S3Error>),
+    /// A revocable link's copy: `done` of `total` bytes (0 before it starts).
+    LinkCopyProgress {
+        done: u64,
+        total: u64,
+    },
+    /// Link `id` was revoked (or not, and why).
+    Revoked {
+        id: String,
+        result: Result<crate::ops::Revoked, S3Error>,
+    },
+    /// The copies of ended links deleted in `bucket` (their keys).
+    EndedCopiesDeleted {
+        bucket: String,
+        result: Result<Vec<String>, S3Error>,
+    },
+    /// What adding the lifecycle rule for `.s3share/links/` in `bucket` came to.
+    LinkCopiesRule {
+        bucket: String,
+        result: Result<crate::s3::LifecycleRule, S3Error>,
+    },
     UploadLinkMade(Result<UploadLink, S3Error>),
     /// A new profile was tried and saved under this name (or not, and why).
     ProfileAdded(Result<String, S3Error>),
@@ -255,7 +287,7 @@ impl SignedIn {
 #[derive(Debug, Clone)]
 pub enum UploadEnd {
     /// Uploaded and shared: the link goes to the clipboard.
-    Shared(ShareLink),
+    Shared(Box<ShareLink>),
     /// Uploaded, but the link could not be made.
     UploadedNotShared(S3Error),
     Skipped,
@@ -301,6 +333,18 @@ impl Command {
                 result: failed(error),
             },
             Command::MakeUploadLink { .. } => Event::UploadLinkMade(failed(error)),
+            Command::Revoke { id, .. } => Event::Revoked {
+                id: id.clone(),
+                result: failed(error),
+            },
+            Command::DeleteEndedCopies { bucket } => Event::EndedCopiesDeleted {
+                bucket: bucket.clone(),
+                result: failed(error),
+            },
+            Command::ExpireLinkCopies { bucket } => Event::LinkCopiesRule {
+                bucket: bucket.clone(),
+                result: failed(error),
+            },
             Command::LoadProfiles
             | Command::Connect { .. }
             | Command::StartDemo

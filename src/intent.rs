@@ -96,6 +96,14 @@ pub enum Intent {
     Forget(String),
     /// Put the row Forget removed last back.
     UndoForget,
+    /// Revoke clicked on a revocable row: ask first.
+    AskRevoke(String),
+    /// The confirmation's "Keep it".
+    CancelRevoke,
+    /// The confirmation's "Revoke now": the link's copy is deleted and the link tried.
+    Revoke(String),
+    /// Add the lifecycle rule that deletes link copies in this bucket after 8 days.
+    ExpireLinkCopies(String),
     /// Show a link as a QR code (for a phone), with what it is for and when it ends.
     ShowQr {
         url: SignedUrl,

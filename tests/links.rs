@@ -17,6 +17,7 @@ fn options(secs: u64, filename: Option<&str>) -> ShareOptions {
     ShareOptions {
         expiry: Expiry::from_secs(secs).unwrap(),
         download_filename: filename.map(|f| s3share::DownloadFilename::parse(f).unwrap()),
+        revocable: false,
     }
 }
 
@@ -450,6 +451,7 @@ async fn credentials_that_end_first_shorten_the_link_and_say_so() {
             &ShareOptions {
                 expiry: Expiry::MAX,
                 download_filename: None,
+                revocable: false,
             },
         )
         .await

@@ -331,6 +331,7 @@ async fn senders_cannot_reach_what_is_not_theirs() {
             &s3share::ShareOptions {
                 expiry: Expiry::from_secs(60).unwrap(),
                 download_filename: None,
+                revocable: false,
             },
         )
         .await

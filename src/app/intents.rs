@@ -161,6 +161,16 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::Renew { id, lifetime } => state.renew(&id, lifetime),
         Intent::Forget(id) => state.forget(&id),
         Intent::UndoForget => state.undo_forget(),
+        Intent::AskRevoke(id) => {
+            state.ask_revoke(&id);
+            Vec::new()
+        }
+        Intent::CancelRevoke => {
+            state.cancel_revoke();
+            Vec::new()
+        }
+        Intent::Revoke(id) => state.revoke(&id),
+        Intent::ExpireLinkCopies(bucket) => state.expire_link_copies(&bucket),
         Intent::ShowQr { url, label, ends } => {
             state.qr = Some(crate::state::QrView::new(&url, label, ends));
             Vec::new()

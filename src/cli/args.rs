@@ -83,6 +83,10 @@ pub enum Command {
         /// How --recursive writes the links.
         #[arg(long, value_enum, default_value = "tsv")]
         format: ListFormat,
+        /// A link that can be taken back (s3share revoke ID): it points at a copy made on
+        /// the server for it alone, under .s3share/links/, stored until the link ends.
+        #[arg(long)]
+        revocable: bool,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {
@@ -118,6 +122,23 @@ pub enum Command {
         /// no file needs more than 10,000 parts).
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(5..=5120))]
         part_size_mib: u64,
+        /// Make the link revocable (see link --revocable).
+        #[arg(long)]
+        revocable: bool,
+    },
+    /// Take back a revocable link: its copy is deleted, so it stops at once (the file and
+    /// every other link keep working). ID is the one `s3share history --json` shows.
+    Revoke {
+        /// The link's id.
+        #[arg(required_unless_present = "ended", conflicts_with = "ended")]
+        id: Option<String>,
+        /// Instead: delete the copies of revocable links that have ended (in every bucket
+        /// the history names, and in s3://bucket if given).
+        #[arg(long)]
+        ended: bool,
+        /// With --ended: also this bucket (s3://bucket).
+        #[arg(long, value_name = "S3_URI", requires = "ended")]
+        bucket: Option<String>,
     },
     /// Make a page anyone can open in a browser to send you files, straight into a folder of
     /// the bucket (S3 enforces the folder, size, types and expiry); or close one.

@@ -72,6 +72,7 @@ pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Err
                 "detail": entry.detail,
                 "ends": format_local_time(entry.effective_expires_at),
                 "status": entry.status_text(now),
+                "revocable": entry.copy.is_some(),
                 "url": url,
             })
             .to_string()

@@ -64,7 +64,7 @@ async fn print_links(
     failed: &mut usize,
 ) -> Result<(), S3Error> {
     for key in keys {
-        match or_cancel(cancel, session.share_link(bucket, key, options)).await {
+        match crate::ops::share(session, bucket, key, options, true, cancel, &|_, _| {}).await {
             Ok(link) if !link.check.refused() => {
                 writeln!(out, "{}", list_line(format, key, link.url.expose())).map_err(|e| {
                     S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))

@@ -24,6 +24,7 @@ mod history;
 mod links;
 mod output;
 mod request;
+mod revoke;
 mod signals;
 mod upload;
 
@@ -109,6 +110,7 @@ async fn run_command(
             qr,
             recursive,
             format,
+            revocable,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
             if *recursive {
@@ -121,6 +123,7 @@ async fn run_command(
                 let options = ShareOptions {
                     expiry: *expires,
                     download_filename: None,
+                    revocable: *revocable,
                 };
                 return links::print_many(
                     &session,
@@ -136,16 +139,10 @@ async fn run_command(
             let options = ShareOptions {
                 expiry: *expires,
                 download_filename: filename.clone(),
+                revocable: *revocable,
             };
-            let link = if *no_check {
-                or_cancel(
-                    cancel,
-                    session.share_link_unchecked(&bucket, &key, &options),
-                )
-                .await?
-            } else {
-                or_cancel(cancel, session.share_link(&bucket, &key, &options)).await?
-            };
+            let link =
+                revoke::share_one(&session, cancel, &bucket, &key, &options, !*no_check).await?;
             refuse_dead_link(&link, "")?;
             write_line(&mut stdout, link.url.expose())?;
             history::remember(vec![HistoryEntry::of(&link)]);
@@ -156,9 +153,17 @@ async fn run_command(
             );
             print_check(&link);
             print_warnings(&link.warnings);
+            if let Some(id) = link
+                .copy
+                .as_ref()
+                .and_then(|c| crate::s3::copy_link_id(&c.key))
+            {
+                say!("revocable: take it back with s3share revoke {id}");
+            }
             if *qr {
                 print_qr(link.url.expose())?;
             }
+            revoke::clean_up_after(&session, &bucket).await;
         }
         Command::UploadLink {
             uri,
@@ -189,6 +194,7 @@ async fn run_command(
             parallel,
             part_size_mib,
             no_check,
+            revocable,
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             let key = destination_key(&prefix, file)?;
@@ -200,6 +206,7 @@ async fn run_command(
             let options = ShareOptions {
                 expiry: *expires,
                 download_filename: filename.clone(),
+                revocable: *revocable,
             };
             // Every input is checked before the first byte is written.
             check_destination_key(&key)?;
@@ -226,6 +233,22 @@ async fn run_command(
             );
             print_check(&link);
             print_warnings(&link.warnings);
+            if let Some(id) = link
+                .copy
+                .as_ref()
+                .and_then(|c| crate::s3::copy_link_id(&c.key))
+            {
+                say!("revocable: take it back with s3share revoke {id}");
+            }
+            revoke::clean_up_after(&session, &bucket).await;
+        }
+        Command::Revoke {
+            id: Some(id),
+            ended: false,
+            ..
+        } => revoke::revoke_one(&session, cancel, id).await?,
+        Command::Revoke { bucket, .. } => {
+            revoke::revoke_ended(&session, cancel, bucket.as_deref()).await?;
         }
         Command::Request {
             uri,
@@ -265,7 +288,10 @@ async fn run_command(
                     return;
                 }
                 text.clear();
-                for folder in page.folders {
+                // S3 Share's own folder (link copies, request pages) is not the person's:
+                // left out at the top, listed when asked for by name.
+                let own = |f: &String| f.as_str() == crate::s3::OWN_FOLDER;
+                for folder in page.folders.into_iter().filter(|f| !own(f)) {
                     let line = format_args!("{:>19} {:>12} {}\n", "", "PRE", field(&folder));
                     let _ = std::fmt::Write::write_fmt(&mut text, line);
                 }

@@ -48,7 +48,7 @@ pub(super) async fn upload_with_progress(
         bar.finish_and_clear();
     }
     match outcome? {
-        Uploaded::Shared(link) => Ok((link.key.clone(), Ok(link))),
+        Uploaded::Shared(link) => Ok((link.key.clone(), Ok(*link))),
         Uploaded::StoredNotShared { key, error } => Ok((key, Err(error))),
         Uploaded::Exists { key } | Uploaded::Skipped { key } => Err(S3Error::plain(
             ErrorKind::AlreadyExists,

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::s3::{FileRequest, LinkCheck, ShareLink, UploadLink};
+use crate::s3::{FileRequest, LinkCheck, LinkCopy, ShareLink, UploadLink};
 use crate::share::{Expiry, SignedUrl, format_local_time};
 
 /// What kind of link.
@@ -57,6 +57,12 @@ pub struct HistoryEntry {
     /// The server the link points at is gone (a demo server of an earlier run).
     #[serde(default)]
     pub server_gone: bool,
+    /// A revocable link: the copy made for it alone, which the link points at.
+    #[serde(default)]
+    pub copy: Option<LinkCopy>,
+    /// The copy was deleted at this time (revoked, or cleaned up after the link ended).
+    #[serde(default)]
+    pub revoked_at: Option<SystemTime>,
 }
 
 fn new_id() -> String {
@@ -70,6 +76,8 @@ pub enum LinkStatus {
     NotChecked,
     CheckFailed,
     Replaced,
+    /// A revocable link taken back: its copy is deleted.
+    Revoked,
     /// A file request closed: its page is deleted.
     Closed,
     /// The server it points at is gone (the demo server of an earlier run).
@@ -97,8 +105,13 @@ impl HistoryEntry {
             .duration_since(link.signed_at)
             .ok()
             .and_then(|d| Expiry::from_secs(d.as_secs()).ok());
+        let id = link
+            .copy
+            .as_ref()
+            .and_then(|c| crate::s3::copy_link_id(&c.key))
+            .map_or_else(new_id, str::to_owned);
         HistoryEntry {
-            id: new_id(),
+            id,
             kind: LinkKind::Download,
             bucket: link.bucket.clone(),
             key: link.key.clone(),
@@ -112,6 +125,8 @@ impl HistoryEntry {
             replaced: false,
             closed_at: None,
             server_gone: false,
+            copy: link.copy.as_deref().cloned(),
+            revoked_at: None,
         }
     }
 
@@ -133,6 +148,8 @@ impl HistoryEntry {
             replaced: false,
             closed_at: None,
             server_gone: false,
+            copy: None,
+            revoked_at: None,
         }
     }
 
@@ -154,7 +171,14 @@ impl HistoryEntry {
             replaced: false,
             closed_at: None,
             server_gone: false,
+            copy: None,
+            revoked_at: None,
         }
+    }
+
+    /// A revocable link whose copy is still stored (it can be revoked, or cleaned up).
+    pub fn copy_stored(&self) -> Option<&LinkCopy> {
+        self.copy.as_ref().filter(|_| self.revoked_at.is_none())
     }
 
     /// True when this row is the page of file request `id` (its page key ends the path).
@@ -178,6 +202,9 @@ impl HistoryEntry {
             } else {
                 LinkStatus::Expired
             };
+        }
+        if self.copy.is_some() && self.revoked_at.is_some() {
+            return LinkStatus::Revoked;
         }
         if self.server_gone {
             return LinkStatus::ServerGone;
@@ -206,6 +233,10 @@ impl HistoryEntry {
             LinkStatus::NotChecked => "not checked".to_owned(),
             LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
             LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::Revoked => format!(
+                "revoked {} (checked: it no longer opens)",
+                self.revoked_at.map(format_local_time).unwrap_or_default()
+            ),
             LinkStatus::ServerGone => {
                 "ended: the demo server it points at stopped when that run of the app ended"
                     .to_owned()

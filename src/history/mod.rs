@@ -35,6 +35,8 @@ pub enum Change {
     Forget(String),
     /// A renewed link replaced this row.
     MarkReplaced(String),
+    /// The copy of revocable link `id` was deleted at this time: the link no longer opens.
+    Revoked { id: String, at: SystemTime },
     /// File request `id` (not the row's id: the request's) was closed at this time.
     CloseRequest { id: String, at: SystemTime },
     /// The links to `bucket` that do not start with `origin` point at a server that is gone
@@ -164,6 +166,11 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
                 entry.server_gone = true;
             }
         }
+        Change::Revoked { id, at } => {
+            if let Some(entry) = entries.iter_mut().find(|e| &e.id == id) {
+                entry.revoked_at.get_or_insert(*at);
+            }
+        }
         Change::CloseRequest { id, at } => {
             for entry in entries.iter_mut().filter(|e| e.is_request(id)) {
                 entry.closed_at.get_or_insert(*at);
@@ -172,13 +179,15 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
     }
 }
 
-/// Drops the rows that ended more than the retention ago.
+/// Drops the rows that ended more than the retention ago (a revocable link's row stays
+/// until its copy is deleted: the row is how S3 Share finds the bucket to clean up).
 fn prune(entries: &mut Vec<HistoryEntry>, now: SystemTime) {
     let keep = retention();
     entries.retain(|e| {
-        e.effective_expires_at
-            .checked_add(keep)
-            .is_none_or(|until| until > now)
+        e.copy_stored().is_some()
+            || e.effective_expires_at
+                .checked_add(keep)
+                .is_none_or(|until| until > now)
     });
 }
 
@@ -260,6 +269,8 @@ mod tests {
             replaced: false,
             closed_at: None,
             server_gone: false,
+            copy: None,
+            revoked_at: None,
         }
     }
 

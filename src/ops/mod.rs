@@ -8,9 +8,14 @@
 //! | `make_request` (a tried file request) | `Command::RequestFiles` | `request` |
 //! | `count_received` | `Command::ListReceived` | (the window only) |
 //! | `upload_and_share` | `Command::Upload` | `upload` |
+//! | `share` (a link, revocable or not) | `Command::Share`, `ShareMany`, `Renew` | `link`, `link --revocable` |
+//! | `revoke` | `Command::Revoke` | `revoke ID` |
+//! | `delete_ended_copies` | `Command::DeleteEndedCopies` (a bucket opened) | `revoke --ended`, and after `link`/`upload` |
 
 mod folder;
+mod revocable;
 mod upload;
 
 pub use folder::{count_received, keys_to_share, make_request};
+pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share};
 pub use upload::{Uploaded, upload_and_share};

@@ -10,7 +10,7 @@ use crate::s3::{S3Error, Session, ShareLink, ShareOptions};
 #[derive(Debug, Clone)]
 pub enum Uploaded {
     /// Stored and linked (the link's own check says whether it opens).
-    Shared(ShareLink),
+    Shared(Box<ShareLink>),
     /// Stored under `key`, but no link could be made: the file is there all the same.
     StoredNotShared {
         key: String,
@@ -43,15 +43,15 @@ pub async fn upload_and_share(
         UploadOutcome::Skipped { key } => return Ok(Uploaded::Skipped { key }),
         UploadOutcome::Cancelled => return Ok(Uploaded::Cancelled),
     };
-    let link = async {
-        if check {
-            session.share_link(&request.bucket, &key, share).await
-        } else {
-            session
-                .share_link_unchecked(&request.bucket, &key, share)
-                .await
-        }
-    };
+    let link = super::share(
+        session,
+        &request.bucket,
+        &key,
+        share,
+        check,
+        cancel,
+        &|_, _| {},
+    );
     // The file is stored from here on: stopping now stops the link, not the upload.
     let linked = tokio::select! {
         linked = link => linked,
@@ -61,7 +61,7 @@ pub async fn upload_and_share(
         )),
     };
     Ok(match linked {
-        Ok(link) => Uploaded::Shared(link),
+        Ok(link) => Uploaded::Shared(Box::new(link)),
         Err(error) => Uploaded::StoredNotShared { key, error },
     })
 }

@@ -135,6 +135,21 @@ impl Session {
         link
     }
 
+    /// Tries `url` once without credentials, as a colleague would open it (off the async
+    /// threads): revoking checks that a link no longer opens this way.
+    pub async fn try_url(&self, bucket: &str, url: &SignedUrl) -> LinkCheck {
+        let region = self
+            .bucket_region(bucket)
+            .await
+            .unwrap_or_else(|_| self.region().to_owned());
+        let url = url.clone();
+        let host = host_of(url.expose()).to_owned();
+        let ca_bundle = self.inner.ca_bundle.clone();
+        tokio::task::spawn_blocking(move || try_link(&url, &host, &region, ca_bundle.as_ref()))
+            .await
+            .map_or_else(|e| LinkCheck::NotChecked(e.to_string()), |o| o.check)
+    }
+
     /// Signs a download link for `region` now (by the session's clock), without asking the
     /// server anything: no existence check, no self-test. `share_link` is the checked way.
     pub async fn sign_download(
@@ -192,6 +207,7 @@ impl Session {
             clock_correction,
             check: LinkCheck::Skipped,
             warnings,
+            copy: None,
         })
     }
 

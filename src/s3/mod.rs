@@ -4,6 +4,7 @@
 mod bounded;
 mod check;
 mod compat;
+mod copy;
 mod link;
 mod list;
 mod new_profile;
@@ -20,6 +21,7 @@ pub use crate::aws::{
 };
 pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
+pub use copy::{LINKS_FOLDER, LifecycleRule, LinkCopy, copy_key, copy_link_id};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use presign::{

@@ -35,6 +35,8 @@ pub struct ShareOptions {
     pub expiry: Expiry,
     /// The name the browser saves as; None keeps the key's own name.
     pub download_filename: Option<crate::share::DownloadFilename>,
+    /// The link points at a copy made for it alone, so it can be taken back (revoked).
+    pub revocable: bool,
 }
 
 /// A download link and the truth about how long it works.
@@ -61,6 +63,8 @@ pub struct ShareLink {
     pub check: LinkCheck,
     /// Plain sentences, for example that the credentials end before the link.
     pub warnings: Vec<String>,
+    /// A revocable link: the copy it points at (`key` is still the object shared).
+    pub copy: Option<Box<super::copy::LinkCopy>>,
 }
 
 /// An upload ("send me a file") link: a presigned PUT.

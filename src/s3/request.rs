@@ -218,6 +218,7 @@ impl Session {
             clock_correction: self.clock_correction(),
             check: LinkCheck::Skipped,
             warnings: Vec::new(),
+            copy: None,
         };
         link = self.try_share_link(link).await;
         let mut warnings = Vec::new();

@@ -30,6 +30,22 @@ pub use expiry::{
     preset_index,
 };
 
+/// 1536 -> "1.5 KiB"; bytes below 1 KiB as "512 B".
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// "2026-11-22 14:05:30" in the user's time zone (ends less than an hour away).
 pub fn format_local_time_seconds(t: std::time::SystemTime) -> String {
     local_time(t, "%Y-%m-%d %H:%M:%S")

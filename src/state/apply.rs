@@ -70,12 +70,25 @@ impl State {
                     match result {
                         Err(error) => self.listing.error = Some(error),
                         // An empty folder sends no page: clear the old rows now.
-                        Ok(()) => self.listing.drop_previous_rows(),
+                        Ok(()) => {
+                            self.listing.drop_previous_rows();
+                            let bucket = self.listing.bucket.clone();
+                            effects.extend(self.clean_ended_copies(&bucket));
+                        }
                     }
                 }
             }
+            Event::LinkCopyProgress { done, total } => {
+                self.copy_progress = self.sharing.then_some((done, total));
+            }
+            Event::Revoked { id, result } => effects.extend(self.revoked(id, result)),
+            Event::EndedCopiesDeleted { bucket, result } => {
+                effects.extend(self.ended_copies_deleted(&bucket, result));
+            }
+            Event::LinkCopiesRule { bucket, result } => self.link_copies_rule(&bucket, result),
             Event::Shared(result) => {
                 self.sharing = false;
+                self.copy_progress = None;
                 match result {
                     Ok(link) if Some(&link.key) == self.selected_key.as_ref() => {
                         self.share_error = None;
@@ -229,7 +242,7 @@ impl State {
             return Vec::new();
         };
         row.done = row.total;
-        let link = link.clone();
+        let link = ShareLink::clone(link);
         let mut effects = Vec::new();
         // The new object becomes the selection, its link the one counting down, and the
         // folder it went to is listed again so it shows.

@@ -60,6 +60,8 @@ pub struct Manager {
     pub error: Option<S3Error>,
     /// The row Forget removed last, until Undo puts it back or another is forgotten.
     pub forgotten: Option<Forgotten>,
+    /// Revoke: its confirmation, the one under way, what the last one came to.
+    pub revoking: super::Revoking,
 }
 
 /// A row just forgotten: shown in its place with Undo, so the next row does not slide
@@ -106,6 +108,8 @@ impl State {
                     .detail
                     .as_deref()
                     .and_then(|name| crate::share::DownloadFilename::parse(name).ok()),
+                // A revocable link's renewal gets a copy of its own too.
+                revocable: entry.copy.is_some(),
             },
         })]
     }

@@ -45,6 +45,7 @@ impl State {
             options: ShareOptions {
                 expiry: self.share.expiry,
                 download_filename: None,
+                revocable: self.share.revocable,
             },
         })]
     }
@@ -78,6 +79,7 @@ impl State {
             options: ShareOptions {
                 expiry: self.share.expiry,
                 download_filename: None,
+                revocable: self.share.revocable,
             },
         })]
     }

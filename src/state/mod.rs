@@ -14,6 +14,7 @@ mod many;
 mod persisted;
 mod remote;
 mod requests;
+mod revocable;
 mod share_form;
 mod uploads;
 mod view;
@@ -30,6 +31,7 @@ pub use manager::{Manager, StatusFilter};
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
+pub use revocable::Revoking;
 pub use share_form::ShareSettings;
 pub use uploads::{UploadRow, UploadStatus};
 
@@ -157,6 +159,8 @@ pub struct State {
     pub many: ManyLinks,
     pub share: ShareSettings,
     pub sharing: bool,
+    /// A revocable link's copy under way: bytes copied and the total.
+    pub copy_progress: Option<(u64, u64)>,
     /// The last link made for the selected object, counting down.
     pub link: Option<ShareLink>,
     /// That link went to the clipboard: it passed its self-test, or the user chose

@@ -21,6 +21,8 @@ pub struct Persisted {
     pub expiry: Option<Expiry>,
     /// How several links are copied (remembered as chosen).
     pub list_format: crate::share::link_list::ListFormat,
+    /// The share panel's "Revocable" choice.
+    pub revocable: bool,
 }
 
 /// How the window starts.
@@ -50,6 +52,7 @@ impl State {
             state.share.expiry = expiry;
         }
         state.many.format = persisted.list_format;
+        state.share.revocable = persisted.revocable;
         let profile = startup.profile.or_else(|| persisted.profile.clone());
         let region = startup.region.or_else(|| persisted.region.clone());
         state.selected_profile = profile.clone();
@@ -84,6 +87,7 @@ impl State {
             },
             expiry: Some(self.share.expiry),
             list_format: self.many.format,
+            revocable: self.share.revocable,
         }
     }
 

@@ -17,6 +17,8 @@ pub struct ShareSettings {
     pub custom_error: Option<String>,
     pub filename_enabled: bool,
     pub filename: String,
+    /// Links point at a copy made for each, so each can be taken back (remembered).
+    pub revocable: bool,
 }
 
 impl ShareSettings {
@@ -116,6 +118,7 @@ impl super::State {
             options: ShareOptions {
                 expiry,
                 download_filename,
+                revocable: state.share.revocable,
             },
         })]
     }

@@ -236,6 +236,7 @@ fn link(key: &str, check: crate::s3::LinkCheck) -> crate::s3::ShareLink {
         clock_correction: Some(-420),
         check,
         warnings: Vec::new(),
+        copy: None,
     }
 }
 

@@ -17,7 +17,7 @@ pub enum UploadStatus {
     /// The key is taken: waiting for keep both / replace / skip.
     Conflict,
     /// Uploaded; its link went to the clipboard.
-    Shared(ShareLink),
+    Shared(Box<ShareLink>),
     Skipped,
     Cancelled,
     Failed(S3Error),
@@ -126,6 +126,7 @@ impl State {
                             .unwrap_or_else(|| file_name(&row.key).to_owned())
                     })
                     .and_then(|name| crate::share::DownloadFilename::parse(&name).ok()),
+                revocable: self.share.revocable,
             },
         }
     }

@@ -2,21 +2,7 @@
 
 use std::time::SystemTime;
 
-/// 1536 -> "1.5 KiB"; bytes below 1 KiB as "512 B".
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use crate::share::human_size;
 
 /// "2026-11-22 14:05", or "" when unknown.
 pub fn local_time(t: Option<SystemTime>) -> String {

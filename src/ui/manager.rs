@@ -9,8 +9,10 @@ use crate::share::{EXPIRY_PRESETS, countdown_text, format_local_time};
 use crate::state::{State, StatusFilter};
 
 /// What stops a presigned link, said once at the top of the manager.
-pub const REVOKE_TEXT: &str = "A link made by signing cannot be revoked on its own. What stops it: \
-delete or move the object (stops every link to it, and the file is gone for everyone); or end \
+pub const REVOKE_TEXT: &str = "A revocable link (made with \"Revocable\" on) can be taken back: \
+Revoke deletes the copy made for that link alone, so it stops at once, while the file and every \
+other link to it keep working. A normal link, made by signing, cannot be revoked on its own. \
+What stops it: delete or move the object (stops every link to it, and the file is gone for everyone); or end \
 the credentials that signed it — make the access key inactive in IAM, or end the SSO or role \
 session — which stops every link they signed, not only this one. Links signed with temporary \
 credentials stop by themselves when those end (shown as \"credentials ended\"). A file request \
@@ -52,6 +54,7 @@ pub fn manager_ui(
             if let Some(error) = &state.manager.error {
                 crate::ui::error_ui(ui, error, false);
             }
+            copies_ui(ui, state, intents);
             ui.separator();
             let rows = state.manager_rows(now);
             if rows.is_empty() {
@@ -77,8 +80,12 @@ pub fn manager_ui(
                         LinkKind::Request => "File request",
                     };
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(egui::RichText::new(format!("{}/{}", entry.bucket, entry.key)).strong());
+                        let name = crate::share::escape::text(&format!("{}/{}", entry.bucket, entry.key)).into_owned();
+                        ui.label(egui::RichText::new(name).strong());
                         ui.weak(kind);
+                        if entry.copy.is_some() {
+                            ui.weak("revocable");
+                        }
                         if let Some(detail) = &entry.detail {
                             ui.weak(format!("({detail})"));
                         }
@@ -120,6 +127,18 @@ pub fn manager_ui(
                                 ends: entry.effective_expires_at,
                             });
                         }
+                        if works && entry.copy_stored().is_some() {
+                            if state.manager.revoking.running.as_deref() == Some(entry.id.as_str()) {
+                                ui.spinner();
+                                ui.label("Revoking…");
+                            } else if ui
+                                .small_button("Revoke")
+                                .on_hover_text("Stop this link now: the copy it points at is deleted")
+                                .clicked()
+                            {
+                                intents.push(Intent::AskRevoke(entry.id.clone()));
+                            }
+                        }
                         if ui
                             .small_button("Forget")
                             .on_hover_text("Remove from this list. The link keeps working until it ends.")
@@ -128,6 +147,9 @@ pub fn manager_ui(
                             intents.push(Intent::Forget(entry.id.clone()));
                         }
                     });
+                    if state.manager.revoking.confirm.as_deref() == Some(entry.id.as_str()) {
+                        revoke_confirmation(ui, entry, intents);
+                    }
                     ui.separator();
                 }
                 if let Some(gone) = forgotten
@@ -158,4 +180,57 @@ fn forgotten_row(
         }
     });
     ui.separator();
+}
+
+/// "Revoke this link?": what stops and what does not, then Revoke now or Keep it.
+fn revoke_confirmation(
+    ui: &mut egui::Ui,
+    entry: &crate::history::HistoryEntry,
+    intents: &mut Vec<Intent>,
+) {
+    let name =
+        crate::share::escape::text(&format!("s3://{}/{}", entry.bucket, entry.key)).into_owned();
+    ui.group(|ui| {
+        ui.label(format!(
+            "Revoke this link? It stops at once for everyone who has it. {name} itself and its other links keep working."
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Revoke now").clicked() {
+                intents.push(Intent::Revoke(entry.id.clone()));
+            }
+            if ui.button("Keep it").clicked() {
+                intents.push(Intent::CancelRevoke);
+            }
+        });
+    });
+}
+
+/// Where revocable links' copies are kept and how they go; the offer of a lifecycle rule
+/// for the open bucket; what the last revoke or rule came to.
+fn copies_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
+    if let Some(notice) = &state.manager.revoking.notice {
+        ui.label(notice);
+    }
+    let bucket = &state.listing.bucket;
+    let has_copies = !bucket.is_empty()
+        && state
+            .history
+            .entries
+            .iter()
+            .any(|e| &e.bucket == bucket && e.copy.is_some());
+    if !has_copies {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(
+            "Revocable links keep a copy under .s3share/links/ until they end; S3 Share deletes the copies of ended links when it opens the bucket.",
+        );
+        if ui
+            .small_button("Let the bucket delete them by itself")
+            .on_hover_text("Adds a lifecycle rule: objects under .s3share/links/ are deleted 8 days after they were made (a link lives 7 days at most). Other rules are kept.")
+            .clicked()
+        {
+            intents.push(Intent::ExpireLinkCopies(bucket.clone()));
+        }
+    });
 }

@@ -81,6 +81,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.add_space(8.0);
 
     let lifetime_problem = lifetime_ui(ui, state, now);
+    revocable_ui(ui, state, &key, several);
     ui.add_space(8.0);
 
     if several {
@@ -122,6 +123,16 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             ui.spinner();
         }
     });
+    if let (true, Some((done, total))) = (state.sharing, state.copy_progress) {
+        ui.label(format!(
+            "Copying for the revocable link: {} of {}",
+            crate::share::human_size(done),
+            crate::share::human_size(total)
+        ));
+        if total > 0 {
+            ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
+        }
+    }
     if let Some(error) = &state.share_error
         && crate::ui::error_ui(ui, error, error.is_retryable())
     {
@@ -340,4 +351,33 @@ fn lifetime_ui(
         );
     }
     lifetime_problem
+}
+
+/// "Revocable" beside the lifetime: what it does, and what it costs for the file chosen.
+fn revocable_ui(ui: &mut egui::Ui, state: &mut State, key: &str, several: bool) {
+    ui.checkbox(&mut state.share.revocable, "Revocable")
+        .on_hover_text("The link points at a copy made for it alone (under .s3share/links/). Revoke in Shared links stops it at once, without touching the file or other links.");
+    if !state.share.revocable {
+        return;
+    }
+    let options = crate::s3::ShareOptions {
+        expiry: state.share.expiry,
+        ..Default::default()
+    };
+    let rows = &state.listing.objects;
+    let size_of = |key: &str| rows.position(key).map_or(0, |i| rows.size(i));
+    let size: u64 = if several {
+        state.selection.iter().map(|k| size_of(k)).sum()
+    } else {
+        size_of(key)
+    };
+    let each = if several {
+        "Their links each"
+    } else {
+        "The link"
+    };
+    ui.weak(format!(
+        "{each} point at a copy: {}.",
+        crate::ops::copy_cost(size, &options)
+    ));
 }

@@ -247,6 +247,7 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
             detail: "Access Denied".into(),
         }),
         warnings: Vec::new(),
+        copy: None,
     });
     let mut h = harness(state, |ui, p| {
         share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
@@ -317,6 +318,7 @@ fn remembered(key: &str, ends_in: u64, now: SystemTime) -> crate::history::Histo
         clock_correction: None,
         check: crate::s3::LinkCheck::Opens,
         warnings: Vec::new(),
+        copy: None,
     })
 }
 

@@ -21,7 +21,9 @@ pub(super) async fn share_many(
     let total = keys.len();
     let mut results = Vec::with_capacity(total);
     for (done, key) in keys.into_iter().enumerate() {
-        let result = session.share_link(&bucket, &key, &options).await;
+        let never = tokio_util::sync::CancellationToken::new();
+        let result =
+            crate::ops::share(&session, &bucket, &key, &options, true, &never, &|_, _| {}).await;
         results.push((key, result));
         out.send(Event::ManyProgress {
             done: done + 1,

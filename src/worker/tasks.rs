@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::jobs::{run_upload, share_many};
 use super::{Waker, WorkerConfig};
 use crate::command::{Command, Event, SignedIn};
+use crate::ops;
 use crate::s3::upload::UploadRequest;
 use crate::s3::{ErrorKind, S3Error, Session, list_profiles};
 use crate::share::Clock;
@@ -136,8 +137,33 @@ impl Worker {
                 bucket,
                 key,
                 options,
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    let progress =
+                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
+                    let never = CancellationToken::new();
+                    let link =
+                        ops::share(&session, &bucket, &key, &options, true, &never, &progress);
+                    Event::Shared(link.await)
+                });
+            }
+            Command::Revoke {
+                id,
+                bucket,
+                copy,
+                url,
             } => self.spawn_request(|session| async move {
-                Event::Shared(session.share_link(&bucket, &key, &options).await)
+                let result = ops::revoke(&session, &bucket, &copy, &url).await;
+                Event::Revoked { id, result }
+            }),
+            Command::DeleteEndedCopies { bucket } => self.spawn_request(|session| async move {
+                let result = ops::delete_ended_copies(&session, &bucket, session.now()).await;
+                Event::EndedCopiesDeleted { bucket, result }
+            }),
+            Command::ExpireLinkCopies { bucket } => self.spawn_request(|session| async move {
+                let result = session.expire_link_copies(&bucket, 8).await;
+                Event::LinkCopiesRule { bucket, result }
             }),
             Command::Upload {
                 id,
@@ -303,8 +329,13 @@ impl Worker {
                 key,
                 options,
             } => self.spawn_request(|session| async move {
-                let result = session.share_link(&bucket, &key, &options).await;
-                Event::Renewed { replaces, result }
+                let never = CancellationToken::new();
+                let result =
+                    ops::share(&session, &bucket, &key, &options, true, &never, &|_, _| {});
+                Event::Renewed {
+                    replaces,
+                    result: result.await,
+                }
             }),
             Command::RequestFiles { bucket, options } => self.spawn_request(|session| async move {
                 Event::RequestMade(crate::ops::make_request(&session, &bucket, &options).await)

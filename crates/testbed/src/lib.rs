@@ -84,6 +84,7 @@ pub struct LocalS3 {
     pub access_key: String,
     pub secret_key: String,
     task: JoinHandle<()>,
+    refusals: Arc<std::sync::Mutex<Refusals>>,
 }
 
 impl LocalS3 {
@@ -104,7 +105,9 @@ impl LocalS3 {
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
         builder.set_access(file_store::LiteralKeys);
         let service = builder.build();
+        let refusals = Arc::new(std::sync::Mutex::new(Refusals::default()));
         let gate = Arc::new(RegionGate {
+            refusals: refusals.clone(),
             service,
             regions: options.bucket_regions,
             denied: options.denied_buckets,
@@ -142,6 +145,7 @@ impl LocalS3 {
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
             task,
+            refusals,
         })
     }
 
@@ -152,6 +156,11 @@ impl LocalS3 {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// From now on, refuses what `refusals` names (replacing what was refused before).
+    pub fn refuse(&self, refusals: Refusals) {
+        *self.refusals.lock().unwrap_or_else(|e| e.into_inner()) = refusals;
     }
 
     /// Stops accepting connections (tests of a server that goes away).
@@ -231,9 +240,37 @@ struct RegionGate {
     synthetic: Vec<SyntheticFolder>,
     writes: file_store::ConditionalWrites,
     default_region: String,
+    refusals: Arc<std::sync::Mutex<Refusals>>,
+}
+
+/// Requests refused with 403 AccessDenied from the moment a test asks, as a bucket policy
+/// changed meanwhile would (set with `LocalS3::refuse`).
+#[derive(Debug, Clone, Default)]
+pub struct Refusals {
+    /// DELETEs of keys starting with "bucket/prefix".
+    pub deletes_under: Vec<String>,
+    /// CopyObject / UploadPartCopy into these buckets.
+    pub copies_into: Vec<String>,
 }
 
 impl RegionGate {
+    fn refused<B>(&self, req: &http::Request<B>, path: &str) -> bool {
+        let refusals = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        let object = path.trim_start_matches('/');
+        let delete = req.method() == http::Method::DELETE
+            && refusals
+                .deletes_under
+                .iter()
+                .any(|p| object.starts_with(p.as_str()));
+        let copy = req.method() == http::Method::PUT
+            && req.headers().contains_key("x-amz-copy-source")
+            && refusals
+                .copies_into
+                .iter()
+                .any(|b| object.split('/').next() == Some(b.as_str()));
+        delete || copy
+    }
+
     async fn call(
         &self,
         req: http::Request<hyper::body::Incoming>,
@@ -243,6 +280,13 @@ impl RegionGate {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let bucket = segments.next().unwrap_or("").to_owned();
         let is_bucket_request = segments.next().is_none_or(str::is_empty);
+        if self.refused(&req, &path) {
+            return Ok(error_response(
+                http::StatusCode::FORBIDDEN,
+                "AccessDenied",
+                "Access Denied",
+            ));
+        }
         if let Some(delay) = self.part_delay
             && req.method() == http::Method::PUT
             && req.uri().query().is_some_and(|q| q.contains("partNumber="))

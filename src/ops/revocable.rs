@@ -1,0 +1,190 @@
+//! Links that can be taken back: a link points at a copy made for it alone (server-side,
+//! under `.s3share/links/`), and revoking deletes that copy, so that link stops at once
+//! while the object and every other link to it keep working.
+
+use std::time::{Duration, SystemTime};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{ErrorKind, S3Error};
+use crate::s3::{LinkCheck, LinkCopy, Session, ShareLink, ShareOptions, copy_key};
+use crate::share::{SignedUrl, format_duration, human_size};
+
+/// How long a revoked link is retried until it no longer opens (a server may answer from
+/// a cache for a moment).
+const REVOKE_CHECK_FOR: Duration = Duration::from_secs(3);
+
+/// "keeps a 1.2 GiB copy for 7 days": said before a copy is made.
+pub fn copy_cost(size: u64, options: &ShareOptions) -> String {
+    format!(
+        "keeps a {} copy for {} (until the link ends)",
+        human_size(size),
+        format_duration(options.expiry.as_duration())
+    )
+}
+
+/// A link for `key`, revocable when `options.revocable` says so (the window's worker and
+/// the command line both come here). `check`: the link is tried as a colleague would open
+/// it. `on_copy` hears the bytes copied so far and the total (a revocable link's copy).
+pub async fn share(
+    session: &Session,
+    bucket: &str,
+    key: &str,
+    options: &ShareOptions,
+    check: bool,
+    cancel: &CancellationToken,
+    on_copy: &(dyn Fn(u64, u64) + Send + Sync),
+) -> Result<ShareLink, S3Error> {
+    if !options.revocable {
+        let link = async {
+            if check {
+                session.share_link(bucket, key, options).await
+            } else {
+                session.share_link_unchecked(bucket, key, options).await
+            }
+        };
+        return or_stop(cancel, link).await;
+    }
+    crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
+    // Everything is checked before anything is copied: the object (there, not archived),
+    // then that S3 Share may write and delete its copies.
+    let source = or_stop(cancel, session.copy_source(bucket, key)).await?;
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    let ends = session.now() + options.expiry.as_duration();
+    let dest = copy_key(&id, ends, key);
+    let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
+    or_stop(cancel, session.check_copy_permissions(bucket, folder)).await?;
+    let copy = session
+        .copy_for_link(bucket, &source, &dest, cancel, on_copy)
+        .await?;
+    let linked = async {
+        if check {
+            session.share_link(bucket, &copy.key, options).await
+        } else {
+            session
+                .share_link_unchecked(bucket, &copy.key, options)
+                .await
+        }
+    };
+    let linked = tokio::select! {
+        linked = linked => linked,
+        () = cancel.cancelled() => Err(S3Error::plain(
+            ErrorKind::Cancelled,
+            "Cancelled: the copy made for the link was deleted.",
+        )),
+    };
+    match linked {
+        // A link that does not open keeps no copy: it would be stored for nothing.
+        Ok(link) if matches!(link.check, LinkCheck::Refused(_)) => {
+            let _ = session.delete_link_copy(bucket, &copy).await;
+            Ok(ShareLink {
+                key: key.to_owned(),
+                ..link
+            })
+        }
+        Ok(link) => Ok(ShareLink {
+            key: key.to_owned(),
+            copy: Some(Box::new(copy)),
+            ..link
+        }),
+        Err(err) => {
+            let _ = session.delete_link_copy(bucket, &copy).await;
+            Err(err)
+        }
+    }
+}
+
+/// `work`, unless `cancel` stops it first (nothing written yet at the places this is used).
+async fn or_stop<T>(
+    cancel: &CancellationToken,
+    work: impl std::future::Future<Output = Result<T, S3Error>>,
+) -> Result<T, S3Error> {
+    tokio::select! {
+        done = work => done,
+        () = cancel.cancelled() => Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: no link was made.")),
+    }
+}
+
+/// What revoking found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoked {
+    pub at: SystemTime,
+    /// True once the link was tried and refused; false when it could not be tried from
+    /// here (the copy is deleted all the same).
+    pub checked: bool,
+}
+
+/// Takes a revocable link back: deletes its copy (every version of it), then checks that
+/// `url` no longer opens. A denied delete is an error, and nothing is said revoked.
+pub async fn revoke(
+    session: &Session,
+    bucket: &str,
+    copy: &LinkCopy,
+    url: &SignedUrl,
+) -> Result<Revoked, S3Error> {
+    session.delete_link_copy(bucket, copy).await?;
+    // A bucket that keeps versions may hold the copy as a noncurrent version (a copy made
+    // before versioning was switched on): those go too.
+    for left in session.link_copies(bucket, &copy.key).await? {
+        if left.key == copy.key {
+            let version = LinkCopy {
+                version_id: left.version_id,
+                ..copy.clone()
+            };
+            session.delete_link_copy(bucket, &version).await?;
+        }
+    }
+    let started = std::time::Instant::now();
+    loop {
+        match session.try_url(bucket, url).await {
+            LinkCheck::Refused(_) => {
+                return Ok(Revoked {
+                    at: SystemTime::now(),
+                    checked: true,
+                });
+            }
+            LinkCheck::NotChecked(_) | LinkCheck::Skipped => {
+                return Ok(Revoked {
+                    at: SystemTime::now(),
+                    checked: false,
+                });
+            }
+            LinkCheck::Opens if started.elapsed() < REVOKE_CHECK_FOR => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            LinkCheck::Opens => {
+                return Err(S3Error::plain(
+                    ErrorKind::Server,
+                    format!(
+                        "The copy s3://{bucket}/{} was deleted, but the link still opens (the server or a cache in front of it still serves it). Try revoking again in a minute.",
+                        copy.key
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Deletes the copies of links that have ended (by `now`), in `bucket`; returns their keys.
+/// Keys S3 Share did not name are left alone.
+pub async fn delete_ended_copies(
+    session: &Session,
+    bucket: &str,
+    now: SystemTime,
+) -> Result<Vec<String>, S3Error> {
+    let mut deleted = Vec::new();
+    for stored in session.link_copies(bucket, crate::s3::LINKS_FOLDER).await? {
+        if stored.link_ends.is_some_and(|end| end <= now) {
+            let copy = LinkCopy {
+                key: stored.key.clone(),
+                version_id: stored.version_id,
+                size: 0,
+            };
+            session.delete_link_copy(bucket, &copy).await?;
+            if !deleted.contains(&stored.key) {
+                deleted.push(stored.key);
+            }
+        }
+    }
+    Ok(deleted)
+}

@@ -1,0 +1,695 @@
+//! Server-side copies for links that can be taken back: each revocable link points at a copy
+//! of its own under `.s3share/links/`, made by the server (CopyObject, or UploadPartCopy in
+//! parts above what one copy may hold), so nothing passes through this computer. Deleting the
+//! copy (every version of it) stops that link and no other.
+
+use std::time::{Duration, SystemTime};
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use super::session::Session;
+use crate::error::{ErrorKind, S3Error};
+
+/// Where the copies live (inside S3 Share's own folder, never listed as the person's).
+pub const LINKS_FOLDER: &str = ".s3share/links/";
+
+const MIB: u64 = 1024 * 1024;
+/// S3 copies at most 5 GiB in one CopyObject; larger objects are copied in parts.
+pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * MIB;
+/// The part size of a copy in parts: S3 allows 5 MiB to 5 GiB.
+pub const COPY_PART_SIZE: u64 = 512 * MIB;
+/// Tests copy in parts of this many bytes (and in parts from this size on), so that a
+/// multipart copy can be tried with small files.
+pub const COPY_PART_SIZE_ENV: &str = "S3SHARE_COPY_PART_SIZE";
+
+/// The copy a revocable link points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkCopy {
+    pub key: String,
+    /// The copy's version in a bucket that keeps versions: revoking deletes that version,
+    /// not only the current one (a delete marker alone would leave the data stored).
+    #[serde(default)]
+    pub version_id: Option<String>,
+    pub size: u64,
+}
+
+/// What HEAD said of the object to copy: enough to refuse before copying, to keep what
+/// the colleague sees, and to check the copy.
+#[derive(Debug, Clone)]
+pub struct CopySource {
+    pub key: String,
+    pub size: u64,
+    pub content_type: Option<String>,
+    content_disposition: Option<String>,
+    content_encoding: Option<String>,
+    content_language: Option<String>,
+    cache_control: Option<String>,
+    metadata: Option<std::collections::HashMap<String, String>>,
+    etag: Option<String>,
+}
+
+/// A copy stored under `LINKS_FOLDER`, as a listing found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCopy {
+    pub key: String,
+    pub version_id: Option<String>,
+    /// When its link ends (read from its folder's name); None for a key S3 Share did not make.
+    pub link_ends: Option<SystemTime>,
+}
+
+/// Whether a lifecycle rule now deletes the copies by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LifecycleRule {
+    Added,
+    AlreadyThere,
+    /// The server does not keep lifecycle rules (it refused or ignored the rule).
+    NotSupported(String),
+}
+
+/// The key of a link's copy: the link's end and id name its folder (so copies of ended
+/// links are found by listing alone), the file keeps its name (what the browser saves).
+pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
+    let ends = ends
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let name = key.rsplit('/').next().unwrap_or(key);
+    format!("{LINKS_FOLDER}{ends}-{id}/{name}")
+}
+
+/// When the link of copy `key` ends, from its folder's name.
+pub fn copy_link_ends(key: &str) -> Option<SystemTime> {
+    let folder = key.strip_prefix(LINKS_FOLDER)?.split('/').next()?;
+    let (secs, _) = folder.split_once('-')?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs.parse().ok()?))
+}
+
+/// The link id in copy `key`'s folder name (`<end>-<id>`).
+pub fn copy_link_id(key: &str) -> Option<&str> {
+    let folder = key.strip_prefix(LINKS_FOLDER)?.split('/').next()?;
+    folder
+        .split_once('-')
+        .map(|(_, id)| id)
+        .filter(|id| !id.is_empty())
+}
+
+/// Storage classes whose objects must be restored before anything can read or copy them.
+fn is_archived(storage_class: Option<&str>, restore: Option<&str>) -> bool {
+    let archived = matches!(storage_class, Some("GLACIER" | "DEEP_ARCHIVE"));
+    let restored = restore.is_some_and(|r| r.contains("ongoing-request=\"false\""));
+    archived && !restored
+}
+
+/// The part size of a copy: `COPY_PART_SIZE_ENV` when set (tests), else `COPY_PART_SIZE`.
+pub fn copy_part_size() -> u64 {
+    std::env::var(COPY_PART_SIZE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(COPY_PART_SIZE)
+}
+
+impl Session {
+    /// HEAD of the object to copy; an archived object is refused in plain words.
+    pub async fn copy_source(&self, bucket: &str, key: &str) -> Result<CopySource, S3Error> {
+        let what = "reading the object to copy for a revocable link";
+        let region = self.bucket_region(bucket).await?;
+        let head = self
+            .client_for(&region)
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| S3Error::from_sdk(&e, &self.doing(what, Some(bucket), Some(key))))?;
+        let class = head.storage_class().map(|c| c.as_str());
+        if is_archived(class, head.restore()) {
+            return Err(S3Error::bad_input(format!(
+                "s3://{bucket}/{key} is archived ({}): it cannot be copied until it is restored. Restore it first (S3 console: Initiate restore), or make a normal link once it is restored.",
+                class.unwrap_or_default()
+            )));
+        }
+        Ok(CopySource {
+            key: key.to_owned(),
+            size: head.content_length().unwrap_or(0).max(0) as u64,
+            content_type: head.content_type().map(str::to_owned),
+            content_disposition: head.content_disposition().map(str::to_owned),
+            content_encoding: head.content_encoding().map(str::to_owned),
+            content_language: head.content_language().map(str::to_owned),
+            cache_control: head.cache_control().map(str::to_owned),
+            metadata: head.metadata().cloned(),
+            etag: head.e_tag().map(str::to_owned),
+        })
+    }
+
+    /// Writes and deletes an empty object in `folder`: a revocable link needs both (the
+    /// copy, then taking it back), and neither is found out by copying first.
+    pub async fn check_copy_permissions(&self, bucket: &str, folder: &str) -> Result<(), S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        let probe = format!("{folder}.probe");
+        client
+            .put_object()
+            .bucket(bucket)
+            .key(&probe)
+            .body(Vec::new().into())
+            .send()
+            .await
+            .map_err(|e| {
+                S3Error::from_sdk(
+                    &e,
+                    &self.doing(
+                        "writing under .s3share/links/ for a revocable link (it needs s3:PutObject there)",
+                        Some(bucket),
+                        None,
+                    ),
+                )
+            })?;
+        client
+            .delete_object()
+            .bucket(bucket)
+            .key(&probe)
+            .send()
+            .await
+            .map_err(|e| {
+                let mut err = S3Error::from_sdk(
+                    &e,
+                    &self.doing(
+                        "deleting under .s3share/links/, which taking a link back needs (s3:DeleteObject there)",
+                        Some(bucket),
+                        None,
+                    ),
+                );
+                err.message.push_str(&format!(
+                    " Nothing was copied; an empty test object s3://{bucket}/{probe} is left."
+                ));
+                err
+            })?;
+        Ok(())
+    }
+
+    /// Copies `source` to `dest` on the server, in parts above `MAX_SINGLE_COPY` (or the
+    /// test part size), reporting bytes copied. The copy is checked (its size); a copy that
+    /// failed, was cancelled or differs is deleted (or its upload aborted): nothing is left.
+    pub async fn copy_for_link(
+        &self,
+        bucket: &str,
+        source: &CopySource,
+        dest: &str,
+        cancel: &CancellationToken,
+        on_progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<LinkCopy, S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        on_progress(0, source.size);
+        let part_size = copy_part_size();
+        let in_parts = source.size > MAX_SINGLE_COPY.min(part_size);
+        let copied = if in_parts {
+            self.copy_in_parts(
+                &client,
+                bucket,
+                source,
+                dest,
+                part_size,
+                cancel,
+                on_progress,
+            )
+            .await
+        } else {
+            let single = async {
+                client
+                    .copy_object()
+                    .bucket(bucket)
+                    .key(dest)
+                    .copy_source(copy_source_header(bucket, &source.key))
+                    .set_copy_source_if_match(source.etag.clone())
+                    .send()
+                    .await
+                    .map(|out| out.version_id().map(str::to_owned))
+                    .map_err(|e| self.copy_error(&e, bucket, &source.key))
+            };
+            tokio::select! {
+                done = single => done,
+                () = cancel.cancelled() => Err(cancelled()),
+            }
+        };
+        let version_id = match copied {
+            Ok(version_id) => version_id,
+            Err(err) => {
+                // A CopyObject cancelled in flight may still complete on the server.
+                self.remove_copy(&client, bucket, dest, None).await;
+                return Err(err);
+            }
+        };
+        on_progress(source.size, source.size);
+        let copy = LinkCopy {
+            key: dest.to_owned(),
+            version_id,
+            size: source.size,
+        };
+        // A server that answers a part copy without copying (rclone serve s3 does) would
+        // hand out a link to something else: the copy's size must be the object's.
+        let stored = client.head_object().bucket(bucket).key(dest).send().await;
+        let stored_size = stored
+            .as_ref()
+            .ok()
+            .and_then(|h| h.content_length())
+            .map(|n| n.max(0) as u64);
+        if stored_size != Some(source.size) {
+            self.remove_copy(&client, bucket, dest, copy.version_id.as_deref())
+                .await;
+            return Err(S3Error::plain(
+                ErrorKind::Server,
+                format!(
+                    "The server did not copy s3://{bucket}/{} correctly (the copy holds {} bytes, the object {}){}: nothing was kept. Make a normal link instead.",
+                    source.key,
+                    stored_size.map_or("no".to_owned(), |n| n.to_string()),
+                    source.size,
+                    if in_parts {
+                        ", as servers without UploadPartCopy do"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        Ok(copy)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn copy_in_parts(
+        &self,
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        source: &CopySource,
+        dest: &str,
+        part_size: u64,
+        cancel: &CancellationToken,
+        on_progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<Option<String>, S3Error> {
+        let doing = |what| self.doing(what, Some(bucket), Some(&source.key));
+        let created = client
+            .create_multipart_upload()
+            .bucket(bucket)
+            .key(dest)
+            .set_content_type(source.content_type.clone())
+            .set_content_disposition(source.content_disposition.clone())
+            .set_content_encoding(source.content_encoding.clone())
+            .set_content_language(source.content_language.clone())
+            .set_cache_control(source.cache_control.clone())
+            .set_metadata(source.metadata.clone())
+            .send()
+            .await
+            .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
+        let Some(upload_id) = created.upload_id().map(str::to_owned) else {
+            return Err(S3Error::new(
+                ErrorKind::Server,
+                &doing("copying the object"),
+                "CreateMultipartUpload returned no upload id",
+            ));
+        };
+        let parts = async {
+            let mut done = Vec::new();
+            let mut start = 0;
+            let mut number = 1;
+            while start < source.size {
+                let end = (start + part_size).min(source.size) - 1;
+                let part = client
+                    .upload_part_copy()
+                    .bucket(bucket)
+                    .key(dest)
+                    .upload_id(&upload_id)
+                    .part_number(number)
+                    .copy_source(copy_source_header(bucket, &source.key))
+                    .copy_source_range(format!("bytes={start}-{end}"))
+                    .set_copy_source_if_match(source.etag.clone())
+                    .send()
+                    .await
+                    .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
+                let etag = part
+                    .copy_part_result()
+                    .and_then(|r| r.e_tag())
+                    .map(str::to_owned);
+                done.push(
+                    CompletedPart::builder()
+                        .part_number(number)
+                        .set_e_tag(etag)
+                        .build(),
+                );
+                on_progress(end + 1, source.size);
+                start = end + 1;
+                number += 1;
+            }
+            let completed = client
+                .complete_multipart_upload()
+                .bucket(bucket)
+                .key(dest)
+                .upload_id(&upload_id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(done))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
+            Ok(completed.version_id().map(str::to_owned))
+        };
+        let result = tokio::select! {
+            result = parts => result,
+            () = cancel.cancelled() => Err(cancelled()),
+        };
+        // A server that takes the upload but not the part copies (or their completion)
+        // says "not valid" of a request that is: say what failed instead.
+        let result = result.map_err(|mut err| {
+            if matches!(err.kind, ErrorKind::BadInput | ErrorKind::Server) {
+                err.message = format!(
+                    "The server did not copy s3://{bucket}/{} in parts (UploadPartCopy, which copies above {} need): nothing was kept. Make a normal link instead.",
+                    source.key,
+                    crate::share::human_size(part_size.min(MAX_SINGLE_COPY))
+                );
+            }
+            err
+        });
+        if result.is_err() {
+            let _ = client
+                .abort_multipart_upload()
+                .bucket(bucket)
+                .key(dest)
+                .upload_id(&upload_id)
+                .send()
+                .await;
+        }
+        result
+    }
+
+    /// Best effort, after a failed copy: what may have been stored goes.
+    async fn remove_copy(
+        &self,
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) {
+        let _ = client
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version_id.map(str::to_owned))
+            .send()
+            .await;
+    }
+
+    /// Deletes a link's copy: its version when the bucket keeps versions, so no data stays.
+    pub async fn delete_link_copy(&self, bucket: &str, copy: &LinkCopy) -> Result<(), S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        self.client_for(&region)
+            .delete_object()
+            .bucket(bucket)
+            .key(&copy.key)
+            .set_version_id(copy.version_id.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                S3Error::from_sdk(
+                    &e,
+                    &self.doing(
+                        "deleting the link's copy under .s3share/links/ (it needs s3:DeleteObject there, and s3:DeleteObjectVersion in a bucket that keeps versions)",
+                        Some(bucket),
+                        Some(&copy.key),
+                    ),
+                )
+            })?;
+        Ok(())
+    }
+
+    /// Every copy stored under `prefix` (in `LINKS_FOLDER`; every version, in a bucket that
+    /// keeps them).
+    pub async fn link_copies(
+        &self,
+        bucket: &str,
+        prefix: &str,
+    ) -> Result<Vec<StoredCopy>, S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        let doing = self.doing("listing the copies of revocable links", Some(bucket), None);
+        let versioned = client
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .ok()
+            .is_some_and(|v| v.status().is_some());
+        let mut found = Vec::new();
+        if versioned {
+            let (mut key_marker, mut version_marker) = (None, None);
+            loop {
+                let page = client
+                    .list_object_versions()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .set_key_marker(key_marker)
+                    .set_version_id_marker(version_marker)
+                    .send()
+                    .await
+                    .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+                let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
+                let markers = page
+                    .delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id()));
+                for (key, version) in versions.chain(markers) {
+                    let Some(key) = key else { continue };
+                    found.push(StoredCopy {
+                        key: key.to_owned(),
+                        version_id: version.map(str::to_owned),
+                        link_ends: copy_link_ends(key),
+                    });
+                }
+                if page.is_truncated() != Some(true) {
+                    break;
+                }
+                key_marker = page.next_key_marker().map(str::to_owned);
+                version_marker = page.next_version_id_marker().map(str::to_owned);
+                if key_marker.is_none() {
+                    break;
+                }
+            }
+            return Ok(found);
+        }
+        let mut token = None;
+        loop {
+            let page = client
+                .list_objects_v2()
+                .bucket(bucket)
+                .prefix(prefix)
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                found.push(StoredCopy {
+                    key: key.to_owned(),
+                    version_id: None,
+                    link_ends: copy_link_ends(key),
+                });
+            }
+            token = page.next_continuation_token().map(str::to_owned);
+            if token.is_none() || page.is_truncated() != Some(true) {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// Adds a lifecycle rule that deletes copies `days` after they were made, keeping every
+    /// rule the bucket has (S3 replaces the whole configuration on each write).
+    pub async fn expire_link_copies(
+        &self,
+        bucket: &str,
+        days: i32,
+    ) -> Result<LifecycleRule, S3Error> {
+        use aws_sdk_s3::types::{
+            BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration,
+            LifecycleRule as Rule, LifecycleRuleFilter, NoncurrentVersionExpiration,
+        };
+        const RULE_ID: &str = "s3share-link-copies";
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        let doing = self.doing(
+            "adding a lifecycle rule for .s3share/links/ (it needs s3:GetLifecycleConfiguration and s3:PutLifecycleConfiguration)",
+            Some(bucket),
+            None,
+        );
+        let mut rules = match client
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+        {
+            Ok(out) => out.rules().to_vec(),
+            Err(e) if code_of(&e) == Some("NoSuchLifecycleConfiguration") => Vec::new(),
+            Err(e) if not_supported(&e) => {
+                return Ok(LifecycleRule::NotSupported(not_supported_words()));
+            }
+            Err(e) => return Err(S3Error::from_sdk(&e, &doing)),
+        };
+        if rules.iter().any(|r| r.id() == Some(RULE_ID)) {
+            return Ok(LifecycleRule::AlreadyThere);
+        }
+        let rule = Rule::builder()
+            .id(RULE_ID)
+            .filter(LifecycleRuleFilter::builder().prefix(LINKS_FOLDER).build())
+            .status(ExpirationStatus::Enabled)
+            .expiration(LifecycleExpiration::builder().days(days).build())
+            .noncurrent_version_expiration(
+                NoncurrentVersionExpiration::builder()
+                    .noncurrent_days(1)
+                    .build(),
+            )
+            .build()
+            .map_err(|e| S3Error::new(ErrorKind::Server, &doing, e.to_string()))?;
+        rules.push(rule);
+        let config = BucketLifecycleConfiguration::builder()
+            .set_rules(Some(rules))
+            .build()
+            .map_err(|e| S3Error::new(ErrorKind::Server, &doing, e.to_string()))?;
+        match client
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .lifecycle_configuration(config)
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if not_supported(&e) => {
+                return Ok(LifecycleRule::NotSupported(not_supported_words()));
+            }
+            Err(e) => return Err(S3Error::from_sdk(&e, &doing)),
+        }
+        // Some servers answer 200 and keep nothing: only a rule read back counts.
+        let kept = client
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+            .ok()
+            .is_some_and(|out| out.rules().iter().any(|r| r.id() == Some(RULE_ID)));
+        Ok(if kept {
+            LifecycleRule::Added
+        } else {
+            LifecycleRule::NotSupported(
+                "this server accepted the rule but does not keep it: copies of ended links are deleted when S3 Share next runs against this bucket".to_owned(),
+            )
+        })
+    }
+
+    /// The refusal of a copy, with the permissions it needs named.
+    fn copy_error<E>(
+        &self,
+        err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+        bucket: &str,
+        key: &str,
+    ) -> S3Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut error = S3Error::from_sdk(
+            err,
+            &self.doing(
+                "copying the object for a revocable link (it needs s3:GetObject on the object and s3:PutObject on .s3share/links/*; a bucket policy may also deny copies)",
+                Some(bucket),
+                Some(key),
+            ),
+        );
+        if code_of(err) == Some("PreconditionFailed") {
+            error.message = format!(
+                "s3://{bucket}/{key} changed while it was being copied: nothing was kept. Try again."
+            );
+        }
+        error
+    }
+}
+
+fn code_of<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(ctx) => ctx.err().code(),
+        _ => None,
+    }
+}
+
+fn not_supported<E: ProvideErrorMetadata>(
+    err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> bool {
+    let status = match err {
+        SdkError::ServiceError(ctx) => Some(ctx.raw().status().as_u16()),
+        SdkError::ResponseError(ctx) => Some(ctx.raw().status().as_u16()),
+        _ => None,
+    };
+    code_of(err) == Some("NotImplemented") || status == Some(501)
+}
+
+fn not_supported_words() -> String {
+    "this server does not support lifecycle rules: copies of ended links are deleted when S3 Share next runs against this bucket (or with s3share revoke --ended)".to_owned()
+}
+
+fn cancelled() -> S3Error {
+    S3Error::plain(
+        ErrorKind::Cancelled,
+        "Cancelled: the copy was stopped and nothing was kept.",
+    )
+}
+
+/// `bucket/key` for x-amz-copy-source, the key percent-encoded (a key may hold any byte).
+fn copy_source_header(bucket: &str, key: &str) -> String {
+    let encoded: String = key
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{bucket}/{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_key_names_its_end_and_keeps_the_file_name() {
+        let ends = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let key = copy_key("abc123", ends, "reports/Q3 final.pdf");
+        assert_eq!(key, ".s3share/links/1800000000-abc123/Q3 final.pdf");
+        assert_eq!(copy_link_ends(&key), Some(ends));
+        assert_eq!(copy_link_id(&key), Some("abc123"));
+        assert_eq!(copy_link_ends(".s3share/links/notes.txt"), None);
+        assert_eq!(copy_link_ends("reports/1800000000-a/x"), None);
+    }
+
+    #[test]
+    fn archived_objects_are_refused_until_restored() {
+        assert!(is_archived(Some("GLACIER"), None));
+        assert!(is_archived(
+            Some("DEEP_ARCHIVE"),
+            Some("ongoing-request=\"true\"")
+        ));
+        assert!(!is_archived(
+            Some("GLACIER"),
+            Some("ongoing-request=\"false\", expiry-date=\"Fri, 21 Dec 2012 00:00:00 GMT\"")
+        ));
+        assert!(!is_archived(Some("GLACIER_IR"), None));
+        assert!(!is_archived(Some("STANDARD"), None));
+        assert!(!is_archived(None, None));
+    }
+
+    #[test]
+    fn the_copy_source_is_percent_encoded() {
+        assert_eq!(copy_source_header("b", "a b/ü?x"), "b/a%20b/%C3%BC%3Fx");
+    }
+}

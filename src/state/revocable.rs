@@ -1,0 +1,148 @@
+//! Revocable links in the window: revoke a row of Shared links (after a confirmation that
+//! says what stops), the copies of ended links deleted when their bucket is opened, and the
+//! offer of a lifecycle rule that deletes copies by itself.
+
+use super::{Effect, State};
+use crate::command::Command;
+use crate::history::Change;
+use crate::s3::{LifecycleRule, S3Error};
+use crate::share::format_local_time;
+
+/// Revoking in the manager: which row asks for confirmation, which is under way, and what
+/// the last revoke or rule came to.
+#[derive(Debug, Clone, Default)]
+pub struct Revoking {
+    /// The row whose Revoke was clicked, waiting for "Revoke now".
+    pub confirm: Option<String>,
+    /// The row being revoked (its copy deleted, then the link tried).
+    pub running: Option<String>,
+    /// One line about the last revoke or lifecycle rule.
+    pub notice: Option<String>,
+    /// Buckets whose ended copies were looked for in this session (once each).
+    cleaned: std::collections::HashSet<String>,
+}
+
+impl State {
+    /// Revoke clicked on a row: the confirmation is shown first.
+    pub fn ask_revoke(&mut self, id: &str) {
+        self.manager.revoking.confirm = Some(id.to_owned());
+    }
+
+    pub fn cancel_revoke(&mut self) {
+        self.manager.revoking.confirm = None;
+    }
+
+    /// "Revoke now": the copy is deleted and the link tried.
+    pub fn revoke(&mut self, id: &str) -> Vec<Effect> {
+        self.manager.revoking.confirm = None;
+        let Some(entry) = self.history.get(id) else {
+            return Vec::new();
+        };
+        let Some(copy) = entry.copy_stored() else {
+            return Vec::new();
+        };
+        self.manager.revoking.running = Some(id.to_owned());
+        self.manager.revoking.notice = None;
+        vec![Effect::Send(Command::Revoke {
+            id: id.to_owned(),
+            bucket: entry.bucket.clone(),
+            copy: copy.clone(),
+            url: entry.url.clone(),
+        })]
+    }
+
+    pub(super) fn revoked(
+        &mut self,
+        id: String,
+        result: Result<crate::ops::Revoked, S3Error>,
+    ) -> Vec<Effect> {
+        self.manager.revoking.running = None;
+        match result {
+            Ok(revoked) => {
+                self.manager.revoking.notice = Some(if revoked.checked {
+                    format!(
+                        "Revoked at {}: checked, the link no longer opens. The file and its other links are untouched.",
+                        format_local_time(revoked.at)
+                    )
+                } else {
+                    "The link's copy was deleted, but the link could not be tried from this computer to prove it no longer opens.".to_owned()
+                });
+                self.record(Change::Revoked { id, at: revoked.at })
+            }
+            Err(error) => {
+                self.manager.error = Some(error);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A listing of `bucket` finished: the copies of this computer's ended links there are
+    /// deleted (once per bucket and session; nothing is asked when there are none).
+    pub(super) fn clean_ended_copies(&mut self, bucket: &str) -> Vec<Effect> {
+        let now = std::time::SystemTime::now();
+        let ended_here = self.history.entries.iter().any(|e| {
+            e.bucket == bucket && e.copy_stored().is_some() && e.effective_expires_at <= now
+        });
+        if !ended_here || !self.manager.revoking.cleaned.insert(bucket.to_owned()) {
+            return Vec::new();
+        }
+        vec![Effect::Send(Command::DeleteEndedCopies {
+            bucket: bucket.to_owned(),
+        })]
+    }
+
+    pub(super) fn ended_copies_deleted(
+        &mut self,
+        bucket: &str,
+        result: Result<Vec<String>, S3Error>,
+    ) -> Vec<Effect> {
+        let deleted = match result {
+            Ok(deleted) => deleted,
+            Err(error) => {
+                self.manager.revoking.notice = Some(format!(
+                    "The copies of ended revocable links in {bucket} were not deleted: {}",
+                    error.message
+                ));
+                return Vec::new();
+            }
+        };
+        let ids: Vec<String> = self
+            .history
+            .entries
+            .iter()
+            .filter(|e| {
+                e.bucket == bucket && e.copy_stored().is_some_and(|c| deleted.contains(&c.key))
+            })
+            .map(|e| e.id.clone())
+            .collect();
+        let at = std::time::SystemTime::now();
+        ids.into_iter()
+            .flat_map(|id| self.record(Change::Revoked { id, at }))
+            .collect()
+    }
+
+    /// "Delete copies automatically": a lifecycle rule for `.s3share/links/` in `bucket`.
+    pub fn expire_link_copies(&mut self, bucket: &str) -> Vec<Effect> {
+        self.manager.revoking.notice = Some(format!("Adding a lifecycle rule to {bucket}…"));
+        vec![Effect::Send(Command::ExpireLinkCopies {
+            bucket: bucket.to_owned(),
+        })]
+    }
+
+    pub(super) fn link_copies_rule(
+        &mut self,
+        bucket: &str,
+        result: Result<LifecycleRule, S3Error>,
+    ) {
+        self.manager.revoking.notice = Some(match result {
+            Ok(LifecycleRule::Added) => format!(
+                "Added: {bucket} now deletes link copies 8 days after they were made (a link lives 7 days at most)."
+            ),
+            Ok(LifecycleRule::AlreadyThere) => {
+                format!("{bucket} already deletes link copies after 8 days.")
+            }
+            Ok(LifecycleRule::NotSupported(why)) => format!("Not added: {why}."),
+            Err(error) => format!("Not added: {}", error.message),
+        });
+    }
+}

@@ -134,6 +134,23 @@ pub enum Command {
         copy: crate::s3::LinkCopy,
         url: crate::share::SignedUrl,
     },
+    /// Close page of links `id` (history row): the page is deleted (and the copies its
+    /// links point at), then its link is tried. Comes back as `Revoked`.
+    ClosePage {
+        id: String,
+        bucket: String,
+        copies: Vec<crate::s3::LinkCopy>,
+        url: crate::share::SignedUrl,
+    },
+    /// One link for many files: a page of links (see `ops::share_page`). Unless `confirmed`,
+    /// a folder with its sub-folders of more than 100 files comes back as
+    /// `PageNeedsConfirmation` first.
+    SharePage {
+        bucket: String,
+        files: crate::ops::PageFiles,
+        options: crate::ops::PageOptions,
+        confirmed: bool,
+    },
     /// Delete the copies of ended revocable links in `bucket` (a bucket was opened).
     DeleteEndedCopies { bucket: String },
     /// Add the lifecycle rule that deletes `.s3share/links/` copies after 8 days.
@@ -168,6 +185,12 @@ pub enum Event {
     LinkCopyProgress {
         done: u64,
         total: u64,
+    },
+    /// A page of links was made (and tried), or not.
+    PageShared(Result<crate::ops::SharedPage, S3Error>),
+    /// A `SharePage` of a folder found this many files and waits for confirmation.
+    PageNeedsConfirmation {
+        files: usize,
     },
     /// Link `id` was revoked (or not, and why).
     Revoked {
@@ -337,6 +360,11 @@ impl Command {
                 id: id.clone(),
                 result: failed(error),
             },
+            Command::ClosePage { id, .. } => Event::Revoked {
+                id: id.clone(),
+                result: failed(error),
+            },
+            Command::SharePage { .. } => Event::PageShared(failed(error)),
             Command::DeleteEndedCopies { bucket } => Event::EndedCopiesDeleted {
                 bucket: bucket.clone(),
                 result: failed(error),

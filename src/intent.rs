@@ -96,7 +96,9 @@ pub enum Intent {
     Forget(String),
     /// Put the row Forget removed last back.
     UndoForget,
-    /// Revoke clicked on a revocable row: ask first.
+    /// "Share as one page" (clicked again to confirm above 100 files).
+    SharePage(crate::state::PageOf),
+    /// Revoke clicked on a revocable row (or Close page on a page's): ask first.
     AskRevoke(String),
     /// The confirmation's "Keep it".
     CancelRevoke,

@@ -1189,3 +1189,107 @@ fn a_menu_lifetime_is_the_links_and_enter_in_a_field_makes_no_link() {
     // The panel keeps its own lifetime for the next link.
     assert!(w.harness.query_by_label("10 min").is_some());
 }
+
+/// Revocable on, Copy link: the link points at a copy and opens; in Shared links, Revoke
+/// asks first, then the link no longer opens while a normal link to the same file does.
+#[test]
+fn a_revocable_link_is_made_and_taken_back_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("config").join("history.json");
+    let options = AppOptions {
+        demo: true,
+        worker: WorkerConfig {
+            profile_files: no_profiles(dir.path()),
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: Some(history.clone()),
+        ..AppOptions::default()
+    };
+    let mut w = window(runtime(), dir, None, options);
+    w.click("README.txt");
+    w.click("Copy link");
+    w.until("the normal link", |h| h.query_by_label("Copied").is_some());
+    let normal = w.copied.last().unwrap().clone();
+
+    w.click("Revocable");
+    w.until("the copy's cost", |h| {
+        h.query_by_label_contains("points at a copy: it keeps a")
+            .is_some()
+    });
+    let before = w.copied.len();
+    w.click("Copy link");
+    let start = Instant::now();
+    while w.copied.len() == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no revocable link"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        w.step();
+    }
+    let url = w.copied.last().unwrap().clone();
+    assert!(url.contains("/.s3share/links/"), "{url}");
+    assert_eq!(plain_get(&url).0, 200);
+    // The copy is not one of the person's files.
+    assert!(w.harness.query_by_label(".s3share/").is_none());
+
+    w.click("Shared links (2)");
+    w.click("Revoke");
+    w.until_label("Revoke now");
+    assert!(
+        w.harness
+            .query_by_label_contains("It stops at once for everyone who has it")
+            .is_some()
+    );
+    w.click("Revoke now");
+    w.until("the revoke", |h| {
+        h.query_by_label_contains("the link no longer opens")
+            .is_some()
+    });
+    assert!(matches!(plain_get(&url).0, 403 | 404));
+    assert_eq!(plain_get(&normal).0, 200, "the normal link still opens");
+    w.until("the row says revoked", |h| {
+        h.query_by_label_contains("revoked ").is_some()
+    });
+    assert!(
+        w.harness.query_by_label("Revoke").is_none(),
+        "a revoked link has no Revoke"
+    );
+}
+
+/// "Share as one page" for the open folder: one link copied, the page lists the folder's
+/// files each with a working link; Close page in Shared links stops it.
+#[test]
+fn a_folder_is_shared_as_one_page_and_closed_from_the_window() {
+    let clock = FakeClock::default();
+    let mut w = demo_window(&clock);
+    w.click("reports/");
+    w.until_label("Quarterly report Q3.csv");
+    w.click("Share as one page");
+    w.click("This folder's files");
+    w.until("the page link", |h| {
+        h.query_by_label_contains("Page link copied").is_some()
+    });
+    let url = w.copied.last().expect("a link was copied").clone();
+    assert!(url.contains("/.s3share/pages/"), "{url}");
+    let (status, _, body) = plain_get(&url);
+    assert_eq!(status, 200);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Quarterly report Q3.csv</a>"));
+    let first = html
+        .split("<a href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    assert_eq!(plain_get(&first).0, 200, "a file's link on the page opens");
+
+    w.click("Shared links (1)");
+    w.click("Close page");
+    w.until_label("Close now");
+    w.click("Close now");
+    w.until("the page closed", |h| {
+        h.query_by_label_contains("Page closed at").is_some()
+    });
+    assert!(matches!(plain_get(&url).0, 403 | 404));
+}

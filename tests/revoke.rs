@@ -370,3 +370,93 @@ async fn a_refused_copy_leaves_nothing_and_a_denied_delete_is_not_called_revoked
         "not marked revoked: {row}"
     );
 }
+
+/// Ctrl+C (or SIGTERM) during a copy in parts: the multipart upload is aborted, no copy is
+/// kept, no link printed, exit 130.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_copy_leaves_nothing_behind() {
+    let bed = local_bed(LocalS3Options {
+        buckets: vec!["slowcopy".into()],
+        part_delay: Some(Duration::from_millis(1500)),
+        ..LocalS3Options::default()
+    })
+    .await;
+    bed.put("slowcopy", "big.bin", &bytes(11 * 1024 * 1024, 3))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    for signal in ["INT", "TERM"] {
+        let dir_path = dir.path().to_owned();
+        let out = tokio::task::spawn_blocking(move || {
+            let mut cmd = profile_command(&dir_path, &[]);
+            cmd.env("S3SHARE_COPY_PART_SIZE", (5 * 1024 * 1024).to_string())
+                .args(["link", "s3://slowcopy/big.bin", "--revocable"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let child = cmd.spawn().unwrap();
+            // The first part copy is on its way (each is answered after 1.5 s).
+            std::thread::sleep(Duration::from_millis(900));
+            let killed = std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(killed.success());
+            child.wait_with_output().unwrap()
+        })
+        .await
+        .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
+        assert!(
+            stderr.contains("making a copy"),
+            "the copy had begun: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+        assert!(stored_copies(&bed, "slowcopy").await.is_empty());
+        // s3s-fs has no ListMultipartUploads: an unfinished upload is its parts
+        // (`.upload_id-<id>.part-<n>`) and metadata (`….upload-<id>.metadata.json`) beside
+        // the bucket directories.
+        let root = bed.server.as_ref().unwrap().root();
+        let leftovers: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".upload_id-") || n.contains(".upload-"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "SIG{signal}: parts left: {leftovers:?}"
+        );
+    }
+}
+
+/// The lifecycle rule is added, or the server's lack of it is said; never an error for a
+/// server that simply does not keep rules, and never a rule claimed that is not there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lifecycle_rule_is_added_or_its_absence_said() {
+    let bed = bed().await;
+    let bucket = bed.bucket("revoke-rule").await;
+    let rule = bed.session.expire_link_copies(&bucket, 8).await.unwrap();
+    let said = format!("{rule:?}");
+    let kept = bed
+        .client()
+        .get_bucket_lifecycle_configuration()
+        .bucket(&bucket)
+        .send()
+        .await
+        .ok()
+        .is_some_and(|c| {
+            c.rules()
+                .iter()
+                .any(|r| r.id() == Some("s3share-link-copies"))
+        });
+    if kept {
+        assert_eq!(said, "Added");
+        let again = bed.session.expire_link_copies(&bucket, 8).await.unwrap();
+        assert_eq!(format!("{again:?}"), "AlreadyThere");
+    } else {
+        assert!(said.starts_with("NotSupported"), "{said}");
+        assert!(said.contains("next runs against this bucket"), "{said}");
+    }
+}

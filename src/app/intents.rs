@@ -170,6 +170,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::Revoke(id) => state.revoke(&id),
+        Intent::SharePage(of) => state.share_page(of),
         Intent::ExpireLinkCopies(bucket) => state.expire_link_copies(&bucket),
         Intent::ShowQr { url, label, ends } => {
             state.qr = Some(crate::state::QrView::new(&url, label, ends));

@@ -87,6 +87,14 @@ pub enum Command {
         /// the server for it alone, under .s3share/links/, stored until the link ends.
         #[arg(long)]
         revocable: bool,
+        /// s3://bucket/folder/: one link to a page that lists every file of the folder
+        /// (with --recursive: and of its sub-folders), each with its own link; close it with
+        /// s3share revoke ID.
+        #[arg(long)]
+        page: bool,
+        /// The page's title (default: the folder's name).
+        #[arg(long, requires = "page")]
+        title: Option<String>,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {

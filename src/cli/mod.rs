@@ -23,6 +23,7 @@ mod args;
 mod history;
 mod links;
 mod output;
+mod page;
 mod request;
 mod revoke;
 mod signals;
@@ -111,8 +112,37 @@ async fn run_command(
             recursive,
             format,
             revocable,
+            page,
+            title,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
+            if *page {
+                if filename.is_some() || *no_check {
+                    return Err(S3Error::bad_input(
+                        "--filename and --no-check are for one link; a page gives each file its own name and is always tried: leave them out.",
+                    ));
+                }
+                let options = crate::ops::PageOptions {
+                    title: title.clone(),
+                    expiry: *expires,
+                    revocable: *revocable,
+                };
+                let link = page::print_page(
+                    &session,
+                    cancel,
+                    &bucket,
+                    &key,
+                    *recursive,
+                    &options,
+                    &mut stdout,
+                )
+                .await?;
+                if *qr {
+                    print_qr(link.expose())?;
+                }
+                revoke::clean_up_after(&session, &bucket).await;
+                return Ok(());
+            }
             if *recursive {
                 if filename.is_some() || *qr {
                     let flag = if *qr { "--qr" } else { "--filename" };

@@ -64,24 +64,33 @@ pub async fn revoke_one(
             "No link with id {id} in this computer's history: s3share history --json lists the ids."
         )));
     };
-    let Some(copy) = entry.copy.as_ref() else {
-        return Err(S3Error::bad_input(format!(
-            "Link {id} (s3://{}/{}) is not revocable: a normal presigned link works until it ends, and only rotating the keys that signed it stops it sooner. Make revocable links with s3share link --revocable.",
-            entry.bucket, entry.key
-        )));
-    };
     if let Some(at) = entry.revoked_at {
         say!(
-            "link {id} was already revoked at {}",
+            "link {id} was already {} at {}",
+            if entry.page.is_some() {
+                "closed"
+            } else {
+                "revoked"
+            },
             crate::share::format_local_time(at)
         );
         return Ok(());
     }
-    let revoked = or_cancel(
-        cancel,
-        ops::revoke(session, &entry.bucket, copy, &entry.url),
-    )
-    .await?;
+    let revoked = match (&entry.page, &entry.copy) {
+        (Some(page), _) => {
+            let key = crate::s3::shared_page_key(&entry.id);
+            let closing = ops::close_page(session, &entry.bucket, &key, &page.copies, &entry.url);
+            or_cancel(cancel, closing).await?
+        }
+        (None, Some(copy)) => {
+            or_cancel(
+                cancel,
+                ops::revoke(session, &entry.bucket, copy, &entry.url),
+            )
+            .await?
+        }
+        (None, None) => return Err(not_revocable(entry)),
+    };
     record(Change::Revoked {
         id: id.to_owned(),
         at: revoked.at,
@@ -94,11 +103,24 @@ pub async fn revoke_one(
             ),
         ));
     }
-    say!(
-        "revoked link {id} to s3://{}/{}: checked, it no longer opens (the file and other links to it are untouched)",
-        entry.bucket,
-        entry.key
-    );
+    match &entry.page {
+        Some(page) if page.copies.is_empty() => say!(
+            "closed page {id} of s3://{}/{}: checked, it no longer opens; a file's link already taken from it works until {}",
+            entry.bucket,
+            entry.key,
+            crate::share::format_local_time(entry.effective_expires_at)
+        ),
+        Some(_) => say!(
+            "closed page {id} of s3://{}/{}: checked, it no longer opens, and every file's link on it is revoked",
+            entry.bucket,
+            entry.key
+        ),
+        None => say!(
+            "revoked link {id} to s3://{}/{}: checked, it no longer opens (the file and other links to it are untouched)",
+            entry.bucket,
+            entry.key
+        ),
+    }
     Ok(())
 }
 
@@ -113,7 +135,7 @@ pub async fn revoke_ended(
     let mut buckets: Vec<String> = history
         .entries
         .iter()
-        .filter(|e| e.copy_stored().is_some())
+        .filter(|e| e.holds_copies())
         .map(|e| e.bucket.clone())
         .collect();
     if let Some(uri) = bucket {
@@ -146,7 +168,7 @@ pub async fn clean_up_after(session: &Session, bucket: &str) {
     let ended_here = history
         .entries
         .iter()
-        .any(|e| e.bucket == bucket && e.copy_stored().is_some() && e.effective_expires_at <= now);
+        .any(|e| e.bucket == bucket && e.holds_copies() && e.effective_expires_at <= now);
     if !ended_here {
         return;
     }
@@ -162,14 +184,19 @@ pub async fn clean_up_after(session: &Session, bucket: &str) {
 /// Rows whose copy was among `deleted` are marked (their link had ended).
 fn mark_deleted(entries: &[HistoryEntry], bucket: &str, deleted: &[String]) {
     for entry in entries.iter().filter(|e| e.bucket == bucket) {
-        if entry
-            .copy_stored()
-            .is_some_and(|c| deleted.contains(&c.key))
-        {
+        if entry.holds_copies() && deleted.iter().any(|k| entry.points_at(k)) {
             record(Change::Revoked {
                 id: entry.id.clone(),
                 at: SystemTime::now(),
             });
         }
     }
+}
+
+/// A normal link cannot be taken back: said with what can.
+fn not_revocable(entry: &HistoryEntry) -> S3Error {
+    S3Error::bad_input(format!(
+        "Link {} (s3://{}/{}) is not revocable: a normal presigned link works until it ends, and only rotating the keys that signed it stops it sooner. Make revocable links with s3share link --revocable.",
+        entry.id, entry.bucket, entry.key
+    ))
 }

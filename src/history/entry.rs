@@ -17,6 +17,8 @@ pub enum LinkKind {
     Upload,
     /// A file request page.
     Request,
+    /// A page of links to many files.
+    Page,
 }
 
 /// One link made on this machine. `Debug` shows the URL without its signature. Fields
@@ -60,9 +62,21 @@ pub struct HistoryEntry {
     /// A revocable link: the copy made for it alone, which the link points at.
     #[serde(default)]
     pub copy: Option<LinkCopy>,
-    /// The copy was deleted at this time (revoked, or cleaned up after the link ended).
+    /// The copy was deleted at this time (revoked, or cleaned up after the link ended); for
+    /// a page of links: the page was closed.
     #[serde(default)]
     pub revoked_at: Option<SystemTime>,
+    /// A page of links: how many files it lists, and the copies its links point at.
+    #[serde(default)]
+    pub page: Option<PageRecord>,
+}
+
+/// What closing a page of links needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRecord {
+    pub files: usize,
+    #[serde(default)]
+    pub copies: Vec<LinkCopy>,
 }
 
 fn new_id() -> String {
@@ -127,6 +141,7 @@ impl HistoryEntry {
             server_gone: false,
             copy: link.copy.as_deref().cloned(),
             revoked_at: None,
+            page: None,
         }
     }
 
@@ -150,6 +165,7 @@ impl HistoryEntry {
             server_gone: false,
             copy: None,
             revoked_at: None,
+            page: None,
         }
     }
 
@@ -173,7 +189,55 @@ impl HistoryEntry {
             server_gone: false,
             copy: None,
             revoked_at: None,
+            page: None,
         }
+    }
+
+    /// The entry for a page of links (its id is the page's, which `revoke` closes).
+    pub fn of_page(page: &crate::ops::SharedPage, lifetime: Expiry) -> HistoryEntry {
+        let link = &page.link;
+        HistoryEntry {
+            id: page.id.clone(),
+            kind: LinkKind::Page,
+            bucket: link.bucket.clone(),
+            key: page.folder.clone(),
+            url: link.url.clone(),
+            detail: Some(page.title.clone()),
+            made_at: Some(link.signed_at),
+            lifetime: Some(lifetime),
+            expires_at: Some(link.expires_at),
+            effective_expires_at: link.effective_expires_at,
+            check: link.check.clone(),
+            replaced: false,
+            closed_at: None,
+            server_gone: false,
+            copy: None,
+            revoked_at: None,
+            page: Some(PageRecord {
+                files: page.files,
+                copies: page.copies.clone(),
+            }),
+        }
+    }
+
+    /// A page of links not closed yet.
+    pub fn page_open(&self) -> Option<&PageRecord> {
+        self.page.as_ref().filter(|_| self.revoked_at.is_none())
+    }
+
+    /// Copies under `.s3share/links/` that this row's link (or page) points at, not yet
+    /// deleted: what cleaning up after it ends is for.
+    pub fn holds_copies(&self) -> bool {
+        self.copy_stored().is_some() || self.page_open().is_some_and(|p| !p.copies.is_empty())
+    }
+
+    /// Whether copy `key` is one this row points at.
+    pub fn points_at(&self, key: &str) -> bool {
+        self.copy.as_ref().is_some_and(|c| c.key == key)
+            || self
+                .page
+                .as_ref()
+                .is_some_and(|p| p.copies.iter().any(|c| c.key == key))
     }
 
     /// A revocable link whose copy is still stored (it can be revoked, or cleaned up).
@@ -203,7 +267,7 @@ impl HistoryEntry {
                 LinkStatus::Expired
             };
         }
-        if self.copy.is_some() && self.revoked_at.is_some() {
+        if (self.copy.is_some() || self.page.is_some()) && self.revoked_at.is_some() {
             return LinkStatus::Revoked;
         }
         if self.server_gone {
@@ -233,6 +297,17 @@ impl HistoryEntry {
             LinkStatus::NotChecked => "not checked".to_owned(),
             LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
             LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::Revoked if self.page.as_ref().is_some_and(|p| p.copies.is_empty()) => {
+                format!(
+                    "closed {}: the page no longer opens; a link already taken from it works until {}",
+                    self.revoked_at.map(format_local_time).unwrap_or_default(),
+                    format_local_time(self.effective_expires_at)
+                )
+            }
+            LinkStatus::Revoked if self.page.is_some() => format!(
+                "closed {} (checked: the page no longer opens, and every file's link is revoked)",
+                self.revoked_at.map(format_local_time).unwrap_or_default()
+            ),
             LinkStatus::Revoked => format!(
                 "revoked {} (checked: it no longer opens)",
                 self.revoked_at.map(format_local_time).unwrap_or_default()

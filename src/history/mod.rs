@@ -184,7 +184,7 @@ fn apply(entries: &mut Vec<HistoryEntry>, change: &Change) {
 fn prune(entries: &mut Vec<HistoryEntry>, now: SystemTime) {
     let keep = retention();
     entries.retain(|e| {
-        e.copy_stored().is_some()
+        e.holds_copies()
             || e.effective_expires_at
                 .checked_add(keep)
                 .is_none_or(|until| until > now)
@@ -271,6 +271,7 @@ mod tests {
             server_gone: false,
             copy: None,
             revoked_at: None,
+            page: None,
         }
     }
 

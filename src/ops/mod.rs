@@ -10,12 +10,16 @@
 //! | `upload_and_share` | `Command::Upload` | `upload` |
 //! | `share` (a link, revocable or not) | `Command::Share`, `ShareMany`, `Renew` | `link`, `link --revocable` |
 //! | `revoke` | `Command::Revoke` | `revoke ID` |
+//! | `share_page` (one link for many files) | `Command::SharePage` | `link --page` |
+//! | `close_page` | `Command::Revoke` (a page's row) | `revoke ID` (a page's id) |
 //! | `delete_ended_copies` | `Command::DeleteEndedCopies` (a bucket opened) | `revoke --ended`, and after `link`/`upload` |
 
 mod folder;
+mod page;
 mod revocable;
 mod upload;
 
 pub use folder::{count_received, keys_to_share, make_request};
+pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};
 pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share};
 pub use upload::{Uploaded, upload_and_share};

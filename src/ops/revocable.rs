@@ -57,6 +57,9 @@ pub async fn share(
     let copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;
+    // The copy is deleted once its folder's end has passed: the link must not outlive it,
+    // so a copy that took a while gives a link that much shorter (its real end is shown).
+    let options = &until(ends, session.now(), options);
     let linked = async {
         if check {
             session.share_link(bucket, &copy.key, options).await
@@ -105,6 +108,22 @@ async fn or_stop<T>(
     }
 }
 
+/// `options` with the lifetime that ends at `ends` when signed at `now` (at least 1 s).
+/// Whole seconds, as SigV4 counts them (X-Amz-Date has no fraction): a link signed within
+/// the same second as `ends` was planned keeps its whole lifetime.
+pub(super) fn until(ends: SystemTime, now: SystemTime, options: &ShareOptions) -> ShareOptions {
+    let secs = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    let left = secs(ends).saturating_sub(secs(now)).max(1);
+    ShareOptions {
+        expiry: crate::share::Expiry::from_secs(left.min(options.expiry.as_secs()))
+            .unwrap_or(options.expiry),
+        ..options.clone()
+    }
+}
+
 /// What revoking found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revoked {
@@ -134,6 +153,18 @@ pub async fn revoke(
             session.delete_link_copy(bucket, &version).await?;
         }
     }
+    until_refused(session, bucket, url, &copy.key).await
+}
+
+/// Tries `url` without credentials until the server refuses it (for a few seconds: a
+/// server or a cache in front of it may answer for a moment after a delete). `deleted` is
+/// what was deleted, for the message when the link still opens.
+pub(super) async fn until_refused(
+    session: &Session,
+    bucket: &str,
+    url: &SignedUrl,
+    deleted: &str,
+) -> Result<Revoked, S3Error> {
     let started = std::time::Instant::now();
     loop {
         match session.try_url(bucket, url).await {
@@ -156,8 +187,7 @@ pub async fn revoke(
                 return Err(S3Error::plain(
                     ErrorKind::Server,
                     format!(
-                        "The copy s3://{bucket}/{} was deleted, but the link still opens (the server or a cache in front of it still serves it). Try revoking again in a minute.",
-                        copy.key
+                        "s3://{bucket}/{deleted} was deleted, but the link still opens (the server or a cache in front of it still serves it). Try again in a minute."
                     ),
                 ));
             }

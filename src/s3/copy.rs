@@ -145,8 +145,8 @@ impl Session {
         })
     }
 
-    /// Writes and deletes an empty object in `folder`: a revocable link needs both (the
-    /// copy, then taking it back), and neither is found out by copying first.
+    /// Writes and deletes an empty object in `folder`: a revocable link or a page needs both
+    /// (storing, then taking back), and neither is found out by storing first.
     pub async fn check_copy_permissions(&self, bucket: &str, folder: &str) -> Result<(), S3Error> {
         let region = self.bucket_region(bucket).await?;
         let client = self.client_for(&region);
@@ -162,7 +162,7 @@ impl Session {
                 S3Error::from_sdk(
                     &e,
                     &self.doing(
-                        "writing under .s3share/links/ for a revocable link (it needs s3:PutObject there)",
+                        &format!("writing under {folder} (S3 Share needs s3:PutObject there)"),
                         Some(bucket),
                         None,
                     ),
@@ -178,7 +178,7 @@ impl Session {
                 let mut err = S3Error::from_sdk(
                     &e,
                     &self.doing(
-                        "deleting under .s3share/links/, which taking a link back needs (s3:DeleteObject there)",
+                        &format!("deleting under {folder}, which taking a link back needs (s3:DeleteObject there)"),
                         Some(bucket),
                         None,
                     ),
@@ -629,7 +629,9 @@ fn not_supported<E: ProvideErrorMetadata>(
         SdkError::ResponseError(ctx) => Some(ctx.raw().status().as_u16()),
         _ => None,
     };
-    code_of(err) == Some("NotImplemented") || status == Some(501)
+    // 200 with something else than the answer asked for: the server ignored `?lifecycle`
+    // (rclone serve s3 lists the bucket instead).
+    code_of(err) == Some("NotImplemented") || matches!(status, Some(501 | 200))
 }
 
 fn not_supported_words() -> String {

@@ -8,6 +8,7 @@ mod copy;
 mod link;
 mod list;
 mod new_profile;
+mod page;
 mod presign;
 mod region;
 mod region_cache;
@@ -24,6 +25,7 @@ pub use check::{LinkCheck, LinkProblem};
 pub use copy::{LINKS_FOLDER, LifecycleRule, LinkCopy, copy_key, copy_link_id};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
+pub use page::{PAGES_FOLDER, shared_page_key};
 pub use presign::{
     ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
 };

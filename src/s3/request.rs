@@ -6,10 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_sdk_s3::primitives::ByteStream;
-
 use super::check::LinkCheck;
-use super::presign::presign_url;
 use super::session::Session;
 use crate::error::{ErrorKind, S3Error};
 use crate::share::request_form::{
@@ -182,45 +179,18 @@ impl Session {
         let page = render(&title, &message, &config);
         let id = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
         let key = page_key(&id);
-        self.client_for(&region)
-            .put_object()
-            .bucket(bucket)
-            .key(&key)
-            .content_type("text/html; charset=utf-8")
-            .cache_control("no-store")
-            .body(ByteStream::from(page.into_bytes()))
-            .send()
-            .await
-            .map_err(|e| S3Error::from_sdk(&e, &self.doing(what, Some(bucket), Some(&key))))?;
-        // The page is served as HTML whatever the server stored as its type.
-        let page_url = format!(
-            "{}?response-content-type=text%2Fhtml%3B%20charset%3Dutf-8",
-            self.object_url(&region, bucket, &key)
-        );
-        let url = presign_url(
-            "GET",
-            &page_url,
-            &[],
-            &region,
-            &credentials,
-            signed_at,
-            options.expiry,
-        )?;
-        let mut link = super::presign::ShareLink {
-            url: SignedUrl::new(url),
-            bucket: bucket.to_owned(),
-            key: key.clone(),
-            download_filename: None,
-            region: region.clone(),
-            signed_at,
-            expires_at: signed_at + options.expiry.as_duration(),
-            effective_expires_at: ends,
-            clock_correction: self.clock_correction(),
-            check: LinkCheck::Skipped,
-            warnings: Vec::new(),
-            copy: None,
-        };
-        link = self.try_share_link(link).await;
+        self.store_page(bucket, &region, &key, page, what).await?;
+        let mut link = self
+            .page_link(
+                bucket,
+                &region,
+                &key,
+                &credentials,
+                signed_at,
+                options.expiry,
+                ends,
+            )
+            .await?;
         let mut warnings = Vec::new();
         if link.check == LinkCheck::Opens {
             // The page opening says nothing of the uploads: try one as a sender would.

@@ -9,6 +9,7 @@ mod countdown;
 mod disposition;
 pub mod escape;
 mod expiry;
+pub mod folder_page;
 pub mod key;
 pub mod link_list;
 pub mod qr;

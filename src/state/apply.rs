@@ -81,6 +81,8 @@ impl State {
             Event::LinkCopyProgress { done, total } => {
                 self.copy_progress = self.sharing.then_some((done, total));
             }
+            Event::PageShared(result) => effects.extend(self.page_shared(result)),
+            Event::PageNeedsConfirmation { files } => self.page_needs_confirmation(files),
             Event::Revoked { id, result } => effects.extend(self.revoked(id, result)),
             Event::EndedCopiesDeleted { bucket, result } => {
                 effects.extend(self.ended_copies_deleted(&bucket, result));
@@ -93,6 +95,18 @@ impl State {
                     Ok(link) if Some(&link.key) == self.selected_key.as_ref() => {
                         self.share_error = None;
                         effects.extend(self.hand_out(link));
+                    }
+                    // A revocable link for an object no longer selected: its copy is stored, so
+                    // it is remembered (to copy or revoke from Shared links), not copied.
+                    Ok(link) if link.copy.is_some() && !link.check.refused() => {
+                        self.history.notice = Some(format!(
+                            "The revocable link for {} arrived after another file was chosen: it was not copied. It is listed here, to copy or revoke.",
+                            crate::share::escape::text(&format!(
+                                "s3://{}/{}",
+                                link.bucket, link.key
+                            ))
+                        ));
+                        effects.extend(self.remember(HistoryEntry::of(&link)));
                     }
                     // A link for an object no longer selected: the user moved on.
                     Ok(_) => {}

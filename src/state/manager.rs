@@ -43,7 +43,14 @@ impl StatusFilter {
             StatusFilter::All => true,
             StatusFilter::Working => status.still_works(),
             StatusFilter::Ended => {
-                matches!(status, LinkStatus::Expired | LinkStatus::CredentialsEnded)
+                matches!(
+                    status,
+                    LinkStatus::Expired
+                        | LinkStatus::CredentialsEnded
+                        | LinkStatus::Revoked
+                        | LinkStatus::Closed
+                        | LinkStatus::ServerGone
+                )
             }
             StatusFilter::Failed => status == LinkStatus::CheckFailed,
         }

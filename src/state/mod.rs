@@ -11,6 +11,7 @@ mod cursor;
 mod listing;
 mod manager;
 mod many;
+mod page;
 mod persisted;
 mod remote;
 mod requests;
@@ -28,6 +29,7 @@ pub use crate::rows::SortColumn;
 pub use cursor::CursorMove;
 pub use listing::Listing;
 pub use manager::{Manager, StatusFilter};
+pub use page::{PageOf, Pages};
 pub use persisted::{Persisted, Startup};
 pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
@@ -157,6 +159,8 @@ pub struct State {
     type_ahead_at: Option<std::time::Instant>,
     /// Links for several files at once.
     pub many: ManyLinks,
+    /// "Share as one page".
+    pub pages: Pages,
     pub share: ShareSettings,
     pub sharing: bool,
     /// A revocable link's copy under way: bytes copied and the total.

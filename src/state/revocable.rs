@@ -38,17 +38,26 @@ impl State {
         let Some(entry) = self.history.get(id) else {
             return Vec::new();
         };
-        let Some(copy) = entry.copy_stored() else {
+        let command = if let Some(page) = entry.page_open() {
+            Command::ClosePage {
+                id: id.to_owned(),
+                bucket: entry.bucket.clone(),
+                copies: page.copies.clone(),
+                url: entry.url.clone(),
+            }
+        } else if let Some(copy) = entry.copy_stored() {
+            Command::Revoke {
+                id: id.to_owned(),
+                bucket: entry.bucket.clone(),
+                copy: copy.clone(),
+                url: entry.url.clone(),
+            }
+        } else {
             return Vec::new();
         };
         self.manager.revoking.running = Some(id.to_owned());
         self.manager.revoking.notice = None;
-        vec![Effect::Send(Command::Revoke {
-            id: id.to_owned(),
-            bucket: entry.bucket.clone(),
-            copy: copy.clone(),
-            url: entry.url.clone(),
-        })]
+        vec![Effect::Send(command)]
     }
 
     pub(super) fn revoked(
@@ -57,7 +66,21 @@ impl State {
         result: Result<crate::ops::Revoked, S3Error>,
     ) -> Vec<Effect> {
         self.manager.revoking.running = None;
+        let page = self.history.get(&id).and_then(|e| e.page.clone());
         match result {
+            Ok(revoked) if page.is_some() => {
+                let stops = if page.is_some_and(|p| !p.copies.is_empty()) {
+                    "and every file's link on it is revoked"
+                } else {
+                    "a file's link already taken from it works until its end"
+                };
+                self.manager.revoking.notice = Some(format!(
+                    "Page closed at {}: {} it no longer opens; {stops}.",
+                    format_local_time(revoked.at),
+                    if revoked.checked { "checked," } else { "" }
+                ));
+                self.record(Change::Revoked { id, at: revoked.at })
+            }
             Ok(revoked) => {
                 self.manager.revoking.notice = Some(if revoked.checked {
                     format!(
@@ -80,9 +103,11 @@ impl State {
     /// deleted (once per bucket and session; nothing is asked when there are none).
     pub(super) fn clean_ended_copies(&mut self, bucket: &str) -> Vec<Effect> {
         let now = std::time::SystemTime::now();
-        let ended_here = self.history.entries.iter().any(|e| {
-            e.bucket == bucket && e.copy_stored().is_some() && e.effective_expires_at <= now
-        });
+        let ended_here = self
+            .history
+            .entries
+            .iter()
+            .any(|e| e.bucket == bucket && e.holds_copies() && e.effective_expires_at <= now);
         if !ended_here || !self.manager.revoking.cleaned.insert(bucket.to_owned()) {
             return Vec::new();
         }
@@ -111,7 +136,7 @@ impl State {
             .entries
             .iter()
             .filter(|e| {
-                e.bucket == bucket && e.copy_stored().is_some_and(|c| deleted.contains(&c.key))
+                e.bucket == bucket && e.holds_copies() && deleted.iter().any(|k| e.points_at(k))
             })
             .map(|e| e.id.clone())
             .collect();

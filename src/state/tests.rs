@@ -575,3 +575,228 @@ fn forget_keeps_its_place_and_undo_puts_the_row_back() {
     assert_eq!(keys(&state), ["c.pdf", "b.pdf", "a.pdf"]);
     assert!(state.manager.forgotten.is_none());
 }
+
+/// A revocable link of `key` in bucket "b", ending `ends_in` seconds from `now` (0: ended).
+fn revocable_entry(key: &str, ends_in: i64) -> crate::history::HistoryEntry {
+    let now = std::time::SystemTime::now();
+    let ends = if ends_in >= 0 {
+        now + std::time::Duration::from_secs(ends_in as u64)
+    } else {
+        now - std::time::Duration::from_secs(ends_in.unsigned_abs())
+    };
+    let mut made = link(key, crate::s3::LinkCheck::Opens);
+    made.effective_expires_at = ends;
+    made.expires_at = ends;
+    made.copy = Some(Box::new(crate::s3::LinkCopy {
+        key: crate::s3::copy_key(&format!("id{}", key.len()), ends, key),
+        version_id: None,
+        size: 3,
+    }));
+    crate::history::HistoryEntry::of(&made)
+}
+
+#[test]
+fn revoke_asks_first_then_sends_the_copy_and_marks_the_row() {
+    let mut state = State::default();
+    state.history.add(revocable_entry("plan.txt", 3600));
+    let id = state.history.entries[0].id.clone();
+    assert_eq!(id, "id8", "the row's id is the link id in its copy's key");
+    state.ask_revoke(&id);
+    assert_eq!(state.manager.revoking.confirm.as_deref(), Some("id8"));
+    state.cancel_revoke();
+    assert!(state.manager.revoking.confirm.is_none());
+    state.ask_revoke(&id);
+    let effects = state.revoke(&id);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::Revoke { id, copy, .. })] if id == "id8" && copy.key.ends_with("-id8/plan.txt")
+    ));
+    assert!(state.manager.revoking.confirm.is_none());
+    // A refused delete: said, and the row is not marked.
+    state.apply(Event::Revoked {
+        id: id.clone(),
+        result: Err(crate::s3::S3Error::bad_input("denied")),
+    });
+    assert!(state.history.entries[0].revoked_at.is_none());
+    assert!(state.manager.error.is_some());
+    state.revoke(&id);
+    let at = std::time::SystemTime::now();
+    state.apply(Event::Revoked {
+        id: id.clone(),
+        result: Ok(crate::ops::Revoked { at, checked: true }),
+    });
+    let now = std::time::SystemTime::now();
+    assert_eq!(
+        state.history.entries[0].status(now),
+        crate::history::LinkStatus::Revoked
+    );
+    assert!(!state.history.entries[0].status(now).still_works());
+    assert!(state.revoke(&id).is_empty(), "nothing left to revoke");
+}
+
+#[test]
+fn a_renewed_revocable_link_is_revocable_and_the_choice_is_remembered() {
+    let mut state = State::default();
+    state.history.add(revocable_entry("plan.txt", 3600));
+    let effects = state.renew("id8", None);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::Renew { options, .. })] if options.revocable
+    ));
+    state.share.revocable = true;
+    let persisted = state.persisted();
+    assert!(persisted.revocable);
+    let (again, _) = State::starting(
+        Startup::default(),
+        persisted,
+        crate::history::History::default(),
+    );
+    assert!(again.share.revocable);
+}
+
+#[test]
+fn opening_a_bucket_deletes_the_copies_of_its_ended_links_once() {
+    let mut state = State::default();
+    state.history.add(revocable_entry("old.txt", -60));
+    // (ids follow the key's length: "id7" and "id8")
+    state.history.add(revocable_entry("live.txt", 3600));
+    let generation = state.open_folder("b", "");
+    let effects = state.apply(Event::ObjectsDone {
+        generation,
+        result: Ok(()),
+    });
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::DeleteEndedCopies { bucket })] if bucket == "b"
+    ));
+    let old_copy = state
+        .history
+        .entries
+        .iter()
+        .find(|e| e.key == "old.txt")
+        .and_then(|e| e.copy.clone())
+        .unwrap();
+    state.apply(Event::EndedCopiesDeleted {
+        bucket: "b".into(),
+        result: Ok(vec![old_copy.key]),
+    });
+    let old = state
+        .history
+        .entries
+        .iter()
+        .find(|e| e.key == "old.txt")
+        .unwrap();
+    assert!(old.revoked_at.is_some());
+    let live = state
+        .history
+        .entries
+        .iter()
+        .find(|e| e.key == "live.txt")
+        .unwrap();
+    assert!(live.revoked_at.is_none(), "a live link's copy stays");
+    // Listed again: nothing more to ask.
+    let generation = state.open_folder("b", "");
+    let effects = state.apply(Event::ObjectsDone {
+        generation,
+        result: Ok(()),
+    });
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::Send(Command::DeleteEndedCopies { .. })))
+    );
+}
+
+#[test]
+fn a_revocable_link_arriving_after_the_selection_moved_is_kept_not_copied() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("big.bin");
+    state.share.revocable = true;
+    state.copy_link();
+    state.select_object("other.txt");
+    let mut made = link("big.bin", crate::s3::LinkCheck::Opens);
+    made.copy = Some(Box::new(crate::s3::LinkCopy {
+        key: ".s3share/links/1-abc/big.bin".into(),
+        version_id: None,
+        size: 9,
+    }));
+    let effects = state.apply(Event::Shared(Ok(made)));
+    assert_eq!(copies(&effects), 0, "not put on the clipboard");
+    assert_eq!(
+        state.history.entries.len(),
+        1,
+        "but listed, to copy or revoke"
+    );
+    assert!(state.history.entries[0].copy_stored().is_some());
+    assert!(
+        state
+            .history
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("s3://b/big.bin"))
+    );
+    // A normal link for a file no longer chosen is simply dropped (nothing was stored).
+    state.select_object("big.bin");
+    state.copy_link();
+    state.select_object("other.txt");
+    state.apply(Event::Shared(Ok(link(
+        "big.bin",
+        crate::s3::LinkCheck::Opens,
+    ))));
+    assert_eq!(state.history.entries.len(), 1);
+}
+
+#[test]
+fn a_page_is_asked_for_the_selection_or_the_folder_and_confirmed_above_a_hundred() {
+    let mut state = State::default();
+    let generation = state.open_folder("b", "docs/");
+    let keys: Vec<String> = (0..150).map(|i| format!("docs/f{i}.txt")).collect();
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    state.apply(Event::ObjectsPage {
+        generation,
+        page: page(&refs),
+    });
+    // The folder: 150 files ask once.
+    assert!(state.share_page(PageOf::Folder).is_empty());
+    assert_eq!(state.pages.confirm, Some((PageOf::Folder, 150)));
+    let effects = state.share_page(PageOf::Folder);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::SharePage { files: crate::ops::PageFiles::Chosen(files), confirmed: true, .. })] if files.len() == 150
+    ));
+    assert!(state.share_page(PageOf::Folder).is_empty(), "one at a time");
+    state.apply(Event::PageShared(Err(crate::s3::S3Error::bad_input("no"))));
+    assert!(state.pages.error.is_some());
+    // The selection: just those files.
+    state.select_object("docs/f1.txt");
+    state.select_more("docs/f2.txt", false);
+    let effects = state.share_page(PageOf::Selection);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::SharePage { files: crate::ops::PageFiles::Chosen(files), .. })] if files.len() == 2
+    ));
+    // Sub-folders: the worker counts, and may come back for a second click.
+    state.apply(Event::PageShared(Err(crate::s3::S3Error::bad_input("no"))));
+    let effects = state.share_page(PageOf::FolderAndSubFolders);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::SharePage {
+            confirmed: false,
+            ..
+        })]
+    ));
+    state.apply(Event::PageNeedsConfirmation { files: 500 });
+    assert_eq!(
+        state.pages.confirm,
+        Some((PageOf::FolderAndSubFolders, 500))
+    );
+    let effects = state.share_page(PageOf::FolderAndSubFolders);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Send(Command::SharePage {
+            confirmed: true,
+            ..
+        })]
+    ));
+}

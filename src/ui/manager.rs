@@ -55,6 +55,16 @@ pub fn manager_ui(
                 crate::ui::error_ui(ui, error, false);
             }
             copies_ui(ui, state, intents);
+            // Above the list, so it is in sight whatever row asked.
+            if let Some(entry) = state
+                .manager
+                .revoking
+                .confirm
+                .as_deref()
+                .and_then(|id| state.history.get(id))
+            {
+                revoke_confirmation(ui, entry, intents);
+            }
             ui.separator();
             let rows = state.manager_rows(now);
             if rows.is_empty() {
@@ -78,6 +88,7 @@ pub fn manager_ui(
                         LinkKind::Download => "Download",
                         LinkKind::Upload => "Upload link",
                         LinkKind::Request => "File request",
+                        LinkKind::Page => "Page of links",
                     };
                     ui.horizontal_wrapped(|ui| {
                         let name = crate::share::escape::text(&format!("{}/{}", entry.bucket, entry.key)).into_owned();
@@ -87,7 +98,10 @@ pub fn manager_ui(
                             ui.weak("revocable");
                         }
                         if let Some(detail) = &entry.detail {
-                            ui.weak(format!("({detail})"));
+                            ui.weak(format!("({})", crate::share::escape::text(detail)));
+                        }
+                        if let Some(page) = &entry.page {
+                            ui.weak(format!("{} files", page.files));
                         }
                     });
                     let (left, _) = countdown_text(now, entry.effective_expires_at);
@@ -95,11 +109,13 @@ pub fn manager_ui(
                         .made_at
                         .map(|t| format!("made {}; ", format_local_time(t)))
                         .unwrap_or_default();
-                    ui.label(format!(
-                        "{made}until {} ({left}); {}",
-                        format_local_time(entry.effective_expires_at),
-                        entry.status_text(now)
-                    ));
+                    // A countdown only while the link works; an ended one says why once.
+                    let until = if entry.status(now).still_works() {
+                        format!("until {} ({left}); ", format_local_time(entry.effective_expires_at))
+                    } else {
+                        String::new()
+                    };
+                    ui.label(format!("{made}{until}{}", entry.status_text(now)));
                     let works = entry.status(now).still_works();
                     ui.horizontal(|ui| {
                         if works && ui.small_button("Copy").clicked() {
@@ -127,13 +143,19 @@ pub fn manager_ui(
                                 ends: entry.effective_expires_at,
                             });
                         }
-                        if works && entry.copy_stored().is_some() {
+                        let page = entry.page_open().is_some();
+                        if works && (entry.copy_stored().is_some() || page) {
+                            let (button, hover) = if page {
+                                ("Close page", "Stop this page now: it is deleted (with the copies its links point at, if revocable)")
+                            } else {
+                                ("Revoke", "Stop this link now: the copy it points at is deleted")
+                            };
                             if state.manager.revoking.running.as_deref() == Some(entry.id.as_str()) {
                                 ui.spinner();
-                                ui.label("Revoking…");
+                                ui.label(if page { "Closing…" } else { "Revoking…" });
                             } else if ui
-                                .small_button("Revoke")
-                                .on_hover_text("Stop this link now: the copy it points at is deleted")
+                                .small_button(button)
+                                .on_hover_text(hover)
                                 .clicked()
                             {
                                 intents.push(Intent::AskRevoke(entry.id.clone()));
@@ -147,9 +169,6 @@ pub fn manager_ui(
                             intents.push(Intent::Forget(entry.id.clone()));
                         }
                     });
-                    if state.manager.revoking.confirm.as_deref() == Some(entry.id.as_str()) {
-                        revoke_confirmation(ui, entry, intents);
-                    }
                     ui.separator();
                 }
                 if let Some(gone) = forgotten
@@ -190,12 +209,29 @@ fn revoke_confirmation(
 ) {
     let name =
         crate::share::escape::text(&format!("s3://{}/{}", entry.bucket, entry.key)).into_owned();
+    let (question, now) = match &entry.page {
+        Some(page) if page.copies.is_empty() => (
+            format!(
+                "Close this page? It stops at once for everyone who has it. A file's link already taken from it keeps working until {}; the files themselves stay.",
+                format_local_time(entry.effective_expires_at)
+            ),
+            "Close now",
+        ),
+        Some(_) => (
+            "Close this page? It and every file's link on it stop at once; the files themselves stay.".to_owned(),
+            "Close now",
+        ),
+        None => (
+            format!(
+                "Revoke this link? It stops at once for everyone who has it. {name} itself and its other links keep working."
+            ),
+            "Revoke now",
+        ),
+    };
     ui.group(|ui| {
-        ui.label(format!(
-            "Revoke this link? It stops at once for everyone who has it. {name} itself and its other links keep working."
-        ));
+        ui.label(question);
         ui.horizontal(|ui| {
-            if ui.button("Revoke now").clicked() {
+            if ui.button(now).clicked() {
                 intents.push(Intent::Revoke(entry.id.clone()));
             }
             if ui.button("Keep it").clicked() {

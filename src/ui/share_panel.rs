@@ -55,6 +55,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         ui.add_space(8.0);
         // The lifetime folder links and request pages get, in sight even with no file.
         lifetime_ui(ui, state, now);
+        ui.horizontal(|ui| {
+            revocable_choice_ui(ui, state);
+            folder_page_ui(ui, state, intents);
+        });
+        page_status_ui(ui, state, now);
         many_ui(ui, state, intents);
         return;
     };
@@ -82,6 +87,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
 
     let lifetime_problem = lifetime_ui(ui, state, now);
     revocable_ui(ui, state, &key, several);
+    page_status_ui(ui, state, now);
     ui.add_space(8.0);
 
     if several {
@@ -124,12 +130,18 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         }
     });
     if let (true, Some((done, total))) = (state.sharing, state.copy_progress) {
-        ui.label(format!(
-            "Copying for the revocable link: {} of {}",
-            crate::share::human_size(done),
-            crate::share::human_size(total)
-        ));
-        if total > 0 {
+        if done == 0 {
+            // One CopyObject (up to 5 GiB) says nothing until it is done.
+            ui.label(format!(
+                "Copying {} on the server for the revocable link…",
+                crate::share::human_size(total)
+            ));
+        } else if done < total {
+            ui.label(format!(
+                "Copying for the revocable link: {} of {}",
+                crate::share::human_size(done),
+                crate::share::human_size(total)
+            ));
             ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
         }
     }
@@ -142,7 +154,12 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         let (text, last_minute) = time_left_text(now, link.effective_expires_at);
         // This link's own end (a menu's lifetime may differ from the panel's above).
         ui.label(format!(
-            "This link works until {}",
+            "This {}link works until {}",
+            if link.copy.is_some() {
+                "revocable "
+            } else {
+                ""
+            },
             crate::share::format_local_time_seconds(link.effective_expires_at)
         ));
         ui.horizontal(|ui| {
@@ -224,6 +241,16 @@ fn many_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
                 .clicked()
             {
                 intents.push(Intent::CopySelectedLinks);
+            }
+            if ui
+                .add_enabled(
+                    enabled && !state.pages.running,
+                    egui::Button::new("Share as one page"),
+                )
+                .on_hover_text("One link to a page that lists these files, each with its own link")
+                .clicked()
+            {
+                intents.push(Intent::SharePage(crate::state::PageOf::Selection));
             }
         });
     }
@@ -371,13 +398,81 @@ fn revocable_ui(ui: &mut egui::Ui, state: &mut State, key: &str, several: bool) 
     } else {
         size_of(key)
     };
-    let each = if several {
-        "Their links each"
+    let text = if several {
+        format!(
+            "Each link points at a copy of its file: together they {}.",
+            crate::ops::copy_cost(size, &options)
+        )
     } else {
-        "The link"
+        format!(
+            "The link points at a copy: it {}.",
+            crate::ops::copy_cost(size, &options)
+        )
     };
-    ui.weak(format!(
-        "{each} point at a copy: {}.",
-        crate::ops::copy_cost(size, &options)
-    ));
+    ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
+}
+
+/// With no file chosen: the Revocable choice still applies to folder links and pages.
+fn revocable_choice_ui(ui: &mut egui::Ui, state: &mut State) {
+    ui.checkbox(&mut state.share.revocable, "Revocable")
+        .on_hover_text("Links point at copies made for each (under .s3share/links/), so each can be revoked in Shared links. Folder links and pages then copy every file they link to; the copies are stored until the links end.");
+}
+
+/// The page of links being made, made last (its link copied, counting down), or refused.
+fn page_status_ui(ui: &mut egui::Ui, state: &State, now: SystemTime) {
+    if let Some(error) = &state.pages.error {
+        crate::ui::error_ui(ui, error, false);
+    }
+    if let Some(page) = &state.pages.made {
+        let (left, _) = crate::share::time_left_text(now, page.link.effective_expires_at);
+        let title = crate::share::escape::text(&page.title).into_owned();
+        ui.label(format!(
+            "Page link copied: \"{title}\", {} files; it and every link on it work until {}.",
+            page.files,
+            format_local_time(page.link.effective_expires_at)
+        ));
+        ui.label(left);
+    }
+}
+
+/// "Share as one page" for the open folder (a menu: its files, or everything below it): one
+/// link to a page listing each file with its own link; asks again above 100 files.
+fn folder_page_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
+    use crate::state::PageOf;
+    if state.listing.bucket.is_empty() {
+        return;
+    }
+    let each = crate::share::format_duration(state.share.expiry.as_duration());
+    let idle = !state.pages.running && state.many.running.is_none();
+    let label = match state.pages.confirm {
+        Some((PageOf::Folder, n)) => format!("Page of {n} files, {each} (confirm)"),
+        Some((PageOf::FolderAndSubFolders, n)) => {
+            format!("Page of {n} files with sub-folders, {each} (confirm)")
+        }
+        _ => "Share as one page".to_owned(),
+    };
+    let files = state.listing.objects.len();
+    ui.add_enabled_ui(idle, |ui| {
+        ui.menu_button(label, |ui| {
+            if ui
+                .add_enabled(files > 0, egui::Button::new("This folder's files"))
+                .on_hover_text(
+                    "One link to a page listing every file of this folder, each with its own link",
+                )
+                .clicked()
+            {
+                intents.push(Intent::SharePage(PageOf::Folder));
+            }
+            if ui
+                .button("With sub-folders")
+                .on_hover_text("One link to a page listing every file below this folder")
+                .clicked()
+            {
+                intents.push(Intent::SharePage(PageOf::FolderAndSubFolders));
+            }
+        });
+    });
+    if state.pages.running {
+        ui.spinner();
+    }
 }

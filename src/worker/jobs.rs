@@ -79,3 +79,35 @@ pub(super) async fn run_upload(
     };
     out.send(Event::UploadFinished { id, result });
 }
+
+/// A page of links; a folder with its sub-folders of more than `CONFIRM_ABOVE` files is
+/// counted first and waits for the person's second click.
+pub(super) async fn share_page(
+    session: Session,
+    bucket: String,
+    files: crate::ops::PageFiles,
+    options: crate::ops::PageOptions,
+    confirmed: bool,
+    out: Outbox,
+) -> Event {
+    if let (
+        false,
+        crate::ops::PageFiles::Folder {
+            prefix,
+            all_levels: true,
+        },
+    ) = (confirmed, &files)
+    {
+        match crate::ops::keys_to_share(&session, &bucket, prefix).await {
+            Ok(keys) if keys.len() > crate::command::CONFIRM_ABOVE => {
+                return Event::PageNeedsConfirmation { files: keys.len() };
+            }
+            Ok(_) => {}
+            Err(error) => return Event::PageShared(Err(error)),
+        }
+    }
+    let never = tokio_util::sync::CancellationToken::new();
+    let progress = move |done, total| out.send(Event::ManyProgress { done, total });
+    let page = crate::ops::share_page(&session, &bucket, files, &options, &never, &progress);
+    Event::PageShared(page.await)
+}

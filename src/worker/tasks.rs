@@ -157,6 +157,27 @@ impl Worker {
                 let result = ops::revoke(&session, &bucket, &copy, &url).await;
                 Event::Revoked { id, result }
             }),
+            Command::ClosePage {
+                id,
+                bucket,
+                copies,
+                url,
+            } => self.spawn_request(|session| async move {
+                let key = crate::s3::shared_page_key(&id);
+                let result = ops::close_page(&session, &bucket, &key, &copies, &url).await;
+                Event::Revoked { id, result }
+            }),
+            Command::SharePage {
+                bucket,
+                files,
+                options,
+                confirmed,
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    super::jobs::share_page(session, bucket, files, options, confirmed, out).await
+                });
+            }
             Command::DeleteEndedCopies { bucket } => self.spawn_request(|session| async move {
                 let result = ops::delete_ended_copies(&session, &bucket, session.now()).await;
                 Event::EndedCopiesDeleted { bucket, result }

@@ -1,0 +1,291 @@
+//! One link for many files: a page stored under `.s3share/pages/` that lists each file with
+//! its own link (signed for the same lifetime), handed out as a tried presigned link. Made
+//! with revocable links, each file's link points at a copy of its own, and closing the page
+//! deletes those copies too.
+
+use std::time::SystemTime;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{ErrorKind, S3Error};
+use crate::s3::{
+    Depth, LINKS_FOLDER, LinkCopy, ObjectEntry, PAGES_FOLDER, Session, ShareLink, ShareOptions,
+    copy_key, is_own_key, shared_page_key,
+};
+use crate::share::folder_page::{MAX_PAGE_FILES, PageFile, render};
+use crate::share::{DownloadFilename, Expiry, effective_end};
+
+/// Which files the page lists.
+#[derive(Debug, Clone)]
+pub enum PageFiles {
+    /// The files of a folder (`all_levels`: and of its sub-folders).
+    Folder { prefix: String, all_levels: bool },
+    /// Files chosen one by one (the window's selection).
+    Chosen(Vec<ObjectEntry>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Shown at the top (default: the folder's name, or "N files").
+    pub title: Option<String>,
+    pub expiry: Expiry,
+    /// Each file's link points at a copy of its own; closing the page deletes them.
+    pub revocable: bool,
+}
+
+/// A page made and tried.
+#[derive(Debug, Clone)]
+pub struct SharedPage {
+    pub id: String,
+    /// The page's own link (`key` is the page's key).
+    pub link: ShareLink,
+    pub title: String,
+    /// The folder the files are under (what the history names).
+    pub folder: String,
+    pub files: usize,
+    /// The copies the files' links point at (revocable pages).
+    pub copies: Vec<LinkCopy>,
+}
+
+/// Makes the page: every input and permission checked before anything is stored; the
+/// files' links signed for `options.expiry`; the page stored, linked and tried. A page that
+/// does not open is deleted again (with its copies) and the reason is the error.
+pub async fn share_page(
+    session: &Session,
+    bucket: &str,
+    files: PageFiles,
+    options: &PageOptions,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> Result<SharedPage, S3Error> {
+    let (folder, entries) = match files {
+        PageFiles::Folder { prefix, all_levels } => {
+            let depth = if all_levels {
+                Depth::AllLevels
+            } else {
+                Depth::OneLevel
+            };
+            let mut entries = Vec::new();
+            let listing = session.list_all_with(bucket, &prefix, depth, |page| {
+                entries.extend(page.objects.into_iter().filter(|o| !is_own_key(&o.key)));
+            });
+            stop_on(cancel, listing).await?;
+            (prefix, entries)
+        }
+        PageFiles::Chosen(entries) => (common_folder(&entries), entries),
+    };
+    if entries.is_empty() {
+        return Err(S3Error::plain(
+            ErrorKind::NoSuchKey,
+            format!("There are no files to share under s3://{bucket}/{folder}."),
+        ));
+    }
+    if entries.len() > MAX_PAGE_FILES {
+        return Err(S3Error::bad_input(format!(
+            "{} files are more than one page carries ({MAX_PAGE_FILES}: each link is about 1 KB, so a bigger page is too heavy for a phone's browser). Share a sub-folder, or use s3share link --recursive for a list of links.",
+            entries.len()
+        )));
+    }
+    let title = page_title(options.title.as_deref(), &folder, entries.len())?;
+    // Nothing is stored until S3 Share may write and delete its pages (and copies).
+    stop_on(cancel, session.check_copy_permissions(bucket, PAGES_FOLDER)).await?;
+    if options.revocable {
+        stop_on(cancel, session.check_copy_permissions(bucket, LINKS_FOLDER)).await?;
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+    let mut copies = Vec::new();
+    let made = async {
+        let region = session.bucket_region(bucket).await?;
+        let what = "making a page of links";
+        let credentials = session.current_credentials(what).await?;
+        let signed_at = session.now();
+        let (ends, _) = effective_end(signed_at, options.expiry, credentials.expiry());
+        // Every link on the page ends when the page does (and a revocable one with its
+        // copy), however long the copies and signatures take.
+        let own_end = signed_at + options.expiry.as_duration();
+        let mut page_files = Vec::with_capacity(entries.len());
+        for (done, entry) in entries.iter().enumerate() {
+            let mut target = entry.key.clone();
+            if options.revocable {
+                let source = session.copy_source(bucket, &entry.key).await?;
+                let link_id = format!("{id}{done:05}");
+                let dest = copy_key(&link_id, own_end, &entry.key);
+                let copy = session
+                    .copy_for_link(bucket, &source, &dest, cancel, &|_, _| {})
+                    .await?;
+                target = copy.key.clone();
+                copies.push(copy);
+            }
+            let name = crate::s3::file_name(&entry.key);
+            let link_options = super::revocable::until(
+                own_end,
+                session.now(),
+                &ShareOptions {
+                    expiry: options.expiry,
+                    download_filename: DownloadFilename::parse(name).ok(),
+                    revocable: false,
+                },
+            );
+            let link = session
+                .sign_download(bucket, &target, &region, &link_options)
+                .await?;
+            page_files.push(PageFile {
+                path: entry.key[folder.len().min(entry.key.len())..].to_owned(),
+                size: entry.size,
+                modified_ms: entry
+                    .last_modified
+                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_millis() as i64),
+                url: link.url.expose().to_owned(),
+            });
+            on_progress(done + 1, entries.len());
+        }
+        let ends_ms = ends
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let key = shared_page_key(&id);
+        let html = render(&title, &page_files, ends_ms);
+        session
+            .store_page(bucket, &region, &key, html, what)
+            .await?;
+        session
+            .page_link(
+                bucket,
+                &region,
+                &key,
+                &credentials,
+                signed_at,
+                options.expiry,
+                ends,
+            )
+            .await
+    };
+    let made = stop_on(cancel, made).await;
+    let key = shared_page_key(&id);
+    match made {
+        Ok(link) if !link.check.refused() => Ok(SharedPage {
+            id,
+            link,
+            title,
+            folder,
+            files: entries.len(),
+            copies,
+        }),
+        Ok(link) => {
+            remove(session, bucket, &key, &copies).await;
+            Err(S3Error::plain(
+                ErrorKind::LinkRefused,
+                link.check.describe(),
+            ))
+        }
+        Err(err) => {
+            remove(session, bucket, &key, &copies).await;
+            Err(err)
+        }
+    }
+}
+
+/// Closes a page: deletes it (and the copies its links point at), then tries its link until
+/// the server refuses it. A refused delete is an error and nothing is said closed.
+pub async fn close_page(
+    session: &Session,
+    bucket: &str,
+    page_key: &str,
+    copies: &[LinkCopy],
+    url: &crate::share::SignedUrl,
+) -> Result<super::Revoked, S3Error> {
+    session
+        .delete_page(bucket, page_key, "closing the page of links")
+        .await?;
+    for copy in copies {
+        session.delete_link_copy(bucket, copy).await?;
+    }
+    super::revocable::until_refused(session, bucket, url, page_key).await
+}
+
+/// Best effort, after a page that failed: nothing of it is kept.
+async fn remove(session: &Session, bucket: &str, key: &str, copies: &[LinkCopy]) {
+    let _ = session.delete_page(bucket, key, "removing a page").await;
+    for copy in copies {
+        let _ = session.delete_link_copy(bucket, copy).await;
+    }
+}
+
+async fn stop_on<T>(
+    cancel: &CancellationToken,
+    work: impl std::future::Future<Output = Result<T, S3Error>>,
+) -> Result<T, S3Error> {
+    tokio::select! {
+        done = work => done,
+        () = cancel.cancelled() => Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: no page was made, nothing was kept.")),
+    }
+}
+
+/// The folder every chosen key is in ("" when they are in different top folders).
+fn common_folder(entries: &[ObjectEntry]) -> String {
+    let folder_of = |key: &str| key.rfind('/').map_or("", |i| &key[..=i]).to_owned();
+    let mut common = entries
+        .first()
+        .map(|e| folder_of(&e.key))
+        .unwrap_or_default();
+    for entry in entries {
+        while !entry.key.starts_with(&common) {
+            let trimmed = common.trim_end_matches('/');
+            common = trimmed.rfind('/').map_or("", |i| &trimmed[..=i]).to_owned();
+        }
+    }
+    common
+}
+
+/// The title as given (one line, at most 200 characters), or the folder's name.
+fn page_title(given: Option<&str>, folder: &str, files: usize) -> Result<String, S3Error> {
+    if let Some(title) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        if title.chars().any(char::is_control) || title.chars().count() > 200 {
+            return Err(S3Error::bad_input(
+                "The page title must be one line of at most 200 characters.",
+            ));
+        }
+        return Ok(title.to_owned());
+    }
+    let name = folder
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    Ok(if name.is_empty() {
+        format!("{files} files")
+    } else {
+        name.to_owned()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str) -> ObjectEntry {
+        ObjectEntry {
+            key: key.into(),
+            size: 1,
+            last_modified: None,
+        }
+    }
+
+    #[test]
+    fn chosen_files_are_listed_under_their_common_folder() {
+        let same = [entry("a/b/x.pdf"), entry("a/b/c/y.pdf")];
+        assert_eq!(common_folder(&same), "a/b/");
+        let apart = [entry("a/b/x.pdf"), entry("a/c/y.pdf")];
+        assert_eq!(common_folder(&apart), "a/");
+        let top = [entry("x.pdf"), entry("a/y.pdf")];
+        assert_eq!(common_folder(&top), "");
+    }
+
+    #[test]
+    fn a_title_is_one_line_or_the_folders_name() {
+        assert_eq!(page_title(None, "reports/2026/", 3).unwrap(), "2026");
+        assert_eq!(page_title(Some("  "), "", 3).unwrap(), "3 files");
+        assert_eq!(page_title(Some("Q3"), "x/", 3).unwrap(), "Q3");
+        assert!(page_title(Some("a\nb"), "", 1).is_err());
+    }
+}

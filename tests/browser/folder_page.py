@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""The page of links in a real browser (headless Chromium driven by Selenium).
+
+Starts the test bed's S3 server, makes a page for a folder with the real `s3share` binary
+(`link --page --recursive`), opens the page link in Chromium, checks the list (names shown
+as text, one row per file), presses "Download all" and checks every downloaded file byte for
+byte against the bucket's. Saves a screenshot of the page.
+
+Run (after `cargo build -p testbed --bins` and `cargo build`):
+    python3 tests/browser/folder_page.py [--screenshot assets/folder-page.png]
+Needs: chromium, chromium-driver (Debian), selenium (PyPI).
+"""
+import argparse, os, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+
+FILES = {
+    "docs/Quarterly report.csv": b"quarter,revenue\nQ1,120\nQ2,135\n",
+    "docs/Pr\u00fcfbericht M\u00e4rz (final).txt": "\u00fcber alles\n".encode() * 40,
+    "docs/images/diagram.bin": bytes(range(256)) * 4096,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--screenshot", default=None)
+    args = ap.parse_args()
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        print("skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+        return 0
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    tmp = tempfile.mkdtemp()
+    data = os.path.join(tmp, "s3")
+    for key, body in FILES.items():
+        path = os.path.join(data, "shared", key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(body)
+    access, secret = "browser-test-access", "browser-test-secret-0123456789"
+    server = subprocess.Popen(
+        [os.path.join(TARGET, "debug", "testbed-server"), data, access, secret, "shared"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    browser = None
+    try:
+        endpoint = server.stdout.readline().strip()
+        with open(os.path.join(tmp, "config"), "w") as f:
+            f.write(f"[profile share]\nregion = us-east-1\nendpoint_url = {endpoint}\n")
+        with open(os.path.join(tmp, "credentials"), "w") as f:
+            f.write(f"[share]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
+        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
+                   AWS_EC2_METADATA_DISABLED="true",
+                   S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
+        for k in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            env.pop(k, None)
+        made = subprocess.run(
+            [os.path.join(TARGET, "debug", "s3share"), "--profile", "share", "link", "s3://shared/docs/",
+             "--page", "--recursive", "--title", "Q3 documents", "--expires", "1h"],
+            env=env, capture_output=True, text=True)
+        if made.returncode != 0:
+            sys.exit(f"s3share link --page failed: {made.stderr}")
+        link = made.stdout.strip()
+        print("page:", made.stderr.strip().splitlines()[0])
+
+        downloads = os.path.join(tmp, "downloads")
+        os.makedirs(downloads)
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=900,700"):
+            options.add_argument(flag)
+        options.add_experimental_option("prefs", {
+            "download.default_directory": downloads,
+            "download.prompt_for_download": False,
+            "profile.default_content_setting_values.automatic_downloads": 1,
+        })
+        browser = webdriver.Chrome(service=Service(driver), options=options)
+        browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                                {"behavior": "allow", "downloadPath": downloads})
+        browser.get(link)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Q3 documents"
+        names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tbody a")]
+        expected = sorted(os.path.basename(k) for k in FILES)
+        assert sorted(names) == expected, names
+        ends = browser.find_element(By.ID, "ends").text
+        assert "UTC" not in ends, f"the end in the reader's local time: {ends!r}"
+        if args.screenshot:
+            browser.save_screenshot(args.screenshot)
+            print("screenshot:", args.screenshot)
+        browser.find_element(By.ID, "all").click()
+
+        def finished(_):
+            got = os.listdir(downloads)
+            done = [n for n in got if not n.endswith(".crdownload")]
+            return len(done) == len(FILES) and len(got) == len(FILES)
+
+        WebDriverWait(browser, 60).until(finished)
+        for key, body in FILES.items():
+            with open(os.path.join(downloads, os.path.basename(key)), "rb") as f:
+                assert f.read() == body, f"{key} differs"
+        print("Download all:", len(FILES), "files, byte-exact:", ", ".join(sorted(os.listdir(downloads))))
+        print("browser test passed")
+        return 0
+    finally:
+        if browser:
+            browser.quit()
+        server.stdin.close()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 
 mod bounded;
 mod check;
+mod cleanup;
 mod compat;
 mod copy;
 mod link;
@@ -22,7 +23,8 @@ pub use crate::aws::{
 };
 pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
-pub use copy::{LINKS_FOLDER, LifecycleRule, LinkCopy, copy_key, copy_link_id};
+pub use cleanup::LifecycleRule;
+pub use copy::{LINKS_FOLDER, LinkCopy, copy_key, copy_link_id};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use page::{PAGES_FOLDER, shared_page_key};

@@ -163,7 +163,11 @@ pub fn manager_ui(
                         }
                         if ui
                             .small_button("Forget")
-                            .on_hover_text("Remove from this list. The link keeps working until it ends.")
+                            .on_hover_text(if entry.holds_copies() {
+                                "Remove from this list. The link keeps working until it ends, and can no longer be revoked from here (Undo brings it back; s3share revoke --ended --bucket deletes its copy once it ends)."
+                            } else {
+                                "Remove from this list. The link keeps working until it ends."
+                            })
                             .clicked()
                         {
                             intents.push(Intent::Forget(entry.id.clone()));

@@ -6,7 +6,8 @@ mod common;
 use std::process::Output;
 
 use common::cli::{
-    isolated_command, profile_command, run, s3share, s3share_with_clock, text, write_profile,
+    isolated_command, profile_command, run, s3share, s3share_with_clock, stopped_by, text,
+    write_profile,
 };
 use common::{bed, http_get, http_put};
 
@@ -424,26 +425,16 @@ async fn a_stopped_upload_leaves_nothing_behind_whatever_stops_it() {
     let file = dir.path().join("video.bin");
     std::fs::write(&file, vec![7u8; 20 * 1024 * 1024]).unwrap();
     for signal in ["TERM", "HUP", "INT"] {
-        let (dir_path, file) = (dir.path().to_owned(), file.clone());
-        let out = tokio::task::spawn_blocking(move || {
-            let mut cmd = profile_command(&dir_path, &[]);
-            cmd.arg("upload")
-                .arg(&file)
-                .args(["s3://slow/", "--part-size-mib", "5", "--parallel", "1"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            let child = cmd.spawn().unwrap();
-            // The first part is on its way (each takes 1.5 s to be answered).
-            std::thread::sleep(std::time::Duration::from_millis(900));
-            let killed = std::process::Command::new("kill")
-                .args([&format!("-{signal}"), &child.id().to_string()])
-                .status()
-                .unwrap();
-            assert!(killed.success());
-            child.wait_with_output().unwrap()
-        })
-        .await
-        .unwrap();
+        let mut cmd = profile_command(dir.path(), &[]);
+        cmd.arg("upload").arg(&file).args([
+            "s3://slow/",
+            "--part-size-mib",
+            "5",
+            "--parallel",
+            "1",
+        ]);
+        // The first part is on its way (each takes 1.5 s to be answered).
+        let out = stopped_by(cmd, signal, std::time::Duration::from_millis(900)).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
         assert!(stderr.contains("Cancelled"), "SIG{signal}: {stderr}");

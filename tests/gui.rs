@@ -102,6 +102,22 @@ fn demo_window(clock: &FakeClock) -> Window {
     demo_window_stepping(clock, 0.25)
 }
 
+/// The demo window with its link history in a file of its own (returned).
+fn demo_window_with_history() -> (Window, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("config").join("history.json");
+    let options = AppOptions {
+        demo: true,
+        worker: WorkerConfig {
+            profile_files: no_profiles(dir.path()),
+            data_dir: Some(dir.path().join("data")),
+        },
+        history_path: Some(history.clone()),
+        ..AppOptions::default()
+    };
+    (window(runtime(), dir, None, options), history)
+}
+
 /// The demo window whose frames take `step_dt` seconds of egui's time each.
 fn demo_window_stepping(clock: &FakeClock, step_dt: f32) -> Window {
     let dir = tempfile::tempdir().unwrap();
@@ -654,18 +670,7 @@ fn ctrl_c_with_a_file_selected_copies_a_fresh_link() {
 
 #[test]
 fn shared_links_are_remembered_privately_and_can_be_copied_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = dir.path().join("config").join("history.json");
-    let options = AppOptions {
-        demo: true,
-        worker: WorkerConfig {
-            profile_files: no_profiles(dir.path()),
-            data_dir: Some(dir.path().join("data")),
-        },
-        history_path: Some(history.clone()),
-        ..AppOptions::default()
-    };
-    let mut w = window(runtime(), dir, None, options);
+    let (mut w, history) = demo_window_with_history();
     w.click("README.txt");
     w.click("Copy link");
     w.until("the link", |h| h.query_by_label("Copied").is_some());
@@ -1194,18 +1199,7 @@ fn a_menu_lifetime_is_the_links_and_enter_in_a_field_makes_no_link() {
 /// asks first, then the link no longer opens while a normal link to the same file does.
 #[test]
 fn a_revocable_link_is_made_and_taken_back_from_the_window() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = dir.path().join("config").join("history.json");
-    let options = AppOptions {
-        demo: true,
-        worker: WorkerConfig {
-            profile_files: no_profiles(dir.path()),
-            data_dir: Some(dir.path().join("data")),
-        },
-        history_path: Some(history.clone()),
-        ..AppOptions::default()
-    };
-    let mut w = window(runtime(), dir, None, options);
+    let (mut w, history) = demo_window_with_history();
     w.click("README.txt");
     w.click("Copy link");
     w.until("the normal link", |h| h.query_by_label("Copied").is_some());
@@ -1255,6 +1249,18 @@ fn a_revocable_link_is_made_and_taken_back_from_the_window() {
         w.harness.query_by_label("Revoke").is_none(),
         "a revoked link has no Revoke"
     );
+    // The history file keeps the copy and when it was revoked (the next run shows it).
+    w.until("the revoke in the history file", move |_| {
+        let text = std::fs::read_to_string(&history).unwrap_or_default();
+        let rows: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let rows = rows
+            .as_array()
+            .or_else(|| rows.get("entries").and_then(|e| e.as_array()))
+            .cloned()
+            .unwrap_or_default();
+        rows.iter()
+            .any(|r| !r["copy"].is_null() && !r["revoked_at"].is_null())
+    });
 }
 
 /// "Share as one page" for the open folder: one link copied, the page lists the folder's

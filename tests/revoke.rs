@@ -6,6 +6,8 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+use common::cli::stopped_by;
 use common::cli::{profile_command, run, s3share, text, write_profile};
 use common::{Bed, bed, http_get, local_bed};
 use testbed::{LocalS3Options, Refusals};
@@ -387,25 +389,11 @@ async fn a_stopped_copy_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     write_profile(dir.path(), &bed);
     for signal in ["INT", "TERM"] {
-        let dir_path = dir.path().to_owned();
-        let out = tokio::task::spawn_blocking(move || {
-            let mut cmd = profile_command(&dir_path, &[]);
-            cmd.env("S3SHARE_COPY_PART_SIZE", (5 * 1024 * 1024).to_string())
-                .args(["link", "s3://slowcopy/big.bin", "--revocable"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            let child = cmd.spawn().unwrap();
-            // The first part copy is on its way (each is answered after 1.5 s).
-            std::thread::sleep(Duration::from_millis(900));
-            let killed = std::process::Command::new("kill")
-                .args([&format!("-{signal}"), &child.id().to_string()])
-                .status()
-                .unwrap();
-            assert!(killed.success());
-            child.wait_with_output().unwrap()
-        })
-        .await
-        .unwrap();
+        let mut cmd = profile_command(dir.path(), &[]);
+        cmd.env("S3SHARE_COPY_PART_SIZE", (5 * 1024 * 1024).to_string())
+            .args(["link", "s3://slowcopy/big.bin", "--revocable"]);
+        // The first part copy is on its way (each is answered after 1.5 s).
+        let out = stopped_by(cmd, signal, Duration::from_millis(900)).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
         assert!(

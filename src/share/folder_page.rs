@@ -4,9 +4,7 @@
 //! script only shows the end in the reader's local time and offers "Download all". Every
 //! name is HTML-escaped, and its control characters shown as visible escapes.
 
-use sha2::Digest;
-
-use super::request_page::escape;
+use super::request_page::{escape, page_head};
 
 /// More files than this make no page: every link is about 1 KB (2 KB with a session token),
 /// so 10,000 files are a page of 10 to 20 MB, about what a phone's browser still opens.
@@ -26,7 +24,7 @@ pub struct PageFile {
 
 /// The whole page. `ends_at_ms`: when it and every link on it stop working.
 pub fn render(title: &str, files: &[PageFile], ends_at_ms: u64) -> String {
-    let script_hash = aws_smithy_types::base64::encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
+    let head = page_head(&shown(title), SCRIPT, STYLE, "");
     let total: u64 = files.iter().map(|f| f.size).sum();
     let ends_utc = utc_text(ends_at_ms as i64);
     let mut rows = String::with_capacity(files.len() * 1200);
@@ -50,16 +48,7 @@ pub fn render(title: &str, files: &[PageFile], ends_at_ms: u64) -> String {
         n => format!("{n} files"),
     };
     format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<style>{STYLE}</style>
-</head>
+        r#"{head}
 <body>
 <main>
 <h1>{title}</h1>
@@ -146,6 +135,7 @@ const SCRIPT: &str = r#"(function () {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
 
     fn file(path: &str) -> PageFile {
         PageFile {

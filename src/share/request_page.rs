@@ -36,19 +36,10 @@ pub fn render(title: &str, message: &str, config: &PageConfig) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    let script_hash = aws_smithy_types::base64::encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
+    let head = page_head(&escape(title), SCRIPT, STYLE, "connect-src 'self'; ");
     let message_html = escape(message).replace('\n', "<br>");
     format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; form-action 'none'; base-uri 'none'">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<style>{STYLE}</style>
-</head>
+        r#"{head}
 <body>
 <main>
 <h1>{title}</h1>
@@ -67,6 +58,25 @@ pub fn render(title: &str, message: &str, config: &PageConfig) -> String {
 </html>
 "#,
         title = escape(title),
+    )
+}
+
+/// The `<head>` of a page S3 Share stores in a bucket: self-contained, its one `script`
+/// allowed by hash, `connect` (a CSP directive and "; ", or "") what it may fetch, no
+/// referrer sent. `title_html` is already escaped.
+pub fn page_head(title_html: &str, script: &str, style: &str, connect: &str) -> String {
+    let script_hash = aws_smithy_types::base64::encode(sha2::Sha256::digest(script.as_bytes()));
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; {connect}img-src data:; form-action 'none'; base-uri 'none'">
+<meta name="referrer" content="no-referrer">
+<title>{title_html}</title>
+<style>{style}</style>
+</head>"#
     )
 }
 

@@ -10,10 +10,9 @@ Run (after `cargo build -p testbed --bins` and `cargo build`):
     python3 tests/browser/folder_page.py [--screenshot assets/folder-page.png]
 Needs: chromium, chromium-driver (Debian), selenium (PyPI).
 """
-import argparse, os, shutil, subprocess, sys, tempfile, time
+import argparse, os, shutil, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+from bed import S3SHARE, chrome_options, profile_env, start_server, stop_server
 
 FILES = {
     "docs/Quarterly report.csv": b"quarter,revenue\nQ1,120\nQ2,135\n",
@@ -43,25 +42,12 @@ def main():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(body)
-    access, secret = "browser-test-access", "browser-test-secret-0123456789"
-    server = subprocess.Popen(
-        [os.path.join(TARGET, "debug", "testbed-server"), data, access, secret, "shared"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, endpoint = start_server(data, "shared")
     browser = None
     try:
-        endpoint = server.stdout.readline().strip()
-        with open(os.path.join(tmp, "config"), "w") as f:
-            f.write(f"[profile share]\nregion = us-east-1\nendpoint_url = {endpoint}\n")
-        with open(os.path.join(tmp, "credentials"), "w") as f:
-            f.write(f"[share]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
-        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
-                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
-                   AWS_EC2_METADATA_DISABLED="true",
-                   S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
-        for k in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.pop(k, None)
+        env = profile_env(tmp, endpoint)
         made = subprocess.run(
-            [os.path.join(TARGET, "debug", "s3share"), "--profile", "share", "link", "s3://shared/docs/",
+            [S3SHARE, "--profile", "share", "link", "s3://shared/docs/",
              "--page", "--recursive", "--title", "Q3 documents", "--expires", "1h"],
             env=env, capture_output=True, text=True)
         if made.returncode != 0:
@@ -71,12 +57,7 @@ def main():
 
         downloads = os.path.join(tmp, "downloads")
         os.makedirs(downloads)
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=900,700"):
-            options.add_argument(flag)
+        options = chrome_options(webdriver, chromium, tmp)
         options.add_experimental_option("prefs", {
             "download.default_directory": downloads,
             "download.prompt_for_download": False,
@@ -112,8 +93,7 @@ def main():
     finally:
         if browser:
             browser.quit()
-        server.stdin.close()
-        server.wait(timeout=10)
+        stop_server(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -11,10 +11,9 @@ Run (after `cargo build -p testbed --bins` and `cargo test`, which builds s3shar
     python3 tests/browser/request_page.py [--screenshot assets/request-page.png]
 Needs: chromium, chromium-driver (Debian), selenium (PyPI).
 """
-import argparse, glob, os, shutil, subprocess, sys, tempfile, time
+import argparse, glob, os, shutil, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+from bed import S3SHARE, chrome_options, profile_env, start_server, stop_server
 
 
 def main():
@@ -34,25 +33,12 @@ def main():
     tmp = tempfile.mkdtemp()
     data = os.path.join(tmp, "s3")
     os.makedirs(data)
-    access, secret = "browser-test-access", "browser-test-secret-0123456789"
-    server = subprocess.Popen(
-        [os.path.join(TARGET, "debug", "testbed-server"), data, access, secret, "inbox"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, endpoint = start_server(data, "inbox")
     browser = None
     try:
-        endpoint = server.stdout.readline().strip()
-        with open(os.path.join(tmp, "config"), "w") as f:
-            f.write(f"[profile share]\nregion = us-east-1\nendpoint_url = {endpoint}\n")
-        with open(os.path.join(tmp, "credentials"), "w") as f:
-            f.write(f"[share]\naws_access_key_id = {access}\naws_secret_access_key = {secret}\n")
-        env = dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
-                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
-                   AWS_EC2_METADATA_DISABLED="true",
-                   S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
-        for k in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.pop(k, None)
+        env = profile_env(tmp, endpoint)
         made = subprocess.run(
-            [os.path.join(TARGET, "debug", "s3share"), "--profile", "share", "request", "s3://inbox/scans/",
+            [S3SHARE, "--profile", "share", "request", "s3://inbox/scans/",
              "--title", "Scans for the audit", "--message", "Please send the signed pages <b>today</b>.",
              "--max-size", "1MB", "--expires", "1h"],
             env=env, capture_output=True, text=True)
@@ -72,12 +58,7 @@ def main():
         with open(too_big, "wb") as f:
             f.write(b"\0" * (1024 * 1024 + 1))
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=900,700"):
-            options.add_argument(flag)
+        options = chrome_options(webdriver, chromium, tmp)
         browser = webdriver.Chrome(service=Service(driver), options=options)
         browser.get(link)
         heading = browser.find_element(By.TAG_NAME, "h1").text
@@ -130,8 +111,7 @@ def main():
     finally:
         if browser:
             browser.quit()
-        server.stdin.close()
-        server.wait(timeout=10)
+        stop_server(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

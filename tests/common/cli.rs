@@ -78,3 +78,28 @@ pub async fn run(mut cmd: std::process::Command, args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Runs `cmd` (off the async runtime), sends it SIG`signal` after `after`, and returns what
+/// it printed and how it ended.
+#[cfg(unix)]
+pub async fn stopped_by(
+    mut cmd: std::process::Command,
+    signal: &str,
+    after: std::time::Duration,
+) -> Output {
+    let signal = signal.to_owned();
+    tokio::task::spawn_blocking(move || {
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        std::thread::sleep(after);
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}

@@ -1291,6 +1291,21 @@ fn a_folder_is_shared_as_one_page_and_closed_from_the_window() {
     assert_eq!(plain_get(&first).0, 200, "a file's link on the page opens");
 
     w.click("Shared links (1)");
+    // The manager lists the page with its files (folded).
+    w.until("the page's files", |h| {
+        h.query_by_label_contains("Files on this page (").is_some()
+    });
+    let folded = w.harness.get_by_label_contains("Files on this page (");
+    folded.click();
+    w.step();
+    w.step();
+    assert!(
+        w.harness
+            .query_all_by_label("Quarterly report Q3.csv")
+            .count()
+            >= 2,
+        "the file is named under the page's row (as well as in the listing)"
+    );
     w.click("Close page");
     w.until_label("Close now");
     w.click("Close now");

@@ -75,6 +75,9 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRecord {
     pub files: usize,
+    /// The files' paths below the folder (what the manager lists under the page).
+    #[serde(default)]
+    pub names: Vec<String>,
     #[serde(default)]
     pub copies: Vec<LinkCopy>,
 }
@@ -215,6 +218,7 @@ impl HistoryEntry {
             revoked_at: None,
             page: Some(PageRecord {
                 files: page.files,
+                names: page.names.clone(),
                 copies: page.copies.clone(),
             }),
         }

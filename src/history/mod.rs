@@ -19,7 +19,7 @@ use crate::private_file::{create_private, create_private_dir, open_private};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-pub use entry::{HistoryEntry, LinkKind, LinkStatus};
+pub use entry::{HistoryEntry, LinkKind, LinkStatus, PageRecord};
 
 /// Expired links are kept this long; S3SHARE_HISTORY_DAYS changes it.
 const RETENTION_DAYS: u64 = 7;

@@ -43,6 +43,8 @@ pub struct SharedPage {
     /// The folder the files are under (what the history names).
     pub folder: String,
     pub files: usize,
+    /// The files' paths below `folder`, as the page lists them.
+    pub names: Vec<String>,
     /// The copies the files' links point at (revocable pages).
     pub copies: Vec<LinkCopy>,
 }
@@ -167,8 +169,12 @@ pub async fn share_page(
             id,
             link,
             title,
-            folder,
             files: entries.len(),
+            names: entries
+                .iter()
+                .map(|e| e.key[folder.len().min(e.key.len())..].to_owned())
+                .collect(),
+            folder,
             copies,
         }),
         Ok(link) => {

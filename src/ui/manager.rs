@@ -173,6 +173,9 @@ pub fn manager_ui(
                             intents.push(Intent::Forget(entry.id.clone()));
                         }
                     });
+                    if let Some(page) = entry.page.as_ref().filter(|p| !p.names.is_empty()) {
+                        page_files_ui(ui, &entry.id, page);
+                    }
                     ui.separator();
                 }
                 if let Some(gone) = forgotten
@@ -273,4 +276,20 @@ fn copies_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
             intents.push(Intent::ExpireLinkCopies(bucket.clone()));
         }
     });
+}
+
+/// A page's files, folded: the first 200 names (escaped), and how many more.
+fn page_files_ui(ui: &mut egui::Ui, id: &str, page: &crate::history::PageRecord) {
+    const SHOWN: usize = 200;
+    egui::CollapsingHeader::new(format!("Files on this page ({})", page.files))
+        .id_salt(("page files", id))
+        .default_open(false)
+        .show(ui, |ui| {
+            for name in page.names.iter().take(SHOWN) {
+                ui.label(crate::share::escape::text(name));
+            }
+            if page.names.len() > SHOWN {
+                ui.weak(format!("…and {} more", page.names.len() - SHOWN));
+            }
+        });
 }

@@ -139,6 +139,7 @@ pub enum Command {
     ClosePage {
         id: String,
         bucket: String,
+        key: String,
         copies: Vec<crate::s3::LinkCopy>,
         url: crate::share::SignedUrl,
     },

@@ -219,3 +219,41 @@ async fn too_many_files_or_a_file_instead_of_a_folder_store_nothing() {
         .unwrap();
     assert_eq!(stored.key_count(), Some(0), "nothing was stored");
 }
+
+/// A page that has ended is deleted with the copies of ended links (its end is in its key),
+/// a live one stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_page_is_deleted_with_the_ended_copies() {
+    let bed = bed().await;
+    let bucket = bed.bucket("page-ended").await;
+    bed.put(&bucket, "f/a.txt", b"a").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let folder = format!("s3://{bucket}/f/");
+    page_link(dir.path(), &["link", &folder, "--page", "--expires", "3s"]).await;
+    let (live, _) = page_link(dir.path(), &["link", &folder, "--page", "--expires", "1h"]).await;
+    let pages = || async {
+        bed.client()
+            .list_objects_v2()
+            .bucket(&bucket)
+            .prefix(".s3share/pages/")
+            .send()
+            .await
+            .unwrap()
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pages().await.len(), 2);
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let out = s3share(dir.path(), &["revoke", "--ended"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let left = pages().await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(
+        live.contains(&left[0].replace(' ', "%20")),
+        "the live page stays"
+    );
+    assert_eq!(http_get(&live).await.status, 200);
+}

@@ -78,8 +78,8 @@ pub async fn revoke_one(
     }
     let revoked = match (&entry.page, &entry.copy) {
         (Some(page), _) => {
-            let key = crate::s3::shared_page_key(&entry.id);
-            let closing = ops::close_page(session, &entry.bucket, &key, &page.copies, &entry.url);
+            let closing =
+                ops::close_page(session, &entry.bucket, &page.key, &page.copies, &entry.url);
             or_cancel(cancel, closing).await?
         }
         (None, Some(copy)) => {

@@ -74,6 +74,8 @@ pub struct HistoryEntry {
 /// What closing a page of links needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRecord {
+    /// Where the page is stored.
+    pub key: String,
     pub files: usize,
     /// The files' paths below the folder (what the manager lists under the page).
     #[serde(default)]
@@ -217,6 +219,7 @@ impl HistoryEntry {
             copy: None,
             revoked_at: None,
             page: Some(PageRecord {
+                key: page.key.clone(),
                 files: page.files,
                 names: page.names.clone(),
                 copies: page.copies.clone(),
@@ -229,19 +232,19 @@ impl HistoryEntry {
         self.page.as_ref().filter(|_| self.revoked_at.is_none())
     }
 
-    /// Copies under `.s3share/links/` that this row's link (or page) points at, not yet
-    /// deleted: what cleaning up after it ends is for.
+    /// Objects of S3 Share's this row stands for, not yet deleted (a revocable link's copy;
+    /// a page, and its copies): what cleaning up after it ends is for.
     pub fn holds_copies(&self) -> bool {
-        self.copy_stored().is_some() || self.page_open().is_some_and(|p| !p.copies.is_empty())
+        self.copy_stored().is_some() || self.page_open().is_some()
     }
 
-    /// Whether copy `key` is one this row points at.
+    /// Whether `key` (a copy, or a page) is one this row stands for.
     pub fn points_at(&self, key: &str) -> bool {
         self.copy.as_ref().is_some_and(|c| c.key == key)
             || self
                 .page
                 .as_ref()
-                .is_some_and(|p| p.copies.iter().any(|c| c.key == key))
+                .is_some_and(|p| p.key == key || p.copies.iter().any(|c| c.key == key))
     }
 
     /// A revocable link whose copy is still stored (it can be revoked, or cleaned up).

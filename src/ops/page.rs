@@ -37,6 +37,8 @@ pub struct PageOptions {
 #[derive(Debug, Clone)]
 pub struct SharedPage {
     pub id: String,
+    /// Where the page is stored (closing deletes it).
+    pub key: String,
     /// The page's own link (`key` is the page's key).
     pub link: ShareLink,
     pub title: String,
@@ -95,16 +97,26 @@ pub async fn share_page(
         stop_on(cancel, session.check_copy_permissions(bucket, LINKS_FOLDER)).await?;
     }
     let id = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+    // The page, its copies and every link on it end together, at this time (named in the
+    // keys, so what has ended is found and deleted by listing).
+    let own_end = session.now() + options.expiry.as_duration();
+    let key = shared_page_key(&id, own_end);
     let mut copies = Vec::new();
     let made = async {
         let region = session.bucket_region(bucket).await?;
         let what = "making a page of links";
         let credentials = session.current_credentials(what).await?;
         let signed_at = session.now();
-        let (ends, _) = effective_end(signed_at, options.expiry, credentials.expiry());
-        // Every link on the page ends when the page does (and a revocable one with its
-        // copy), however long the copies and signatures take.
-        let own_end = signed_at + options.expiry.as_duration();
+        let page_expiry = super::revocable::until(
+            own_end,
+            signed_at,
+            &ShareOptions {
+                expiry: options.expiry,
+                ..ShareOptions::default()
+            },
+        )
+        .expiry;
+        let (ends, _) = effective_end(signed_at, page_expiry, credentials.expiry());
         let mut page_files = Vec::with_capacity(entries.len());
         for (done, entry) in entries.iter().enumerate() {
             let mut target = entry.key.clone();
@@ -145,7 +157,6 @@ pub async fn share_page(
         let ends_ms = ends
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
-        let key = shared_page_key(&id);
         let html = render(&title, &page_files, ends_ms);
         session
             .store_page(bucket, &region, &key, html, what)
@@ -157,16 +168,16 @@ pub async fn share_page(
                 &key,
                 &credentials,
                 signed_at,
-                options.expiry,
+                page_expiry,
                 ends,
             )
             .await
     };
     let made = stop_on(cancel, made).await;
-    let key = shared_page_key(&id);
     match made {
         Ok(link) if !link.check.refused() => Ok(SharedPage {
             id,
+            key,
             link,
             title,
             files: entries.len(),

@@ -195,15 +195,17 @@ pub(super) async fn until_refused(
     }
 }
 
-/// Deletes the copies of links that have ended (by `now`), in `bucket`; returns their keys.
-/// Keys S3 Share did not name are left alone.
+/// Deletes the copies of links that have ended (by `now`), and the pages of links that have,
+/// in `bucket`; returns their keys. Keys S3 Share did not name are left alone.
 pub async fn delete_ended_copies(
     session: &Session,
     bucket: &str,
     now: SystemTime,
 ) -> Result<Vec<String>, S3Error> {
     let mut deleted = Vec::new();
-    for stored in session.link_copies(bucket, crate::s3::LINKS_FOLDER).await? {
+    let mut stored = session.link_copies(bucket, crate::s3::LINKS_FOLDER).await?;
+    stored.extend(session.link_copies(bucket, crate::s3::PAGES_FOLDER).await?);
+    for stored in stored {
         if stored.link_ends.is_some_and(|end| end <= now) {
             let copy = LinkCopy {
                 key: stored.key.clone(),

@@ -64,7 +64,10 @@ pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
 
 /// When the link of copy `key` ends, from its folder's name.
 pub fn copy_link_ends(key: &str) -> Option<SystemTime> {
-    let folder = key.strip_prefix(LINKS_FOLDER)?.split('/').next()?;
+    let rest = key
+        .strip_prefix(LINKS_FOLDER)
+        .or_else(|| key.strip_prefix(super::page::PAGES_FOLDER))?;
+    let folder = rest.split('/').next()?;
     let (secs, _) = folder.split_once('-')?;
     Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs.parse().ok()?))
 }
@@ -453,6 +456,9 @@ mod tests {
         assert_eq!(copy_link_id(&key), Some("abc123"));
         assert_eq!(copy_link_ends(".s3share/links/notes.txt"), None);
         assert_eq!(copy_link_ends("reports/1800000000-a/x"), None);
+        let page = crate::s3::shared_page_key("p1", ends);
+        assert_eq!(page, ".s3share/pages/1800000000-p1.html");
+        assert_eq!(copy_link_ends(&page), Some(ends));
     }
 
     #[test]

@@ -15,9 +15,14 @@ use crate::share::{Expiry, SignedUrl};
 /// Where pages that share many files are kept.
 pub const PAGES_FOLDER: &str = ".s3share/pages/";
 
-/// The key of shared page `id`.
-pub fn shared_page_key(id: &str) -> String {
-    format!("{PAGES_FOLDER}{id}.html")
+/// The key of shared page `id`, ending at `ends` (named in the key, so a page that has ended
+/// is found by listing alone and deleted with the copies of ended links).
+pub fn shared_page_key(id: &str, ends: SystemTime) -> String {
+    let ends = ends
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    format!("{PAGES_FOLDER}{ends}-{id}.html")
 }
 
 impl Session {

@@ -42,6 +42,7 @@ impl State {
             Command::ClosePage {
                 id: id.to_owned(),
                 bucket: entry.bucket.clone(),
+                key: page.key.clone(),
                 copies: page.copies.clone(),
                 url: entry.url.clone(),
             }

@@ -160,10 +160,10 @@ impl Worker {
             Command::ClosePage {
                 id,
                 bucket,
+                key,
                 copies,
                 url,
             } => self.spawn_request(|session| async move {
-                let key = crate::s3::shared_page_key(&id);
                 let result = ops::close_page(&session, &bucket, &key, &copies, &url).await;
                 Event::Revoked { id, result }
             }),

@@ -90,7 +90,7 @@ pub async fn share_page(
             entries.len()
         )));
     }
-    let title = page_title(options.title.as_deref(), &folder, entries.len())?;
+    let title = page_title(options.title.as_deref(), &folder, bucket)?;
     // Nothing is stored until S3 Share may write and delete its pages (and copies).
     stop_on(cancel, session.check_copy_permissions(bucket, PAGES_FOLDER)).await?;
     if options.revocable {
@@ -254,8 +254,9 @@ fn common_folder(entries: &[ObjectEntry]) -> String {
     common
 }
 
-/// The title as given (one line, at most 200 characters), or the folder's name.
-fn page_title(given: Option<&str>, folder: &str, files: usize) -> Result<String, S3Error> {
+/// The title as given (one line, at most 200 characters), or the folder's name (the
+/// bucket's at its top).
+fn page_title(given: Option<&str>, folder: &str, bucket: &str) -> Result<String, S3Error> {
     if let Some(title) = given.map(str::trim).filter(|t| !t.is_empty()) {
         if title.chars().any(char::is_control) || title.chars().count() > 200 {
             return Err(S3Error::bad_input(
@@ -269,11 +270,7 @@ fn page_title(given: Option<&str>, folder: &str, files: usize) -> Result<String,
         .rsplit('/')
         .next()
         .unwrap_or("");
-    Ok(if name.is_empty() {
-        format!("{files} files")
-    } else {
-        name.to_owned()
-    })
+    Ok(if name.is_empty() { bucket } else { name }.to_owned())
 }
 
 #[cfg(test)]
@@ -300,9 +297,12 @@ mod tests {
 
     #[test]
     fn a_title_is_one_line_or_the_folders_name() {
-        assert_eq!(page_title(None, "reports/2026/", 3).unwrap(), "2026");
-        assert_eq!(page_title(Some("  "), "", 3).unwrap(), "3 files");
-        assert_eq!(page_title(Some("Q3"), "x/", 3).unwrap(), "Q3");
-        assert!(page_title(Some("a\nb"), "", 1).is_err());
+        assert_eq!(page_title(None, "reports/2026/", "b").unwrap(), "2026");
+        assert_eq!(
+            page_title(Some("  "), "", "team-files").unwrap(),
+            "team-files"
+        );
+        assert_eq!(page_title(Some("Q3"), "x/", "b").unwrap(), "Q3");
+        assert!(page_title(Some("a\nb"), "", "b").is_err());
     }
 }

@@ -15,6 +15,7 @@ use crate::s3::ProfileFilesSource;
 use crate::share::Clock;
 
 mod jobs;
+mod links;
 mod paste;
 mod tasks;
 use tasks::{Outbox, PARALLEL_UPLOADS, Worker};

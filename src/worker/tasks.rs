@@ -12,7 +12,6 @@ use tokio_util::sync::CancellationToken;
 use super::jobs::{run_upload, share_many};
 use super::{Waker, WorkerConfig};
 use crate::command::{Command, Event, SignedIn};
-use crate::ops;
 use crate::s3::upload::UploadRequest;
 use crate::s3::{ErrorKind, S3Error, Session, list_profiles};
 use crate::share::Clock;
@@ -133,59 +132,13 @@ impl Worker {
                     });
                 });
             }
-            Command::Share {
-                bucket,
-                key,
-                options,
-            } => {
-                let out = self.out.clone();
-                self.spawn_request(|session| async move {
-                    let progress =
-                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
-                    let never = CancellationToken::new();
-                    let link =
-                        ops::share(&session, &bucket, &key, &options, true, &never, &progress);
-                    Event::Shared(link.await)
-                });
-            }
-            Command::Revoke {
-                id,
-                bucket,
-                copy,
-                url,
-            } => self.spawn_request(|session| async move {
-                let result = ops::revoke(&session, &bucket, &copy, &url).await;
-                Event::Revoked { id, result }
-            }),
-            Command::ClosePage {
-                id,
-                bucket,
-                key,
-                copies,
-                url,
-            } => self.spawn_request(|session| async move {
-                let result = ops::close_page(&session, &bucket, &key, &copies, &url).await;
-                Event::Revoked { id, result }
-            }),
-            Command::SharePage {
-                bucket,
-                files,
-                options,
-                confirmed,
-            } => {
-                let out = self.out.clone();
-                self.spawn_request(|session| async move {
-                    super::jobs::share_page(session, bucket, files, options, confirmed, out).await
-                });
-            }
-            Command::DeleteEndedCopies { bucket } => self.spawn_request(|session| async move {
-                let result = ops::delete_ended_copies(&session, &bucket, session.now()).await;
-                Event::EndedCopiesDeleted { bucket, result }
-            }),
-            Command::ExpireLinkCopies { bucket } => self.spawn_request(|session| async move {
-                let result = session.expire_link_copies(&bucket, 8).await;
-                Event::LinkCopiesRule { bucket, result }
-            }),
+            command @ (Command::Share { .. }
+            | Command::Renew { .. }
+            | Command::Revoke { .. }
+            | Command::ClosePage { .. }
+            | Command::SharePage { .. }
+            | Command::DeleteEndedCopies { .. }
+            | Command::ExpireLinkCopies { .. }) => self.handle_link(command),
             Command::Upload {
                 id,
                 path,
@@ -344,20 +297,6 @@ impl Worker {
                     }
                 });
             }
-            Command::Renew {
-                replaces,
-                bucket,
-                key,
-                options,
-            } => self.spawn_request(|session| async move {
-                let never = CancellationToken::new();
-                let result =
-                    ops::share(&session, &bucket, &key, &options, true, &never, &|_, _| {});
-                Event::Renewed {
-                    replaces,
-                    result: result.await,
-                }
-            }),
             Command::RequestFiles { bucket, options } => self.spawn_request(|session| async move {
                 Event::RequestMade(crate::ops::make_request(&session, &bucket, &options).await)
             }),
@@ -436,7 +375,7 @@ impl Worker {
 
     /// Runs one request on the current session off the command loop and sends its event.
     /// Without a session (sign-in failed) there is nothing to ask.
-    fn spawn_request<F, Fut>(&self, request: F)
+    pub(super) fn spawn_request<F, Fut>(&self, request: F)
     where
         F: FnOnce(Session) -> Fut,
         Fut: std::future::Future<Output = Event> + Send + 'static,

@@ -1,0 +1,84 @@
+//! The worker's link commands: a link (revocable or not), a renewal, revoking, pages of
+//! links, and the copies of ended links. Each is one use case of `ops`.
+
+use tokio_util::sync::CancellationToken;
+
+use super::tasks::Worker;
+use crate::command::{Command, Event};
+use crate::ops;
+
+impl Worker {
+    /// Only the commands `handle` sends here; any other is not a link command and is left.
+    pub(super) fn handle_link(&self, command: Command) {
+        match command {
+            Command::Share {
+                bucket,
+                key,
+                options,
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    let progress =
+                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
+                    let never = CancellationToken::new();
+                    let link =
+                        ops::share(&session, &bucket, &key, &options, true, &never, &progress);
+                    Event::Shared(link.await)
+                });
+            }
+            Command::Revoke {
+                id,
+                bucket,
+                copy,
+                url,
+            } => self.spawn_request(|session| async move {
+                let result = ops::revoke(&session, &bucket, &copy, &url).await;
+                Event::Revoked { id, result }
+            }),
+            Command::ClosePage {
+                id,
+                bucket,
+                key,
+                copies,
+                url,
+            } => self.spawn_request(|session| async move {
+                let result = ops::close_page(&session, &bucket, &key, &copies, &url).await;
+                Event::Revoked { id, result }
+            }),
+            Command::SharePage {
+                bucket,
+                files,
+                options,
+                confirmed,
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    super::jobs::share_page(session, bucket, files, options, confirmed, out).await
+                });
+            }
+            Command::DeleteEndedCopies { bucket } => self.spawn_request(|session| async move {
+                let result = ops::delete_ended_copies(&session, &bucket, session.now()).await;
+                Event::EndedCopiesDeleted { bucket, result }
+            }),
+            Command::ExpireLinkCopies { bucket } => self.spawn_request(|session| async move {
+                let result = session.expire_link_copies(&bucket, 8).await;
+                Event::LinkCopiesRule { bucket, result }
+            }),
+            Command::Renew {
+                replaces,
+                bucket,
+                key,
+                options,
+            } => self.spawn_request(|session| async move {
+                let never = CancellationToken::new();
+                let result =
+                    ops::share(&session, &bucket, &key, &options, true, &never, &|_, _| {});
+                Event::Renewed {
+                    replaces,
+                    result: result.await,
+                }
+            }),
+            _ => {}
+        }
+    }
+}

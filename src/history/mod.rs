@@ -84,7 +84,11 @@ impl History {
     /// Links that still work at `now`, newest first (lazily).
     pub fn still_valid(&self, now: SystemTime) -> impl Iterator<Item = &HistoryEntry> {
         self.entries.iter().filter(move |e| {
-            e.effective_expires_at > now && !e.replaced && e.closed_at.is_none() && !e.server_gone
+            e.effective_expires_at > now
+                && !e.replaced
+                && e.closed_at.is_none()
+                && e.revoked_at.is_none()
+                && !e.server_gone
         })
     }
 

@@ -401,11 +401,21 @@ impl Session {
         let mut error = S3Error::from_sdk(
             err,
             &self.doing(
-                "copying the object for a revocable link (it needs s3:GetObject on the object and s3:PutObject on .s3share/links/*; a bucket policy may also deny copies)",
+                "copying the object for a revocable link",
                 Some(bucket),
                 Some(key),
             ),
         );
+        if error.kind == ErrorKind::AccessDenied {
+            error = S3Error::from_sdk(
+                err,
+                &self.doing(
+                    "copying the object for a revocable link (it needs s3:GetObject on the object and s3:PutObject on .s3share/links/*; a bucket policy may also deny copies)",
+                    Some(bucket),
+                    Some(key),
+                ),
+            );
+        }
         if code_of(err) == Some("PreconditionFailed") {
             error.message = format!(
                 "s3://{bucket}/{key} changed while it was being copied: nothing was kept. Try again."

@@ -49,6 +49,7 @@ impl State {
             self.selected_key = None;
             self.selection.clear();
             self.many.confirm_folder = None;
+            self.pages.confirm = None;
             self.link = None;
             self.link_copied = false;
             self.share_error = None;

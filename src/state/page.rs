@@ -25,12 +25,26 @@ pub struct Pages {
     /// The last page made, its link on the clipboard.
     pub made: Option<SharedPage>,
     pub error: Option<S3Error>,
+    /// The last page asked for, and when (a double-click's second click is not a second page).
+    pub last_asked: Option<(PageOf, std::time::Instant)>,
 }
+
+/// Two clicks this close on the same page action are one.
+const DOUBLE_CLICK: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl State {
     /// "Share as one page": above `CONFIRM_ABOVE` files the first call only asks.
     pub fn share_page(&mut self, of: PageOf) -> Vec<Effect> {
         if self.pages.running {
+            return Vec::new();
+        }
+        // The second click of a double-click makes no second page.
+        let now = std::time::Instant::now();
+        if self
+            .pages
+            .last_asked
+            .is_some_and(|(asked, at)| asked == of && now.duration_since(at) < DOUBLE_CLICK)
+        {
             return Vec::new();
         }
         self.share.apply_custom();
@@ -48,6 +62,11 @@ impl State {
         let rows = &self.listing.objects;
         let files = match of {
             PageOf::Selection => {
+                let count = self.selection.len();
+                if count > CONFIRM_ABOVE && !confirmed {
+                    self.pages.confirm = Some((of, count));
+                    return Vec::new();
+                }
                 let chosen = self
                     .selection
                     .iter()
@@ -68,6 +87,7 @@ impl State {
                 all_levels: true,
             },
         };
+        self.pages.last_asked = Some((of, now));
         self.pages.running = true;
         self.pages.error = None;
         self.many.running = Some((0, 0));
@@ -85,6 +105,8 @@ impl State {
 
     pub(super) fn page_needs_confirmation(&mut self, files: usize) {
         self.pages.running = false;
+        // The click that confirms is a new one, however soon it comes.
+        self.pages.last_asked = None;
         self.many.running = None;
         self.pages.confirm = Some((PageOf::FolderAndSubFolders, files));
     }

@@ -70,6 +70,9 @@ impl State {
         let page = self.history.get(&id).and_then(|e| e.page.clone());
         match result {
             Ok(revoked) if page.is_some() => {
+                if self.pages.made.as_ref().is_some_and(|p| p.id == id) {
+                    self.pages.made = None;
+                }
                 let stops = if page.is_some_and(|p| !p.copies.is_empty()) {
                     "and every file's link on it is revoked"
                 } else {

@@ -112,6 +112,7 @@ impl super::State {
         };
         state.sharing = true;
         state.share_error = None;
+        state.pages.error = None;
         vec![Effect::Send(Command::Share {
             bucket: state.listing.bucket.clone(),
             key,

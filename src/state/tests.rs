@@ -800,3 +800,34 @@ fn a_page_is_asked_for_the_selection_or_the_folder_and_confirmed_above_a_hundred
         })]
     ));
 }
+
+#[test]
+fn a_page_confirmation_is_for_its_folder_and_a_double_click_makes_one_page() {
+    let mut state = State::default();
+    let generation = state.open_folder("b", "many/");
+    let keys: Vec<String> = (0..105).map(|i| format!("many/f{i}.txt")).collect();
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    state.apply(Event::ObjectsPage {
+        generation,
+        page: page(&refs),
+    });
+    // A selection of more than 100 files asks too.
+    state.select_all_files();
+    assert!(state.share_page(PageOf::Selection).is_empty());
+    assert_eq!(state.pages.confirm, Some((PageOf::Selection, 105)));
+    // A pending confirmation does not follow to another folder.
+    state.open_folder("b", "other/");
+    assert_eq!(state.pages.confirm, None);
+    let generation = state.open_folder("b", "many/");
+    state.apply(Event::ObjectsPage {
+        generation,
+        page: page(&refs[..2]),
+    });
+    // Two clicks in a row (a double-click): one page.
+    assert_eq!(state.share_page(PageOf::Folder).len(), 1);
+    state.apply(Event::PageShared(Err(crate::s3::S3Error::bad_input("no"))));
+    assert!(
+        state.share_page(PageOf::Folder).is_empty(),
+        "the second click of a double-click"
+    );
+}

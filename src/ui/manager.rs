@@ -11,7 +11,8 @@ use crate::state::{State, StatusFilter};
 /// What stops a presigned link, said once at the top of the manager.
 pub const REVOKE_TEXT: &str = "A revocable link (made with \"Revocable\" on) can be taken back: \
 Revoke deletes the copy made for that link alone, so it stops at once, while the file and every \
-other link to it keep working. A normal link, made by signing, cannot be revoked on its own. \
+other link to it keep working. A page of links can be closed (Close page): it is deleted, and \
+a revocable page's file links stop too. A normal link, made by signing, cannot be revoked on its own. \
 What stops it: delete or move the object (stops every link to it, and the file is gone for everyone); or end \
 the credentials that signed it — make the access key inactive in IAM, or end the SSO or role \
 session — which stops every link they signed, not only this one. Links signed with temporary \
@@ -101,7 +102,10 @@ pub fn manager_ui(
                             ui.weak(format!("({})", crate::share::escape::text(detail)));
                         }
                         if let Some(page) = &entry.page {
-                            ui.weak(format!("{} files", page.files));
+                            ui.weak(if page.files == 1 { "1 file".to_owned() } else { format!("{} files", page.files) });
+                            if !page.copies.is_empty() {
+                                ui.weak("revocable");
+                            }
                         }
                     });
                     let (left, _) = countdown_text(now, entry.effective_expires_at);
@@ -216,16 +220,30 @@ fn revoke_confirmation(
 ) {
     let name =
         crate::share::escape::text(&format!("s3://{}/{}", entry.bucket, entry.key)).into_owned();
+    // The page named (title, files, when it was made): rows look alike, and the question
+    // must say which one it is about.
+    let page_name = || {
+        format!(
+            "the page \"{}\" of {name} ({} files, made {})",
+            crate::share::escape::text(entry.detail.as_deref().unwrap_or_default()),
+            entry.page.as_ref().map_or(0, |p| p.files),
+            entry.made_at.map(format_local_time).unwrap_or_default()
+        )
+    };
     let (question, now) = match &entry.page {
         Some(page) if page.copies.is_empty() => (
             format!(
-                "Close this page? It stops at once for everyone who has it. A file's link already taken from it keeps working until {}; the files themselves stay.",
+                "Close {}? It stops at once for everyone who has it. A file's link already taken from it keeps working until {}; the files themselves stay.",
+                page_name(),
                 format_local_time(entry.effective_expires_at)
             ),
             "Close now",
         ),
         Some(_) => (
-            "Close this page? It and every file's link on it stop at once; the files themselves stay.".to_owned(),
+            format!(
+                "Close {}? It and every file's link on it stop at once; the files themselves stay.",
+                page_name()
+            ),
             "Close now",
         ),
         None => (

@@ -86,7 +86,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.add_space(8.0);
 
     let lifetime_problem = lifetime_ui(ui, state, now);
-    revocable_ui(ui, state, &key, several);
+    revocable_ui(ui, state, &key, several, intents);
     page_status_ui(ui, state, now);
     ui.add_space(8.0);
 
@@ -381,9 +381,21 @@ fn lifetime_ui(
 }
 
 /// "Revocable" beside the lifetime: what it does, and what it costs for the file chosen.
-fn revocable_ui(ui: &mut egui::Ui, state: &mut State, key: &str, several: bool) {
-    ui.checkbox(&mut state.share.revocable, "Revocable")
-        .on_hover_text("The link points at a copy made for it alone (under .s3share/links/). Revoke in Shared links stops it at once, without touching the file or other links.");
+fn revocable_ui(
+    ui: &mut egui::Ui,
+    state: &mut State,
+    key: &str,
+    several: bool,
+    intents: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut state.share.revocable, "Revocable")
+            .on_hover_text("The link points at a copy made for it alone (under .s3share/links/). Revoke in Shared links stops it at once, without touching the file or other links.");
+        if !several {
+            // The open folder as one page, in reach with a file chosen too.
+            folder_page_ui(ui, state, intents);
+        }
+    });
     if !state.share.revocable {
         return;
     }
@@ -400,8 +412,9 @@ fn revocable_ui(ui: &mut egui::Ui, state: &mut State, key: &str, several: bool) 
     };
     let text = if several {
         format!(
-            "Each link points at a copy of its file: together they {}.",
-            crate::ops::copy_cost(size, &options)
+            "Each link points at a copy of its file: {} of copies kept for {} (until the links end).",
+            crate::share::human_size(size),
+            format_duration(options.expiry.as_duration())
         )
     } else {
         format!(
@@ -427,8 +440,8 @@ fn page_status_ui(ui: &mut egui::Ui, state: &State, now: SystemTime) {
         let (left, _) = crate::share::time_left_text(now, page.link.effective_expires_at);
         let title = crate::share::escape::text(&page.title).into_owned();
         ui.label(format!(
-            "Page link copied: \"{title}\", {} files; it and every link on it work until {}.",
-            page.files,
+            "Page link copied: \"{title}\", {}; it and every link on it work until {}.",
+            files_text(page.files),
             format_local_time(page.link.effective_expires_at)
         ));
         ui.label(left);
@@ -445,15 +458,24 @@ fn folder_page_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
     let each = crate::share::format_duration(state.share.expiry.as_duration());
     let idle = !state.pages.running && state.many.running.is_none();
     let label = match state.pages.confirm {
-        Some((PageOf::Folder, n)) => format!("Page of {n} files, {each} (confirm)"),
-        Some((PageOf::FolderAndSubFolders, n)) => {
-            format!("Page of {n} files with sub-folders, {each} (confirm)")
+        Some((PageOf::Folder | PageOf::FolderAndSubFolders, n)) => {
+            format!("Confirm: page of {n} files")
         }
         _ => "Share as one page".to_owned(),
+    };
+    let hover = match state.pages.confirm {
+        Some((PageOf::Folder, n)) => format!(
+            "{n} files, each link {each}: choose This folder's files again to make the page"
+        ),
+        Some((PageOf::FolderAndSubFolders, n)) => format!(
+            "{n} files below this folder, each link {each}: choose With sub-folders again to make the page"
+        ),
+        _ => "One link to a page that lists the folder's files, each with its own link".to_owned(),
     };
     let files = state.listing.objects.len();
     ui.add_enabled_ui(idle, |ui| {
         ui.menu_button(label, |ui| {
+            ui.label(&hover);
             if ui
                 .add_enabled(files > 0, egui::Button::new("This folder's files"))
                 .on_hover_text(
@@ -474,5 +496,14 @@ fn folder_page_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
     });
     if state.pages.running {
         ui.spinner();
+    }
+}
+
+/// "1 file", "5 files".
+fn files_text(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
     }
 }

@@ -117,6 +117,36 @@ impl LinkStatus {
 }
 
 impl HistoryEntry {
+    /// A row for a link just made; the constructors below fill in what their kind knows.
+    fn made(
+        kind: LinkKind,
+        bucket: &str,
+        key: &str,
+        url: &SignedUrl,
+        made_at: SystemTime,
+        effective_expires_at: SystemTime,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            id: new_id(),
+            kind,
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            url: url.clone(),
+            detail: None,
+            made_at: Some(made_at),
+            lifetime: None,
+            expires_at: None,
+            effective_expires_at,
+            check: LinkCheck::Skipped,
+            replaced: false,
+            closed_at: None,
+            server_gone: false,
+            copy: None,
+            revoked_at: None,
+            page: None,
+        }
+    }
+
     /// The entry for a download link just made.
     pub fn of(link: &ShareLink) -> HistoryEntry {
         let lifetime = link
@@ -131,22 +161,19 @@ impl HistoryEntry {
             .map_or_else(new_id, str::to_owned);
         HistoryEntry {
             id,
-            kind: LinkKind::Download,
-            bucket: link.bucket.clone(),
-            key: link.key.clone(),
-            url: link.url.clone(),
             detail: link.download_filename.clone(),
-            made_at: Some(link.signed_at),
             lifetime,
             expires_at: Some(link.expires_at),
-            effective_expires_at: link.effective_expires_at,
             check: link.check.clone(),
-            replaced: false,
-            closed_at: None,
-            server_gone: false,
             copy: link.copy.as_deref().cloned(),
-            revoked_at: None,
-            page: None,
+            ..Self::made(
+                LinkKind::Download,
+                &link.bucket,
+                &link.key,
+                &link.url,
+                link.signed_at,
+                link.effective_expires_at,
+            )
         }
     }
 
@@ -154,23 +181,17 @@ impl HistoryEntry {
     pub fn of_upload(link: &UploadLink) -> HistoryEntry {
         let (made_at, lifetime) = (link.signed_at, link.lifetime);
         HistoryEntry {
-            id: new_id(),
-            kind: LinkKind::Upload,
-            bucket: link.bucket.clone(),
-            key: link.key.clone(),
-            url: link.url.clone(),
             detail: link.content_type.clone(),
-            made_at: Some(made_at),
             lifetime: Some(lifetime),
             expires_at: Some(made_at + lifetime.as_duration()),
-            effective_expires_at: link.effective_expires_at,
-            check: LinkCheck::Skipped,
-            replaced: false,
-            closed_at: None,
-            server_gone: false,
-            copy: None,
-            revoked_at: None,
-            page: None,
+            ..Self::made(
+                LinkKind::Upload,
+                &link.bucket,
+                &link.key,
+                &link.url,
+                made_at,
+                link.effective_expires_at,
+            )
         }
     }
 
@@ -178,23 +199,18 @@ impl HistoryEntry {
     pub fn of_request(request: &FileRequest) -> HistoryEntry {
         let (made_at, lifetime) = (request.made_at, request.lifetime);
         HistoryEntry {
-            id: new_id(),
-            kind: LinkKind::Request,
-            bucket: request.bucket.clone(),
-            key: request.folder.clone(),
-            url: request.url.clone(),
             detail: Some(request.title.clone()),
-            made_at: Some(made_at),
             lifetime: Some(lifetime),
             expires_at: Some(made_at + lifetime.as_duration()),
-            effective_expires_at: request.effective_expires_at,
             check: request.check.clone(),
-            replaced: false,
-            closed_at: None,
-            server_gone: false,
-            copy: None,
-            revoked_at: None,
-            page: None,
+            ..Self::made(
+                LinkKind::Request,
+                &request.bucket,
+                &request.folder,
+                &request.url,
+                made_at,
+                request.effective_expires_at,
+            )
         }
     }
 
@@ -203,27 +219,24 @@ impl HistoryEntry {
         let link = &page.link;
         HistoryEntry {
             id: page.id.clone(),
-            kind: LinkKind::Page,
-            bucket: link.bucket.clone(),
-            key: page.folder.clone(),
-            url: link.url.clone(),
             detail: Some(page.title.clone()),
-            made_at: Some(link.signed_at),
             lifetime: Some(lifetime),
             expires_at: Some(link.expires_at),
-            effective_expires_at: link.effective_expires_at,
             check: link.check.clone(),
-            replaced: false,
-            closed_at: None,
-            server_gone: false,
-            copy: None,
-            revoked_at: None,
             page: Some(PageRecord {
                 key: page.key.clone(),
                 files: page.files,
                 names: page.names.clone(),
                 copies: page.copies.clone(),
             }),
+            ..Self::made(
+                LinkKind::Page,
+                &link.bucket,
+                &page.folder,
+                &link.url,
+                link.signed_at,
+                link.effective_expires_at,
+            )
         }
     }
 

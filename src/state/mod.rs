@@ -274,7 +274,12 @@ impl State {
             .any(|row| matches!(row.status, UploadStatus::Running));
         if uploading {
             Some(Duration::from_millis(500))
-        } else if self.link.is_some() || self.requests.iter().any(|row| !row.closed) {
+        } else if self.link.is_some()
+            || self.pages.made.is_some()
+            || self.manager.open
+            || self.requests.iter().any(|row| !row.closed)
+        {
+            // A countdown on screen (a link, a page of links, Shared links' rows).
             Some(Duration::from_secs(1))
         } else if self.selected_key.is_some() {
             // The "works until" preview moves with the clock: once a minute is enough.

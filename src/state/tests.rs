@@ -831,3 +831,29 @@ fn a_page_confirmation_is_for_its_folder_and_a_double_click_makes_one_page() {
         "the second click of a double-click"
     );
 }
+
+#[test]
+fn a_page_or_shared_links_on_screen_keeps_the_countdown_moving() {
+    let mut state = State::default();
+    assert_eq!(state.repaint_after(), None, "nothing counts down");
+    state.manager.open = true;
+    assert_eq!(
+        state.repaint_after(),
+        Some(std::time::Duration::from_secs(1))
+    );
+    state.manager.open = false;
+    state.pages.made = Some(crate::ops::SharedPage {
+        id: "p".into(),
+        key: ".s3share/pages/1-p.html".into(),
+        link: link("page", crate::s3::LinkCheck::Opens),
+        title: "t".into(),
+        folder: String::new(),
+        files: 1,
+        names: vec!["a".into()],
+        copies: Vec::new(),
+    });
+    assert_eq!(
+        state.repaint_after(),
+        Some(std::time::Duration::from_secs(1))
+    );
+}

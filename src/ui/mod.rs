@@ -14,6 +14,7 @@ mod receive;
 mod recent;
 mod requests;
 mod rows;
+mod share_options;
 mod share_panel;
 mod uploads;
 

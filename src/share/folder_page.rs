@@ -90,9 +90,9 @@ fn utc_text(ms: i64) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d1f23}\
 main{max-width:56rem;margin:1.5rem auto;padding:1.25rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002}\
-h1{font-size:1.4rem;margin:0 0 .5rem;word-break:break-word}table{width:100%;border-collapse:collapse}\
+h1{font-size:1.4rem;margin:0 0 .5rem;overflow-wrap:anywhere}table{width:100%;border-collapse:collapse}\
 th,td{text-align:left;padding:.45rem .3rem;border-bottom:1px solid #e3e6ea;vertical-align:top}\
-td a{font-weight:600;word-break:break-all}.folder{color:#667;font-size:.85rem;word-break:break-all}\
+td a{font-weight:600;white-space:pre-wrap;overflow-wrap:anywhere}.folder{color:#667;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}\
 .n{text-align:right;white-space:nowrap}.d{white-space:nowrap;color:#555}.note{color:#555;font-size:.9rem}\
 button{font-size:1rem;padding:.45rem 1rem}@media (max-width:36rem){.d{display:none}main{margin:0;border-radius:0}}";
 

@@ -125,23 +125,18 @@ fn shell_words_survive_quotes() {
     assert_eq!(out.stdout, b"x'; echo pwned; '$(id)");
 }
 
-fn bucket_is_dns_compatible(bucket: &str) -> bool {
-    (3..=63).contains(&bucket.len())
-        && bucket
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !bucket.starts_with('-')
-        && !bucket.ends_with('-')
-}
-
 /// The unsigned URL of an object. With a custom endpoint (MinIO, R2, a local server) the
 /// bucket goes in the path; on AWS in the host name when the name allows it.
 pub fn object_url(endpoint: Option<&str>, region: &str, bucket: &str, key: &str) -> String {
     object_url_in_style(endpoint, Addressing::Auto, region, bucket, key)
 }
 
-/// The unsigned URL of an object, the bucket placed as `style` says (as the S3 endpoint
-/// rules do: never in the host name of an IP address, nor when the name is not DNS-safe).
+/// The unsigned URL of an object, the bucket placed as `style` says. The host and path
+/// rules (virtual or path style, never a bucket in the host of an IP address or when its
+/// name is not DNS-safe, partitions such as China) are aws-sdk-s3's own endpoint resolver's,
+/// so a link goes where the SDK's requests go. Ours: `Auto` with a custom endpoint means
+/// path style (what the AWS CLI does), us-east-1 keeps the global host (as the CLI signs),
+/// and the key is appended encoded once (the resolver places only the bucket).
 pub fn object_url_in_style(
     endpoint: Option<&str>,
     style: Addressing,
@@ -149,38 +144,45 @@ pub fn object_url_in_style(
     bucket: &str,
     key: &str,
 ) -> String {
+    use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
     let key = utf8_percent_encode(key, KEY_PATH);
-    if let Some(endpoint) = endpoint {
-        let base = endpoint.trim_end_matches('/');
-        if style == Addressing::Virtual
-            && bucket_is_dns_compatible(bucket)
-            && let Some((scheme, rest)) = base.split_once("://")
-        {
-            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
-            let is_ip = host.parse::<std::net::Ipv4Addr>().is_ok() || host.starts_with('[');
-            if !is_ip {
-                return format!("{scheme}://{bucket}.{authority}{path}/{key}");
+    let force_path_style = match style {
+        Addressing::Path => true,
+        Addressing::Auto => endpoint.is_some(),
+        Addressing::Virtual => false,
+    };
+    let resolved = Params::builder()
+        .bucket(bucket)
+        .region(region)
+        .force_path_style(force_path_style)
+        .use_global_endpoint(true)
+        .set_endpoint(endpoint.map(|e| e.trim_end_matches('/').to_owned()))
+        .build()
+        .ok()
+        .and_then(|params| {
+            // The default resolver computes its answer at once: one poll gives it.
+            // Built once: it holds the partitions' table.
+            static RESOLVER: std::sync::LazyLock<DefaultResolver> =
+                std::sync::LazyLock::new(DefaultResolver::new);
+            let resolving = RESOLVER.resolve_endpoint(&params);
+            let mut resolving = std::pin::pin!(resolving);
+            let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+            match resolving.as_mut().poll(&mut context) {
+                std::task::Poll::Ready(Ok(found)) => Some(found.url().to_owned()),
+                _ => None,
             }
+        });
+    match resolved {
+        Some(base) => format!("{}/{key}", base.trim_end_matches('/')),
+        // A name the resolver refuses (an invalid bucket): the request names the path, and
+        // the server answers for it.
+        None => {
+            let base = endpoint.map_or_else(
+                || format!("https://s3.{region}.amazonaws.com"),
+                |e| e.trim_end_matches('/').to_owned(),
+            );
+            format!("{base}/{}/{key}", utf8_percent_encode(bucket, UNRESERVED))
         }
-        let bucket = utf8_percent_encode(bucket, UNRESERVED);
-        return format!("{base}/{bucket}/{key}");
-    }
-    let domain = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    let host = if region == "us-east-1" {
-        format!("s3.{domain}")
-    } else {
-        format!("s3.{region}.{domain}")
-    };
-    if bucket_is_dns_compatible(bucket) && style != Addressing::Path {
-        format!("https://{bucket}.{host}/{key}")
-    } else {
-        let bucket = utf8_percent_encode(bucket, UNRESERVED);
-        format!("https://{host}/{bucket}/{key}")
     }
 }
 

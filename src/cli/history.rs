@@ -37,18 +37,24 @@ pub fn record(change: Change) {
     }
 }
 
-pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Error> {
+/// The history as this computer has it (a notice about an unreadable file goes to stderr).
+pub fn load() -> Result<History, S3Error> {
     let Some(path) = History::default_path() else {
         return Err(S3Error::plain(
             ErrorKind::LocalFile,
             "No configuration directory was found for the link history.",
         ));
     };
-    let now = SystemTime::now();
-    let history = History::load(path, now);
+    let history = History::load(path, SystemTime::now());
     if let Some(notice) = &history.notice {
         say!("warning: {notice}");
     }
+    Ok(history)
+}
+
+pub fn print_history(all: bool, json: bool, show_urls: bool) -> Result<(), S3Error> {
+    let now = SystemTime::now();
+    let history = load()?;
     let mut out = std::io::stdout().lock();
     let write_error = |e: std::io::Error| {
         S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))

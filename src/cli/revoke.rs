@@ -37,28 +37,13 @@ pub async fn share_one(
     shared.await
 }
 
-/// The history as this computer has it (a notice about an unreadable file goes to stderr).
-fn load_history() -> Result<History, S3Error> {
-    let path = History::default_path().ok_or_else(|| {
-        S3Error::plain(
-            ErrorKind::LocalFile,
-            "No configuration directory was found for the link history.",
-        )
-    })?;
-    let history = History::load(path, SystemTime::now());
-    if let Some(notice) = &history.notice {
-        say!("warning: {notice}");
-    }
-    Ok(history)
-}
-
 /// `s3share revoke ID`: exit 0 once the link is checked to no longer open.
 pub async fn revoke_one(
     session: &Session,
     cancel: &CancellationToken,
     id: &str,
 ) -> Result<(), S3Error> {
-    let history = load_history()?;
+    let history = super::history::load()?;
     let Some(entry) = history.entries.iter().find(|e| e.id == id) else {
         return Err(S3Error::bad_input(format!(
             "No link with id {id} in this computer's history: s3share history --json lists the ids."
@@ -131,7 +116,7 @@ pub async fn revoke_ended(
     cancel: &CancellationToken,
     bucket: Option<&str>,
 ) -> Result<(), S3Error> {
-    let history = load_history()?;
+    let history = super::history::load()?;
     let mut buckets: Vec<String> = history
         .entries
         .iter()
@@ -147,7 +132,7 @@ pub async fn revoke_ended(
     let now = session.now();
     for bucket in &buckets {
         let deleted = or_cancel(cancel, ops::delete_ended_copies(session, bucket, now)).await?;
-        mark_deleted(&history.entries, bucket, &deleted);
+        mark_deleted(&history, bucket, &deleted);
         say!(
             "s3://{bucket}: deleted {} cop{} of ended links",
             deleted.len(),
@@ -163,17 +148,15 @@ pub async fn revoke_ended(
 /// After a command against `bucket`: the copies of this computer's ended links there are
 /// deleted (best effort, said only when it fails). Costs nothing when there are none.
 pub async fn clean_up_after(session: &Session, bucket: &str) {
-    let Ok(history) = load_history() else { return };
+    let Ok(history) = super::history::load() else {
+        return;
+    };
     let now = session.now();
-    let ended_here = history
-        .entries
-        .iter()
-        .any(|e| e.bucket == bucket && e.holds_copies() && e.effective_expires_at <= now);
-    if !ended_here {
+    if !history.has_ended_copies(bucket, now) {
         return;
     }
     match ops::delete_ended_copies(session, bucket, now).await {
-        Ok(deleted) => mark_deleted(&history.entries, bucket, &deleted),
+        Ok(deleted) => mark_deleted(&history, bucket, &deleted),
         Err(err) => say!(
             "note: the copies of ended revocable links in s3://{bucket} were not deleted: {}",
             err.message
@@ -182,14 +165,12 @@ pub async fn clean_up_after(session: &Session, bucket: &str) {
 }
 
 /// Rows whose copy was among `deleted` are marked (their link had ended).
-fn mark_deleted(entries: &[HistoryEntry], bucket: &str, deleted: &[String]) {
-    for entry in entries.iter().filter(|e| e.bucket == bucket) {
-        if entry.holds_copies() && deleted.iter().any(|k| entry.points_at(k)) {
-            record(Change::Revoked {
-                id: entry.id.clone(),
-                at: SystemTime::now(),
-            });
-        }
+fn mark_deleted(history: &History, bucket: &str, deleted: &[String]) {
+    for id in history.standing_for(bucket, deleted) {
+        record(Change::Revoked {
+            id,
+            at: SystemTime::now(),
+        });
     }
 }
 

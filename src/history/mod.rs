@@ -92,6 +92,26 @@ impl History {
         })
     }
 
+    /// Whether a link to `bucket` that has ended (by `now`) still holds copies or a page there:
+    /// cleaning up costs nothing (not even a listing) when none does.
+    pub fn has_ended_copies(&self, bucket: &str, now: SystemTime) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.bucket == bucket && e.holds_copies() && e.effective_expires_at <= now)
+    }
+
+    /// The rows of `bucket` that stand for one of the `deleted` keys (copies, pages): what a
+    /// cleanup marks as gone.
+    pub fn standing_for(&self, bucket: &str, deleted: &[String]) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.bucket == bucket && e.holds_copies() && deleted.iter().any(|k| e.points_at(k))
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
     /// Adds a link (newest first), in memory. The same URL twice (copied again) stays one row.
     #[cfg(test)]
     pub fn add(&mut self, entry: HistoryEntry) {

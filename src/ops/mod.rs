@@ -14,6 +14,8 @@
 //! | `close_page` | `Command::Revoke` (a page's row) | `revoke ID` (a page's id) |
 //! | `delete_ended_copies` | `Command::DeleteEndedCopies` (a bucket opened) | `revoke --ended`, and after `link`/`upload` |
 
+use crate::error::S3Error;
+
 mod folder;
 mod page;
 mod revocable;
@@ -23,3 +25,15 @@ pub use folder::{count_received, keys_to_share, make_request};
 pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};
 pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share};
 pub use upload::{Uploaded, upload_and_share};
+
+/// `work`, unless `cancel` stops it first, then the error says `stopped` (what was kept).
+async fn or_stop<T>(
+    cancel: &tokio_util::sync::CancellationToken,
+    stopped: &str,
+    work: impl std::future::Future<Output = Result<T, S3Error>>,
+) -> Result<T, S3Error> {
+    tokio::select! {
+        done = work => done,
+        () = cancel.cancelled() => Err(S3Error::plain(crate::error::ErrorKind::Cancelled, stopped)),
+    }
+}

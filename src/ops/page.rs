@@ -7,7 +7,10 @@ use std::time::SystemTime;
 
 use tokio_util::sync::CancellationToken;
 
+use super::or_stop;
 use crate::error::{ErrorKind, S3Error};
+
+const STOPPED: &str = "Cancelled: no page was made, nothing was kept.";
 use crate::s3::{
     Depth, LINKS_FOLDER, LinkCopy, ObjectEntry, PAGES_FOLDER, Session, ShareLink, ShareOptions,
     copy_key, is_own_key, shared_page_key,
@@ -73,7 +76,7 @@ pub async fn share_page(
             let listing = session.list_all_with(bucket, &prefix, depth, |page| {
                 entries.extend(page.objects.into_iter().filter(|o| !is_own_key(&o.key)));
             });
-            stop_on(cancel, listing).await?;
+            or_stop(cancel, STOPPED, listing).await?;
             (prefix, entries)
         }
         PageFiles::Chosen(entries) => (common_folder(&entries), entries),
@@ -92,9 +95,19 @@ pub async fn share_page(
     }
     let title = page_title(options.title.as_deref(), &folder, bucket)?;
     // Nothing is stored until S3 Share may write and delete its pages (and copies).
-    stop_on(cancel, session.check_copy_permissions(bucket, PAGES_FOLDER)).await?;
+    or_stop(
+        cancel,
+        STOPPED,
+        session.check_copy_permissions(bucket, PAGES_FOLDER),
+    )
+    .await?;
     if options.revocable {
-        stop_on(cancel, session.check_copy_permissions(bucket, LINKS_FOLDER)).await?;
+        or_stop(
+            cancel,
+            STOPPED,
+            session.check_copy_permissions(bucket, LINKS_FOLDER),
+        )
+        .await?;
     }
     let id = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
     // The page, its copies and every link on it end together, at this time (named in the
@@ -173,7 +186,7 @@ pub async fn share_page(
             )
             .await
     };
-    let made = stop_on(cancel, made).await;
+    let made = or_stop(cancel, STOPPED, made).await;
     match made {
         Ok(link) if !link.check.refused() => Ok(SharedPage {
             id,
@@ -225,16 +238,6 @@ async fn remove(session: &Session, bucket: &str, key: &str, copies: &[LinkCopy])
     let _ = session.delete_page(bucket, key, "removing a page").await;
     for copy in copies {
         let _ = session.delete_link_copy(bucket, copy).await;
-    }
-}
-
-async fn stop_on<T>(
-    cancel: &CancellationToken,
-    work: impl std::future::Future<Output = Result<T, S3Error>>,
-) -> Result<T, S3Error> {
-    tokio::select! {
-        done = work => done,
-        () = cancel.cancelled() => Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: no page was made, nothing was kept.")),
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 
+use super::or_stop;
 use crate::error::{ErrorKind, S3Error};
 use crate::s3::{LinkCheck, LinkCopy, Session, ShareLink, ShareOptions, copy_key};
 use crate::share::{SignedUrl, format_duration, human_size};
@@ -35,47 +36,42 @@ pub async fn share(
     cancel: &CancellationToken,
     on_copy: &(dyn Fn(u64, u64) + Send + Sync),
 ) -> Result<ShareLink, S3Error> {
+    let stopped = "Cancelled: no link was made.";
     if !options.revocable {
-        let link = async {
-            if check {
-                session.share_link(bucket, key, options).await
-            } else {
-                session.share_link_unchecked(bucket, key, options).await
-            }
-        };
-        return or_stop(cancel, link).await;
+        return or_stop(
+            cancel,
+            stopped,
+            link_to(session, bucket, key, options, check),
+        )
+        .await;
     }
     crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
     // Everything is checked before anything is copied: the object (there, not archived),
     // then that S3 Share may write and delete its copies.
-    let source = or_stop(cancel, session.copy_source(bucket, key)).await?;
+    let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let ends = session.now() + options.expiry.as_duration();
     let dest = copy_key(&id, ends, key);
     let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
-    or_stop(cancel, session.check_copy_permissions(bucket, folder)).await?;
+    or_stop(
+        cancel,
+        stopped,
+        session.check_copy_permissions(bucket, folder),
+    )
+    .await?;
     let copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;
     // The copy is deleted once its folder's end has passed: the link must not outlive it,
     // so a copy that took a while gives a link that much shorter (its real end is shown).
     let options = &until(ends, session.now(), options);
-    let linked = async {
-        if check {
-            session.share_link(bucket, &copy.key, options).await
-        } else {
-            session
-                .share_link_unchecked(bucket, &copy.key, options)
-                .await
-        }
-    };
-    let linked = tokio::select! {
-        linked = linked => linked,
-        () = cancel.cancelled() => Err(S3Error::plain(
-            ErrorKind::Cancelled,
-            "Cancelled: the copy made for the link was deleted.",
-        )),
-    };
+    // The copy was just checked (its size): no second HEAD before signing.
+    let linked = or_stop(
+        cancel,
+        "Cancelled: the copy made for the link was deleted.",
+        session.link_to_stored(bucket, &copy.key, options, check),
+    )
+    .await;
     match linked {
         // A link that does not open keeps no copy: it would be stored for nothing.
         Ok(link) if matches!(link.check, LinkCheck::Refused(_)) => {
@@ -97,14 +93,18 @@ pub async fn share(
     }
 }
 
-/// `work`, unless `cancel` stops it first (nothing written yet at the places this is used).
-async fn or_stop<T>(
-    cancel: &CancellationToken,
-    work: impl std::future::Future<Output = Result<T, S3Error>>,
-) -> Result<T, S3Error> {
-    tokio::select! {
-        done = work => done,
-        () = cancel.cancelled() => Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: no link was made.")),
+/// The link to `key` (tried as a colleague would open it when `check`).
+async fn link_to(
+    session: &Session,
+    bucket: &str,
+    key: &str,
+    options: &ShareOptions,
+    check: bool,
+) -> Result<ShareLink, S3Error> {
+    if check {
+        session.share_link(bucket, key, options).await
+    } else {
+        session.share_link_unchecked(bucket, key, options).await
     }
 }
 
@@ -144,7 +144,7 @@ pub async fn revoke(
     session.delete_link_copy(bucket, copy).await?;
     // A bucket that keeps versions may hold the copy as a noncurrent version (a copy made
     // before versioning was switched on): those go too.
-    for left in session.link_copies(bucket, &copy.key).await? {
+    for left in session.link_copies(bucket, &[&copy.key]).await? {
         if left.key == copy.key {
             let version = LinkCopy {
                 version_id: left.version_id,
@@ -203,9 +203,8 @@ pub async fn delete_ended_copies(
     now: SystemTime,
 ) -> Result<Vec<String>, S3Error> {
     let mut deleted = Vec::new();
-    let mut stored = session.link_copies(bucket, crate::s3::LINKS_FOLDER).await?;
-    stored.extend(session.link_copies(bucket, crate::s3::PAGES_FOLDER).await?);
-    for stored in stored {
+    let folders = [crate::s3::LINKS_FOLDER, crate::s3::PAGES_FOLDER];
+    for stored in session.link_copies(bucket, &folders).await? {
         if stored.link_ends.is_some_and(|end| end <= now) {
             let copy = LinkCopy {
                 key: stored.key.clone(),

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
-use super::copy::{LinkCopy, code_of, copy_link_ends};
+use super::copy::{LinkCopy, code_of, end_in_key};
 use super::session::Session;
 use crate::error::{ErrorKind, S3Error};
 
@@ -54,12 +54,12 @@ impl Session {
         Ok(())
     }
 
-    /// Every copy stored under `prefix` (in `LINKS_FOLDER`; every version, in a bucket that
-    /// keeps them).
+    /// Every object stored under each of `prefixes` (S3 Share's copies and pages; every
+    /// version, in a bucket that keeps them: asked once for all the prefixes).
     pub async fn link_copies(
         &self,
         bucket: &str,
-        prefix: &str,
+        prefixes: &[&str],
     ) -> Result<Vec<StoredCopy>, S3Error> {
         let region = self.bucket_region(bucket).await?;
         let client = self.client_for(&region);
@@ -72,42 +72,70 @@ impl Session {
             .ok()
             .is_some_and(|v| v.status().is_some());
         let mut found = Vec::new();
-        if versioned {
-            let (mut key_marker, mut version_marker) = (None, None);
-            loop {
-                let page = client
-                    .list_object_versions()
-                    .bucket(bucket)
-                    .prefix(prefix)
-                    .set_key_marker(key_marker)
-                    .set_version_id_marker(version_marker)
-                    .send()
-                    .await
-                    .map_err(|e| S3Error::from_sdk(&e, &doing))?;
-                let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
-                let markers = page
-                    .delete_markers()
-                    .iter()
-                    .map(|m| (m.key(), m.version_id()));
-                for (key, version) in versions.chain(markers) {
-                    let Some(key) = key else { continue };
-                    found.push(StoredCopy {
-                        key: key.to_owned(),
-                        version_id: version.map(str::to_owned),
-                        link_ends: copy_link_ends(key),
-                    });
-                }
-                if page.is_truncated() != Some(true) {
-                    break;
-                }
-                key_marker = page.next_key_marker().map(str::to_owned);
-                version_marker = page.next_version_id_marker().map(str::to_owned);
-                if key_marker.is_none() {
-                    break;
-                }
+        for prefix in prefixes {
+            if versioned {
+                self.list_versions(&client, bucket, prefix, &doing, &mut found)
+                    .await?;
+            } else {
+                self.list_current(&client, bucket, prefix, &doing, &mut found)
+                    .await?;
             }
-            return Ok(found);
         }
+        Ok(found)
+    }
+
+    async fn list_versions(
+        &self,
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        prefix: &str,
+        doing: &crate::error::Doing<'_>,
+        found: &mut Vec<StoredCopy>,
+    ) -> Result<(), S3Error> {
+        let (mut key_marker, mut version_marker) = (None, None);
+        loop {
+            let page = client
+                .list_object_versions()
+                .bucket(bucket)
+                .prefix(prefix)
+                .set_key_marker(key_marker)
+                .set_version_id_marker(version_marker)
+                .send()
+                .await
+                .map_err(|e| S3Error::from_sdk(&e, doing))?;
+            let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
+            let markers = page
+                .delete_markers()
+                .iter()
+                .map(|m| (m.key(), m.version_id()));
+            for (key, version) in versions.chain(markers) {
+                let Some(key) = key else { continue };
+                found.push(StoredCopy {
+                    key: key.to_owned(),
+                    version_id: version.map(str::to_owned),
+                    link_ends: end_in_key(key),
+                });
+            }
+            if page.is_truncated() != Some(true) {
+                break;
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            version_marker = page.next_version_id_marker().map(str::to_owned);
+            if key_marker.is_none() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    async fn list_current(
+        &self,
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        prefix: &str,
+        doing: &crate::error::Doing<'_>,
+        found: &mut Vec<StoredCopy>,
+    ) -> Result<(), S3Error> {
         let mut token = None;
         loop {
             let page = client
@@ -117,18 +145,18 @@ impl Session {
                 .set_continuation_token(token)
                 .send()
                 .await
-                .map_err(|e| S3Error::from_sdk(&e, &doing))?;
+                .map_err(|e| S3Error::from_sdk(&e, doing))?;
             for object in page.contents() {
                 let Some(key) = object.key() else { continue };
                 found.push(StoredCopy {
                     key: key.to_owned(),
                     version_id: None,
-                    link_ends: copy_link_ends(key),
+                    link_ends: end_in_key(key),
                 });
             }
             token = page.next_continuation_token().map(str::to_owned);
             if token.is_none() || page.is_truncated() != Some(true) {
-                return Ok(found);
+                return Ok(());
             }
         }
     }

@@ -62,8 +62,8 @@ pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
     format!("{LINKS_FOLDER}{ends}-{id}/{name}")
 }
 
-/// When the link of copy `key` ends, from its folder's name.
-pub fn copy_link_ends(key: &str) -> Option<SystemTime> {
+/// When the link of a copy (or a page of links) ends, from the end its key was named with.
+pub fn end_in_key(key: &str) -> Option<SystemTime> {
     let rest = key
         .strip_prefix(LINKS_FOLDER)
         .or_else(|| key.strip_prefix(super::page::PAGES_FOLDER))?;
@@ -439,18 +439,10 @@ fn cancelled() -> S3Error {
     )
 }
 
-/// `bucket/key` for x-amz-copy-source, the key percent-encoded (a key may hold any byte).
+/// `bucket/key` for x-amz-copy-source, the key encoded as in a link's path (a key may hold
+/// any byte).
 fn copy_source_header(bucket: &str, key: &str) -> String {
-    let encoded: String = key
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("{bucket}/{encoded}")
+    format!("{bucket}/{}", super::presign::encoded_key(key))
 }
 
 #[cfg(test)]
@@ -462,13 +454,13 @@ mod tests {
         let ends = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let key = copy_key("abc123", ends, "reports/Q3 final.pdf");
         assert_eq!(key, ".s3share/links/1800000000-abc123/Q3 final.pdf");
-        assert_eq!(copy_link_ends(&key), Some(ends));
+        assert_eq!(end_in_key(&key), Some(ends));
         assert_eq!(copy_link_id(&key), Some("abc123"));
-        assert_eq!(copy_link_ends(".s3share/links/notes.txt"), None);
-        assert_eq!(copy_link_ends("reports/1800000000-a/x"), None);
+        assert_eq!(end_in_key(".s3share/links/notes.txt"), None);
+        assert_eq!(end_in_key("reports/1800000000-a/x"), None);
         let page = crate::s3::shared_page_key("p1", ends);
         assert_eq!(page, ".s3share/pages/1800000000-p1.html");
-        assert_eq!(copy_link_ends(&page), Some(ends));
+        assert_eq!(end_in_key(&page), Some(ends));
     }
 
     #[test]

@@ -85,13 +85,37 @@ impl Session {
         options: &ShareOptions,
     ) -> Result<ShareLink, S3Error> {
         let link = self.share_link_unchecked(bucket, key, options).await?;
+        self.tried(link, options).await
+    }
+
+    /// A link to an object known to be there (just checked, or just copied and its size
+    /// checked): signed without asking again, and tried when `try_it`.
+    pub async fn link_to_stored(
+        &self,
+        bucket: &str,
+        key: &str,
+        options: &ShareOptions,
+        try_it: bool,
+    ) -> Result<ShareLink, S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        let link = self.sign_download(bucket, key, &region, options).await?;
+        if try_it {
+            self.tried(link, options).await
+        } else {
+            Ok(link)
+        }
+    }
+
+    /// `link` tried as a colleague would open it.
+    async fn tried(&self, link: ShareLink, options: &ShareOptions) -> Result<ShareLink, S3Error> {
+        let (bucket, key) = (link.bucket.clone(), link.key.clone());
         let first = self.try_share_link(link).await;
         // Refused as expired or not yet valid, and the server's answer showed that this
         // computer's clock is off: sign again with the server's time, once.
         let clock_refusal = matches!(first.check, LinkCheck::Refused(LinkProblem::Clock { .. }));
         if clock_refusal && first.clock_correction.is_none() && self.clock_correction().is_some() {
             let again = self
-                .sign_download(bucket, key, &first.region, options)
+                .sign_download(&bucket, &key, &first.region, options)
                 .await?;
             return Ok(self.try_share_link(again).await);
         }
@@ -115,14 +139,7 @@ impl Session {
     /// Fetches the first byte of the link without credentials (off the async threads) and
     /// records the verdict and the server's clock.
     pub(super) async fn try_share_link(&self, mut link: ShareLink) -> ShareLink {
-        let url = link.url.clone();
-        let host = host_of(url.expose()).to_owned();
-        let region = link.region.clone();
-        let ca_bundle = self.inner.ca_bundle.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || try_link(&url, &host, &region, ca_bundle.as_ref()))
-                .await;
-        match outcome {
+        match self.try_signed(&link.url, &link.region).await {
             Ok(outcome) => {
                 if let Some(date) = outcome.server_date {
                     self.inner.server_date.observe(date);
@@ -142,12 +159,22 @@ impl Session {
             .bucket_region(bucket)
             .await
             .unwrap_or_else(|_| self.region().to_owned());
-        let url = url.clone();
+        self.try_signed(url, &region)
+            .await
+            .map_or_else(|e| LinkCheck::NotChecked(e.to_string()), |o| o.check)
+    }
+
+    /// One GET of `url`'s first byte without credentials, off the async threads.
+    async fn try_signed(
+        &self,
+        url: &SignedUrl,
+        region: &str,
+    ) -> Result<super::check::CheckOutcome, tokio::task::JoinError> {
+        let (url, region) = (url.clone(), region.to_owned());
         let host = host_of(url.expose()).to_owned();
         let ca_bundle = self.inner.ca_bundle.clone();
         tokio::task::spawn_blocking(move || try_link(&url, &host, &region, ca_bundle.as_ref()))
             .await
-            .map_or_else(|e| LinkCheck::NotChecked(e.to_string()), |o| o.check)
     }
 
     /// Signs a download link for `region` now (by the session's clock), without asking the

@@ -29,6 +29,11 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// In a key, "/" separates "folders" and stays as it is.
 const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 
+/// A key as it stands in a URL path (or in x-amz-copy-source): encoded once, slashes kept.
+pub(super) fn encoded_key(key: &str) -> String {
+    utf8_percent_encode(key, KEY_PATH).to_string()
+}
+
 /// What the user chose for a download link.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShareOptions {

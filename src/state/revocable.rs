@@ -106,12 +106,9 @@ impl State {
     /// A listing of `bucket` finished: the copies of this computer's ended links there are
     /// deleted (once per bucket and session; nothing is asked when there are none).
     pub(super) fn clean_ended_copies(&mut self, bucket: &str) -> Vec<Effect> {
-        let now = std::time::SystemTime::now();
         let ended_here = self
             .history
-            .entries
-            .iter()
-            .any(|e| e.bucket == bucket && e.holds_copies() && e.effective_expires_at <= now);
+            .has_ended_copies(bucket, std::time::SystemTime::now());
         if !ended_here || !self.manager.revoking.cleaned.insert(bucket.to_owned()) {
             return Vec::new();
         }
@@ -135,15 +132,7 @@ impl State {
                 return Vec::new();
             }
         };
-        let ids: Vec<String> = self
-            .history
-            .entries
-            .iter()
-            .filter(|e| {
-                e.bucket == bucket && e.holds_copies() && deleted.iter().any(|k| e.points_at(k))
-            })
-            .map(|e| e.id.clone())
-            .collect();
+        let ids = self.history.standing_for(bucket, &deleted);
         let at = std::time::SystemTime::now();
         ids.into_iter()
             .flat_map(|id| self.record(Change::Revoked { id, at }))

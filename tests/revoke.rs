@@ -448,3 +448,40 @@ async fn the_lifecycle_rule_is_added_or_its_absence_said() {
         assert!(said.contains("next runs against this bucket"), "{said}");
     }
 }
+
+/// A key holding ESC, a tab and a newline: the revocable link works, nothing of the key
+/// reaches the terminal raw, and revoking it works (its copy's name carries no control
+/// characters, so nothing that lists copies trips over them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_with_control_characters_is_shared_and_revoked() {
+    let bed = local_bed(LocalS3Options::default()).await;
+    let bucket = bed.bucket("revoke-esc").await;
+    let key = "d/evil\u{1b}[31mred\ttab\nline.txt";
+    bed.put(&bucket, key, b"odd name").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let out = s3share(
+        dir.path(),
+        &["link", &format!("s3://{bucket}/{key}"), "--revocable"],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\t'),
+        "{stderr:?}"
+    );
+    let url = text(&out.stdout).trim().to_owned();
+    assert_eq!(http_get(&url).await.body, b"odd name");
+    let history = s3share(dir.path(), &["history"]).await;
+    assert!(
+        text(&history.stdout).contains("evil\\x1b[31mred\\ttab\\nline.txt"),
+        "{}",
+        text(&history.stdout)
+    );
+    let id = id_of(dir.path(), &url).await;
+    let out = s3share(dir.path(), &["revoke", &id]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains('\u{1b}'));
+    assert!(matches!(http_get(&url).await.status, 403 | 404));
+}

@@ -144,7 +144,8 @@ pub async fn revoke(
     session.delete_link_copy(bucket, copy).await?;
     // A bucket that keeps versions may hold the copy as a noncurrent version (a copy made
     // before versioning was switched on): those go too.
-    for left in session.link_copies(bucket, &[&copy.key]).await? {
+    // In a bucket that keeps none, the delete was all (no listing is asked for).
+    for left in session.versions_left(bucket, &copy.key).await? {
         if left.key == copy.key {
             let version = LinkCopy {
                 version_id: left.version_id,

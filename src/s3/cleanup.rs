@@ -54,6 +54,36 @@ impl Session {
         Ok(())
     }
 
+    /// The versions still stored under `key` in a bucket that keeps versions (none asked for
+    /// in one that does not: a delete there leaves nothing).
+    pub async fn versions_left(&self, bucket: &str, key: &str) -> Result<Vec<StoredCopy>, S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        let client = self.client_for(&region);
+        let mut found = Vec::new();
+        if self.keeps_versions(&client, bucket).await {
+            let doing = self.doing(
+                "listing the versions of a link's copy",
+                Some(bucket),
+                Some(key),
+            );
+            self.list_versions(&client, bucket, key, &doing, &mut found)
+                .await?;
+        }
+        Ok(found)
+    }
+
+    /// Whether versioning is (or was) switched on in `bucket` (a server without versioning
+    /// keeps none).
+    async fn keeps_versions(&self, client: &aws_sdk_s3::Client, bucket: &str) -> bool {
+        client
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .ok()
+            .is_some_and(|v| v.status().is_some())
+    }
+
     /// Every object stored under each of `prefixes` (S3 Share's copies and pages; every
     /// version, in a bucket that keeps them: asked once for all the prefixes).
     pub async fn link_copies(
@@ -64,13 +94,7 @@ impl Session {
         let region = self.bucket_region(bucket).await?;
         let client = self.client_for(&region);
         let doing = self.doing("listing the copies of revocable links", Some(bucket), None);
-        let versioned = client
-            .get_bucket_versioning()
-            .bucket(bucket)
-            .send()
-            .await
-            .ok()
-            .is_some_and(|v| v.status().is_some());
+        let versioned = self.keeps_versions(&client, bucket).await;
         let mut found = Vec::new();
         for prefix in prefixes {
             if versioned {

@@ -52,13 +52,16 @@ pub struct CopySource {
 }
 
 /// The key of a link's copy: the link's end and id name its folder (so copies of ended
-/// links are found by listing alone), the file keeps its name (what the browser saves).
+/// links are found by listing alone), the file keeps its name (what the browser saves),
+/// less control characters: a listing cannot carry them in XML, and cleaning up lists.
 pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
     let ends = ends
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs();
     let name = key.rsplit('/').next().unwrap_or(key);
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name = if name.is_empty() { "file" } else { &name };
     format!("{LINKS_FOLDER}{ends}-{id}/{name}")
 }
 
@@ -454,6 +457,10 @@ mod tests {
         let ends = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let key = copy_key("abc123", ends, "reports/Q3 final.pdf");
         assert_eq!(key, ".s3share/links/1800000000-abc123/Q3 final.pdf");
+        assert_eq!(
+            copy_key("abc123", ends, "d/evil\u{1b}[31m\tx\n.txt"),
+            ".s3share/links/1800000000-abc123/evil[31mx.txt"
+        );
         assert_eq!(end_in_key(&key), Some(ends));
         assert_eq!(copy_link_id(&key), Some("abc123"));
         assert_eq!(end_in_key(".s3share/links/notes.txt"), None);

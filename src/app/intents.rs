@@ -303,7 +303,7 @@ mod tests {
         };
         assert_eq!((bucket.as_str(), key.as_str()), ("b", "docs/a.txt"));
         assert_eq!(options.expiry, Expiry::MAX);
-        assert!(state.sharing);
+        assert!(state.sharing());
         // A second click while the first link is on its way asks for nothing.
         assert!(effects_of(&mut state, Intent::CopyLink).is_empty());
     }
@@ -317,8 +317,7 @@ mod tests {
         assert!(effects_of(&mut state, Intent::CopyLink).is_empty());
         assert!(
             state
-                .share_error
-                .as_ref()
+                .share_error()
                 .is_some_and(|e| e.message.contains("control character"))
         );
     }

@@ -1,6 +1,6 @@
 //! The one reducer: how each worker event changes the state, and what follows from it.
 
-use super::{Connection, Effect, Remote, State, UploadStatus};
+use super::{Connection, Effect, Remote, ShareStatus, ShownLink, State, UploadStatus};
 use crate::command::{Command, Event, UploadEnd};
 use crate::history::HistoryEntry;
 use crate::s3::ShareLink;
@@ -79,7 +79,9 @@ impl State {
                 }
             }
             Event::LinkCopyProgress { done, total } => {
-                self.copy_progress = self.sharing.then_some((done, total));
+                if let ShareStatus::Signing { copy_progress } = &mut self.share_status {
+                    *copy_progress = Some((done, total));
+                }
             }
             Event::PageShared(result) => effects.extend(self.page_shared(result)),
             Event::PageNeedsConfirmation { files } => self.page_needs_confirmation(files),
@@ -89,11 +91,9 @@ impl State {
             }
             Event::LinkCopiesRule { bucket, result } => self.link_copies_rule(&bucket, result),
             Event::Shared(result) => {
-                self.sharing = false;
-                self.copy_progress = None;
+                self.share_status = ShareStatus::Idle;
                 match result {
                     Ok(link) if Some(&link.key) == self.selected_key.as_ref() => {
-                        self.share_error = None;
                         effects.extend(self.hand_out(link));
                     }
                     // A revocable link for an object no longer selected: its copy is stored, so
@@ -113,9 +113,8 @@ impl State {
                     // Whatever is on screen belongs to the last attempt: a failed copy
                     // does not sit above the previous link's "Copied".
                     Err(error) => {
-                        self.share_error = Some(error);
-                        self.link = None;
-                        self.link_copied = false;
+                        self.share_status = ShareStatus::Refused(error);
+                        self.drop_link();
                     }
                 }
             }
@@ -275,8 +274,10 @@ impl State {
     fn hand_out(&mut self, link: ShareLink) -> Vec<Effect> {
         self.clock_correction = link.clock_correction;
         let refused = link.check.refused();
-        self.link = Some(link);
-        self.link_copied = false;
+        self.link = Some(ShownLink {
+            link,
+            copied: false,
+        });
         if refused {
             Vec::new()
         } else {
@@ -286,10 +287,11 @@ impl State {
 
     /// Copies the link on screen and remembers it (also "Copy anyway").
     pub fn copy_current_link(&mut self) -> Vec<Effect> {
-        let Some(link) = &self.link else {
+        let Some(shown) = &mut self.link else {
             return Vec::new();
         };
-        self.link_copied = true;
+        shown.copied = true;
+        let link = &shown.link;
         let mut effects = vec![Effect::Copy(link.url.clone())];
         let entry = HistoryEntry::of(link);
         effects.extend(self.record(crate::history::Change::Add(vec![entry])));

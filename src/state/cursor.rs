@@ -73,8 +73,7 @@ impl State {
             .is_some_and(|k| hidden(self, k))
         {
             self.selected_key = self.selection.first().cloned();
-            self.link = None;
-            self.link_copied = false;
+            self.drop_link();
         }
     }
 
@@ -105,8 +104,7 @@ impl State {
         if row.ends_with('/') {
             self.selected_key = None;
             self.selection.clear();
-            self.link = None;
-            self.link_copied = false;
+            self.drop_link();
         } else {
             self.select_object(&row);
         }

@@ -50,9 +50,8 @@ impl State {
             self.selection.clear();
             self.many.confirm_folder = None;
             self.pages.confirm = None;
-            self.link = None;
-            self.link_copied = false;
-            self.share_error = None;
+            self.drop_link();
+            self.share_status.forget_refusal();
             self.object_filter.clear();
             // Another folder: the upload key starts there (a refresh keeps what was typed).
             self.upload_key = prefix.to_owned();
@@ -91,9 +90,8 @@ impl State {
         self.cursor = Some(key.to_owned());
         if self.selected_key.as_deref() != Some(key) {
             self.selected_key = Some(key.to_owned());
-            self.link = None;
-            self.link_copied = false;
-            self.share_error = None;
+            self.drop_link();
+            self.share_status.forget_refusal();
             self.share.filename = file_name(key).to_owned();
         }
     }
@@ -130,8 +128,7 @@ impl State {
             None => return self.select_object(key),
         }
         self.selected_key = self.selection.last().cloned();
-        self.link = None;
-        self.link_copied = false;
+        self.drop_link();
     }
 
     /// Every file shown (Ctrl+A).
@@ -144,8 +141,7 @@ impl State {
             .map(|i| self.listing.objects.key(i).to_owned())
             .collect();
         self.selected_key = self.selection.last().cloned();
-        self.link = None;
-        self.link_copied = false;
+        self.drop_link();
     }
 
     /// Sorts by `column`; the same column again reverses the order. The selection stays,

@@ -17,6 +17,7 @@ mod remote;
 mod requests;
 mod revocable;
 mod share_form;
+mod share_status;
 mod uploads;
 mod view;
 
@@ -35,11 +36,12 @@ pub use remote::Remote;
 pub use requests::{RequestForm, RequestRow};
 pub use revocable::Revoking;
 pub use share_form::ShareSettings;
+pub use share_status::{ShareStatus, ShownLink};
 pub use uploads::{UploadRow, UploadStatus};
 
 use crate::command::{Command, SignedIn};
 use crate::history::{History, HistoryEntry};
-use crate::s3::{BucketEntry, ProfileInfo, S3Error, ShareLink, UploadLink};
+use crate::s3::{BucketEntry, ProfileInfo, S3Error, UploadLink};
 use crate::share::{SignedUrl, effective_end};
 
 /// Recent links shown in the share panel.
@@ -162,18 +164,13 @@ pub struct State {
     /// "Share as one page".
     pub pages: Pages,
     pub share: ShareSettings,
-    pub sharing: bool,
-    /// A revocable link's copy under way: bytes copied and the total.
-    pub copy_progress: Option<(u64, u64)>,
+    /// Where making a link for the selected object stands.
+    pub share_status: ShareStatus,
     /// The last link made for the selected object, counting down.
-    pub link: Option<ShareLink>,
-    /// That link went to the clipboard: it passed its self-test, or the user chose
-    /// "Copy anyway" after reading why it failed.
-    pub link_copied: bool,
+    pub link: Option<ShownLink>,
     /// Seconds the S3 server's clock is ahead of this computer's, when links are signed
     /// with the server's time; the countdown corrects by it too.
     pub clock_correction: Option<i64>,
-    pub share_error: Option<S3Error>,
     pub upload_key: String,
     /// The lifetime of upload links (the "Receive a file" section's own).
     pub upload_expiry: crate::share::Expiry,
@@ -261,8 +258,7 @@ impl State {
         self.buckets = Remote::default();
         self.listing = Listing::default();
         self.selected_key = None;
-        self.link = None;
-        self.link_copied = false;
+        self.drop_link();
     }
 
     /// When the next frame is needed without any event: every second while a countdown is

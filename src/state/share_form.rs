@@ -87,7 +87,7 @@ impl super::State {
         let Some(key) = state.selected_key.clone() else {
             return Vec::new();
         };
-        if state.sharing {
+        if state.sharing() {
             return Vec::new();
         }
         let expiry = match lifetime {
@@ -106,12 +106,14 @@ impl super::State {
         let download_filename = match state.share.download_filename() {
             Ok(name) => name,
             Err(err) => {
-                state.share_error = Some(crate::s3::S3Error::bad_input(err.to_string()));
+                state.share_status =
+                    super::ShareStatus::Refused(crate::s3::S3Error::bad_input(err.to_string()));
                 return Vec::new();
             }
         };
-        state.sharing = true;
-        state.share_error = None;
+        state.share_status = super::ShareStatus::Signing {
+            copy_progress: None,
+        };
         state.pages.error = None;
         vec![Effect::Send(Command::Share {
             bucket: state.listing.bucket.clone(),

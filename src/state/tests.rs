@@ -255,7 +255,7 @@ fn only_a_link_that_opens_goes_to_the_clipboard_by_itself() {
     state.select_object("a.txt");
     let effects = state.apply(Event::Shared(Ok(link("a.txt", LinkCheck::Opens))));
     assert_eq!(copies(&effects), 1);
-    assert!(state.link_copied);
+    assert!(state.link_copied());
     assert_eq!(state.history.entries.len(), 1);
     assert_eq!(
         state.clock_correction,
@@ -267,10 +267,10 @@ fn only_a_link_that_opens_goes_to_the_clipboard_by_itself() {
     refused.url = crate::share::SignedUrl::new("http://h/b/a.txt?X-Amz-Signature=r".into());
     let effects = state.apply(Event::Shared(Ok(refused)));
     assert_eq!(copies(&effects), 0, "a refused link waits for Copy anyway");
-    assert!(!state.link_copied);
+    assert!(!state.link_copied());
     assert_eq!(state.history.entries.len(), 1);
     assert_eq!(copies(&state.copy_current_link()), 1);
-    assert!(state.link_copied);
+    assert!(state.link_copied());
     assert_eq!(state.history.entries.len(), 2);
 }
 

@@ -109,7 +109,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
 
     ui.horizontal(|ui| {
         let enabled =
-            !state.sharing && state.share.download_filename().is_ok() && lifetime_problem.is_none();
+            !state.sharing() && state.share.download_filename().is_ok() && lifetime_problem.is_none();
         // The primary action: filled with the accent colour, bigger than the rest.
         let primary = egui::Button::new(
             egui::RichText::new("Copy link")
@@ -126,11 +126,11 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         {
             intents.push(Intent::CopyLink);
         }
-        if state.sharing {
+        if state.sharing() {
             ui.spinner();
         }
     });
-    if let (true, Some((done, total))) = (state.sharing, state.copy_progress) {
+    if let Some((done, total)) = state.share_status.copy_progress() {
         if done == 0 {
             // One CopyObject (up to 5 GiB) says nothing until it is done.
             ui.label(format!(
@@ -146,12 +146,12 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
         }
     }
-    if let Some(error) = &state.share_error
+    if let Some(error) = state.share_error()
         && crate::ui::error_ui(ui, error, error.is_retryable())
     {
         intents.push(Intent::CopyLink);
     }
-    if let Some(link) = &state.link {
+    if let Some(link) = state.link() {
         let (text, last_minute) = time_left_text(now, link.effective_expires_at);
         // This link's own end (a menu's lifetime may differ from the panel's above).
         ui.label(format!(
@@ -164,7 +164,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             crate::share::format_local_time_seconds(link.effective_expires_at)
         ));
         ui.horizontal(|ui| {
-            if state.link_copied {
+            if state.link_copied() {
                 ui.label("Copied");
             }
             if last_minute {
@@ -180,7 +180,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         );
         // After its end, a link's check says nothing true any more.
         if now < link.effective_expires_at {
-            check_ui(ui, &link.check, state.link_copied, intents);
+            check_ui(ui, &link.check, state.link_copied(), intents);
         }
         if ui
             .button("Show QR")

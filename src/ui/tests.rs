@@ -11,7 +11,9 @@ use crate::intent::Intent;
 use crate::s3::upload::Collision;
 use crate::s3::{BucketEntry, ErrorKind, ObjectEntry, S3Error};
 use crate::share::Expiry;
-use crate::state::{Connection, Remote, SortColumn, State, UploadRow, UploadStatus};
+use crate::state::{
+    Connection, Remote, ShareStatus, ShownLink, SortColumn, State, UploadRow, UploadStatus,
+};
 
 /// What a panel gets: the state, the clock's now, and the intents it pushed.
 struct Panel {
@@ -119,13 +121,14 @@ fn a_failed_copy_offers_retry_only_when_retrying_can_help() {
     let mut state = State::default();
     state.open_folder("b", "");
     state.select_object("report.csv");
-    state.share_error = Some(S3Error::plain(ErrorKind::Network, "Could not reach S3."));
+    state.share_status =
+        ShareStatus::Refused(S3Error::plain(ErrorKind::Network, "Could not reach S3."));
     let mut h = harness(state, |ui, p| {
         share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)
     });
     assert_eq!(click(&mut h, "Retry"), [Intent::CopyLink]);
-    h.state_mut().state.share_error =
-        Some(S3Error::plain(ErrorKind::AccessDenied, "Access denied."));
+    h.state_mut().state.share_status =
+        ShareStatus::Refused(S3Error::plain(ErrorKind::AccessDenied, "Access denied."));
     h.run();
     assert!(h.query_by_label("Retry").is_none());
 }
@@ -233,7 +236,7 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
     state.open_folder("b", "");
     state.select_object("plan.txt");
     let now = SystemTime::now();
-    state.link = Some(ShareLink {
+    let link = ShareLink {
         url: crate::share::SignedUrl::new("http://h/b/plan.txt?X-Amz-Signature=s".into()),
         bucket: "b".into(),
         key: "plan.txt".into(),
@@ -248,6 +251,10 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
         }),
         warnings: Vec::new(),
         copy: None,
+    };
+    state.link = Some(ShownLink {
+        link,
+        copied: false,
     });
     let mut h = harness(state, |ui, p| {
         share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)

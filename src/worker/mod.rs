@@ -17,6 +17,7 @@ use crate::share::Clock;
 mod jobs;
 mod links;
 mod paste;
+mod sign_in;
 mod tasks;
 use tasks::{Outbox, PARALLEL_UPLOADS, Worker};
 

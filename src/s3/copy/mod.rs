@@ -6,12 +6,13 @@
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::session::Session;
 use crate::error::{ErrorKind, S3Error};
+
+mod parts;
 
 /// Where the copies live (inside S3 Share's own folder, never listed as the person's).
 pub const LINKS_FOLDER: &str = ".s3share/links/";
@@ -267,113 +268,6 @@ impl Session {
         Ok(copy)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn copy_in_parts(
-        &self,
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        source: &CopySource,
-        dest: &str,
-        part_size: u64,
-        cancel: &CancellationToken,
-        on_progress: &(dyn Fn(u64, u64) + Send + Sync),
-    ) -> Result<Option<String>, S3Error> {
-        let doing = |what| self.doing(what, Some(bucket), Some(&source.key));
-        let created = client
-            .create_multipart_upload()
-            .bucket(bucket)
-            .key(dest)
-            .set_content_type(source.content_type.clone())
-            .set_content_disposition(source.content_disposition.clone())
-            .set_content_encoding(source.content_encoding.clone())
-            .set_content_language(source.content_language.clone())
-            .set_cache_control(source.cache_control.clone())
-            .set_metadata(source.metadata.clone())
-            .send()
-            .await
-            .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
-        let Some(upload_id) = created.upload_id().map(str::to_owned) else {
-            return Err(S3Error::new(
-                ErrorKind::Server,
-                &doing("copying the object"),
-                "CreateMultipartUpload returned no upload id",
-            ));
-        };
-        let parts = async {
-            let mut done = Vec::new();
-            let mut start = 0;
-            let mut number = 1;
-            while start < source.size {
-                let end = (start + part_size).min(source.size) - 1;
-                let part = client
-                    .upload_part_copy()
-                    .bucket(bucket)
-                    .key(dest)
-                    .upload_id(&upload_id)
-                    .part_number(number)
-                    .copy_source(copy_source_header(bucket, &source.key))
-                    .copy_source_range(format!("bytes={start}-{end}"))
-                    .set_copy_source_if_match(source.etag.clone())
-                    .send()
-                    .await
-                    .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
-                let etag = part
-                    .copy_part_result()
-                    .and_then(|r| r.e_tag())
-                    .map(str::to_owned);
-                done.push(
-                    CompletedPart::builder()
-                        .part_number(number)
-                        .set_e_tag(etag)
-                        .build(),
-                );
-                on_progress(end + 1, source.size);
-                start = end + 1;
-                number += 1;
-            }
-            let completed = client
-                .complete_multipart_upload()
-                .bucket(bucket)
-                .key(dest)
-                .upload_id(&upload_id)
-                .multipart_upload(
-                    CompletedMultipartUpload::builder()
-                        .set_parts(Some(done))
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
-            Ok(completed.version_id().map(str::to_owned))
-        };
-        let result = tokio::select! {
-            result = parts => result,
-            () = cancel.cancelled() => Err(cancelled()),
-        };
-        // A server that takes the upload but not the part copies (or their completion)
-        // says "not valid" of a request that is: say what failed instead.
-        let result = result.map_err(|mut err| {
-            if matches!(err.kind, ErrorKind::BadInput | ErrorKind::Server) {
-                err.message = format!(
-                    "The server did not copy s3://{bucket}/{} in parts (UploadPartCopy, which copies above {} need): nothing was kept. Make a normal link instead.",
-                    source.key,
-                    crate::share::human_size(part_size.min(MAX_SINGLE_COPY))
-                );
-            }
-            err
-        });
-        if result.is_err() {
-            let _ = client
-                .abort_multipart_upload()
-                .bucket(bucket)
-                .key(dest)
-                .upload_id(&upload_id)
-                .send()
-                .await;
-        }
-        result
-    }
-
     /// Best effort, after a failed copy: what may have been stored goes.
     async fn remove_copy(
         &self,
@@ -445,7 +339,7 @@ fn cancelled() -> S3Error {
 /// `bucket/key` for x-amz-copy-source, the key encoded as in a link's path (a key may hold
 /// any byte).
 fn copy_source_header(bucket: &str, key: &str) -> String {
-    format!("{bucket}/{}", super::presign::encoded_key(key))
+    format!("{bucket}/{}", crate::s3::presign::encoded_key(key))
 }
 
 #[cfg(test)]

@@ -133,6 +133,28 @@ pub enum Command {
         /// Make the link revocable (see link --revocable).
         #[arg(long)]
         revocable: bool,
+        /// Encrypt the file here before it leaves (RFC 8188): the bucket holds only
+        /// ciphertext at a random key under .s3share/, the key travels in the link after #,
+        /// and the link opens a page that decrypts in the browser. `s3share revoke ID`
+        /// deletes both.
+        #[arg(long, conflicts_with_all = ["filename", "replace", "revocable"])]
+        encrypt: bool,
+        /// With --encrypt: derive the key from the passphrase on this file's first line
+        /// (PBKDF2-SHA256, 600,000 rounds) instead of putting it in the link.
+        #[arg(long, value_name = "FILE", requires = "encrypt")]
+        passphrase_file: Option<std::path::PathBuf>,
+    },
+    /// Download and decrypt an encrypted share (no AWS credentials needed). Nothing is
+    /// written unless the whole file decrypts.
+    Fetch {
+        /// The whole link, with the part after # (quote it in the shell).
+        link: String,
+        /// Where to save it (default: the file's name from the link, in this folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+        /// The passphrase, on this file's first line (links made with --passphrase-file).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<std::path::PathBuf>,
     },
     /// Take back a revocable link: its copy is deleted, so it stops at once (the file and
     /// every other link keep working). ID is the one `s3share history --json` shows.

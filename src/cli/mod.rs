@@ -20,6 +20,7 @@ macro_rules! say {
 }
 
 mod args;
+mod encrypted;
 mod history;
 mod links;
 mod output;
@@ -95,6 +96,14 @@ async fn run_command(
     } = command
     {
         return history::print_history(*all, *json, *show_urls);
+    }
+    if let Command::Fetch {
+        link,
+        output,
+        passphrase_file,
+    } = command
+    {
+        return encrypted::fetch(cancel, link, output.as_deref(), passphrase_file.as_deref()).await;
     }
     // Signing in can wait on a credential_process, SSO, STS or the instance metadata
     // service: Ctrl+C stops it like any other step.
@@ -225,8 +234,23 @@ async fn run_command(
             part_size_mib,
             no_check,
             revocable,
+            encrypt,
+            passphrase_file,
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
+            if *encrypt {
+                let (file, expiry, pass) = (file, *expires, passphrase_file.as_deref());
+                return encrypted::upload(
+                    &session,
+                    cancel,
+                    file,
+                    &bucket,
+                    expiry,
+                    pass,
+                    &mut stdout,
+                )
+                .await;
+            }
             let key = destination_key(&prefix, file)?;
             let collision = if *replace {
                 Collision::Replace
@@ -301,7 +325,7 @@ async fn run_command(
             request::run(&session, cancel, asked, &mut stdout).await?;
         }
         // Read from files before any session is made (see the top).
-        Command::History { .. } | Command::Profiles { .. } => {}
+        Command::History { .. } | Command::Profiles { .. } | Command::Fetch { .. } => {}
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {
                 write_line(&mut stdout, &field(&bucket.name))?;

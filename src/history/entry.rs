@@ -19,6 +19,8 @@ pub enum LinkKind {
     Request,
     /// A page of links to many files.
     Page,
+    /// An encrypted share: a page that decrypts a file stored encrypted beside it.
+    Encrypted,
 }
 
 /// One link made on this machine. `Debug` shows the URL without its signature. Fields
@@ -240,6 +242,38 @@ impl HistoryEntry {
         }
     }
 
+    /// The entry for an encrypted share (its id is the share's, which `revoke` closes). The
+    /// file's name is kept here, on this computer only; the URL holds the key (or the
+    /// passphrase's salt) in its fragment, hidden like the signature.
+    pub fn of_encrypted(share: &crate::ops::EncryptedShare, lifetime: Expiry) -> HistoryEntry {
+        let link = &share.link;
+        HistoryEntry {
+            id: share.id.clone(),
+            detail: Some(if share.passphrase {
+                "encrypted, passphrase".to_owned()
+            } else {
+                "encrypted".to_owned()
+            }),
+            lifetime: Some(lifetime),
+            expires_at: Some(link.expires_at),
+            check: link.check.clone(),
+            page: Some(PageRecord {
+                key: share.page_key.clone(),
+                files: 1,
+                names: Vec::new(),
+                copies: vec![share.data.clone()],
+            }),
+            ..Self::made(
+                LinkKind::Encrypted,
+                &link.bucket,
+                &share.name,
+                &link.url,
+                link.signed_at,
+                link.effective_expires_at,
+            )
+        }
+    }
+
     /// A page of links not closed yet.
     pub fn page_open(&self) -> Option<&PageRecord> {
         self.page.as_ref().filter(|_| self.revoked_at.is_none())
@@ -317,6 +351,10 @@ impl HistoryEntry {
             LinkStatus::NotChecked => "not checked".to_owned(),
             LinkStatus::CheckFailed => format!("check failed: {}", self.check.describe()),
             LinkStatus::Replaced => "replaced (still works until it ends)".to_owned(),
+            LinkStatus::Revoked if self.kind == LinkKind::Encrypted => format!(
+                "revoked {}: the encrypted file and its page are deleted",
+                self.revoked_at.map(format_local_time).unwrap_or_default()
+            ),
             LinkStatus::Revoked if self.page.as_ref().is_some_and(|p| p.copies.is_empty()) => {
                 format!(
                     "closed {}: the page no longer opens; a link already taken from it works until {}",

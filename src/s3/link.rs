@@ -170,7 +170,15 @@ impl Session {
         url: &SignedUrl,
         region: &str,
     ) -> Result<super::check::CheckOutcome, tokio::task::JoinError> {
-        let (url, region) = (url.clone(), region.to_owned());
+        // A fragment (an encrypted share's key) is the browser's alone: never sent.
+        let url = SignedUrl::new(
+            url.expose()
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        let region = region.to_owned();
         let host = host_of(url.expose()).to_owned();
         let ca_bundle = self.inner.ca_bundle.clone();
         tokio::task::spawn_blocking(move || try_link(&url, &host, &region, ca_bundle.as_ref()))

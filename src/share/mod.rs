@@ -7,6 +7,8 @@
 mod clock;
 mod countdown;
 mod disposition;
+pub mod ece;
+pub mod encrypted_page;
 pub mod escape;
 mod expiry;
 pub mod folder_page;

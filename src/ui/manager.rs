@@ -90,6 +90,7 @@ pub fn manager_ui(
                         LinkKind::Upload => "Upload link",
                         LinkKind::Request => "File request",
                         LinkKind::Page => "Page of links",
+                        LinkKind::Encrypted => "Encrypted file",
                     };
                     ui.horizontal_wrapped(|ui| {
                         let name = crate::share::escape::text(&format!("{}/{}", entry.bucket, entry.key)).into_owned();
@@ -101,7 +102,7 @@ pub fn manager_ui(
                         if let Some(detail) = &entry.detail {
                             ui.weak(format!("({})", crate::share::escape::text(detail)));
                         }
-                        if let Some(page) = &entry.page {
+                        if let Some(page) = entry.page.as_ref().filter(|_| entry.kind == LinkKind::Page) {
                             ui.weak(if page.files == 1 { "1 file".to_owned() } else { format!("{} files", page.files) });
                             if !page.copies.is_empty() {
                                 ui.weak("revocable");
@@ -147,9 +148,11 @@ pub fn manager_ui(
                                 ends: entry.effective_expires_at,
                             });
                         }
-                        let page = entry.page_open().is_some();
-                        if works && (entry.copy_stored().is_some() || page) {
-                            let (button, hover) = if page {
+                        let page = entry.page_open().is_some() && entry.kind == LinkKind::Page;
+                        if works && (entry.copy_stored().is_some() || entry.page_open().is_some()) {
+                            let (button, hover) = if entry.kind == LinkKind::Encrypted {
+                                ("Revoke", "Stop this link now: the encrypted file and its page are deleted")
+                            } else if page {
                                 ("Close page", "Stop this page now: it is deleted (with the copies its links point at, if revocable)")
                             } else {
                                 ("Revoke", "Stop this link now: the copy it points at is deleted")

@@ -108,8 +108,9 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.add_space(8.0);
 
     ui.horizontal(|ui| {
-        let enabled =
-            !state.sharing() && state.share.download_filename().is_ok() && lifetime_problem.is_none();
+        let enabled = !state.sharing()
+            && state.share.download_filename().is_ok()
+            && lifetime_problem.is_none();
         // The primary action: filled with the accent colour, bigger than the rest.
         let primary = egui::Button::new(
             egui::RichText::new("Copy link")

@@ -43,6 +43,9 @@ pub struct UploadRequest {
     pub part_size: u64,
     /// Parts in flight at once.
     pub concurrency: usize,
+    /// Store the file RFC 8188-encrypted with these keys (an encrypted share): each part is
+    /// encrypted from the file as it is sent, so nothing holds the whole file.
+    pub encrypt: Option<crate::share::ece::Sealer>,
 }
 
 impl UploadRequest {
@@ -54,6 +57,7 @@ impl UploadRequest {
             collision,
             part_size: DEFAULT_PART_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
+            encrypt: None,
         }
     }
 }
@@ -156,10 +160,19 @@ pub async fn upload_file(
     check_destination_key(&request.key)?;
     let stamp = FileStamp::of(&meta);
     check_readable(path, stamp.len).await?;
-    let len = stamp.len;
+    // What is stored: the file, or its encryption (a known length, larger by its header and
+    // 17 bytes a record).
+    let len = match &request.encrypt {
+        Some(sealer) => sealer.sealed_len(),
+        None => stamp.len,
+    };
     let region = session.bucket_region(&request.bucket).await?;
     let client = session.client_for(&region);
-    let content_type = content_type_for(path);
+    // Ciphertext says nothing of the file's type.
+    let content_type = match &request.encrypt {
+        Some(_) => "application/octet-stream".to_owned(),
+        None => content_type_for(path),
+    };
 
     let mut key = request.key.clone();
     let mut copies = 0;

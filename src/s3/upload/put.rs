@@ -83,7 +83,14 @@ impl Put<'_> {
             ..
         } = *self;
         self.report_start(None);
-        let body = ByteStream::from_path(&request.path).await.map_err(|e| {
+        let body = match &request.encrypt {
+            // At most one part's worth: encrypted in memory.
+            Some(sealer) => part_body(&request.path, Some(sealer), 0, len).await,
+            None => ByteStream::from_path(&request.path)
+                .await
+                .map_err(|e| e.to_string()),
+        }
+        .map_err(|e| {
             S3Error::plain(
                 ErrorKind::LocalFile,
                 format!("Cannot read {}: {e}", request.path.display()),
@@ -211,17 +218,14 @@ impl Put<'_> {
                 let number = (next_part + 1) as i32;
                 let client = client.clone();
                 let path = request.path.clone();
+                let sealer = request.encrypt.clone();
                 let (bucket, key, upload_id) =
                     (request.bucket.clone(), key.to_owned(), upload_id.to_owned());
                 in_flight.spawn(async move {
                     // Read from disk as the part is sent: memory stays bounded whatever the size.
-                    let body = ByteStream::read_from()
-                        .path(&path)
-                        .offset(offset)
-                        .length(Length::Exact(length))
-                        .build()
+                    let body = part_body(&path, sealer.as_ref(), offset, length)
                         .await
-                        .map_err(|e| PartError::Read(e.to_string()))?;
+                        .map_err(PartError::Read)?;
                     let out = client
                         .upload_part()
                         .bucket(bucket)
@@ -322,6 +326,40 @@ impl Put<'_> {
             Err(err) => Err(S3Error::from_sdk(&err, &self.doing("finishing the upload")).into()),
         }
     }
+}
+
+/// Bytes `offset..offset + length` of what is stored: the file's own, read as they are
+/// sent, or their encryption, made from the file records under them (one part in memory).
+async fn part_body(
+    path: &std::path::Path,
+    sealer: Option<&crate::share::ece::Sealer>,
+    offset: u64,
+    length: u64,
+) -> Result<ByteStream, String> {
+    let Some(sealer) = sealer else {
+        return ByteStream::read_from()
+            .path(path)
+            .offset(offset)
+            .length(Length::Exact(length))
+            .build()
+            .await
+            .map_err(|e| e.to_string());
+    };
+    let (path, sealer) = (path.to_owned(), sealer.clone());
+    let sealed = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = std::fs::File::open(&path)?;
+        sealer.range(offset, length, |at, len| {
+            let mut plain = vec![0; len as usize];
+            file.seek(SeekFrom::Start(at))?;
+            file.read_exact(&mut plain)?;
+            Ok::<_, std::io::Error>(plain)
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    Ok(ByteStream::from(sealed))
 }
 
 /// The config of a request that must not be retried by the SDK (a conditional write).

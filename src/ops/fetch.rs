@@ -1,0 +1,416 @@
+//! Fetch an encrypted share without AWS credentials, as the page does in a browser: read the
+//! page the link opens, download the ciphertext it points at, decrypt it record by record,
+//! and keep the file only once every record passed its check (nothing is written under the
+//! file's name before that: a partial file never appears).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{ErrorKind, S3Error};
+use crate::share::ece::{self, EceError, Opener};
+use crate::share::escape;
+
+/// The fragment of an encrypted share's link.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The key, when the link carries it.
+    pub key: Option<Vec<u8>>,
+    /// Passphrase mode: the salt and rounds of PBKDF2.
+    pub salt: Option<Vec<u8>>,
+    pub rounds: u32,
+    pub name: Option<String>,
+}
+
+impl std::fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fragment")
+            .field("passphrase", &self.salt.is_some())
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// More rounds than this would only be a way to hang the reader.
+const MAX_ROUNDS: u32 = 10_000_000;
+
+/// The link split into the page's URL and what its fragment says.
+pub fn parse_link(link: &str) -> Result<(String, Fragment), S3Error> {
+    let link = link.trim();
+    let Some((url, fragment)) = link.split_once('#') else {
+        return Err(S3Error::bad_input(
+            "This link has no key (the part after #): copy the whole link, as S3 Share made it.",
+        ));
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(S3Error::bad_input(
+            "This is not a link (it does not start with https://): copy the whole link.",
+        ));
+    }
+    let mut parsed = Fragment {
+        key: None,
+        salt: None,
+        rounds: ece::PBKDF2_ROUNDS,
+        name: None,
+    };
+    let bad = |what: &str| {
+        S3Error::bad_input(format!(
+            "The link's {what} is damaged (the part after #): copy the whole link again."
+        ))
+    };
+    for pair in fragment.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let value = percent_encoding::percent_decode_str(value)
+            .decode_utf8()
+            .map_err(|_| bad("fragment"))?;
+        match name {
+            "k" => {
+                let key = ece::from_b64(&value).filter(|k| k.len() == ece::KEY_LEN);
+                parsed.key = Some(key.ok_or_else(|| bad("key"))?);
+            }
+            "s" => parsed.salt = Some(ece::from_b64(&value).ok_or_else(|| bad("salt"))?),
+            "i" => {
+                parsed.rounds = value
+                    .parse()
+                    .ok()
+                    .filter(|r| (1..=MAX_ROUNDS).contains(r))
+                    .ok_or_else(|| bad("round count"))?;
+            }
+            "n" => parsed.name = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    if parsed.key.is_none() && parsed.salt.is_none() {
+        return Err(bad("key"));
+    }
+    Ok((url.to_owned(), parsed))
+}
+
+/// A file name from a link, safe to create here: its last part, no control characters, no
+/// leading dot (hidden), "download" when nothing is left.
+pub fn safe_name(name: Option<&str>) -> String {
+    let last = name
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').to_owned();
+    if clean.is_empty() {
+        "download".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// What was fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+/// Downloads and decrypts `page_url`'s file into `output` (which must not exist). With a
+/// passphrase link, `passphrase` is needed. Runs off the async threads.
+pub async fn fetch_encrypted(
+    page_url: &str,
+    fragment: &Fragment,
+    passphrase: Option<&super::Passphrase>,
+    output: &Path,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(u64, u64) + Send + Sync),
+) -> Result<Fetched, S3Error> {
+    let ikm = match (&fragment.key, &fragment.salt, passphrase) {
+        (Some(key), _, _) => key.clone(),
+        (None, Some(salt), Some(passphrase)) => {
+            let (salt, rounds, passphrase) = (salt.clone(), fragment.rounds, passphrase.clone());
+            tokio::task::spawn_blocking(move || {
+                ece::passphrase_key(passphrase.expose(), &salt, rounds).to_vec()
+            })
+            .await
+            .map_err(|e| S3Error::plain(ErrorKind::Server, e.to_string()))?
+        }
+        (None, _, _) => {
+            return Err(S3Error::bad_input(
+                "This link is protected by a passphrase: pass it with --passphrase-file FILE (one line).",
+            ));
+        }
+    };
+    if output.exists() {
+        return Err(S3Error::plain(
+            ErrorKind::AlreadyExists,
+            format!(
+                "{} already exists and was left as it is: choose another name with -o.",
+                escape::text(&output.display().to_string())
+            ),
+        ));
+    }
+    let (page_url, output) = (page_url.to_owned(), output.to_owned());
+    let cancel = cancel.clone();
+    // The blocking task reports through a channel; progress is said from here.
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, u64)>();
+    let mut task = tokio::task::spawn_blocking(move || {
+        let report = move |done, total| {
+            let _ = tx.send((done, total));
+        };
+        fetch_blocking(&page_url, &ikm, &output, &cancel, &report)
+    });
+    loop {
+        tokio::select! {
+            done = &mut task => {
+                while let Ok((d, t)) = rx.try_recv() {
+                    on_progress(d, t);
+                }
+                return done.map_err(|e| S3Error::plain(ErrorKind::Server, e.to_string()))?;
+            }
+            () = tokio::time::sleep(Duration::from_millis(100)) => {
+                while let Ok((d, t)) = rx.try_recv() {
+                    on_progress(d, t);
+                }
+            }
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_connect(Some(Duration::from_secs(10)))
+        .timeout_recv_response(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+fn refused(status: u16, what: &str) -> S3Error {
+    let (kind, text) = match status {
+        400 | 403 | 404 => (
+            ErrorKind::LinkRefused,
+            format!(
+                "The server refused the {what} (HTTP {status}): the link has ended or was taken back. Ask the sender for a new link."
+            ),
+        ),
+        _ => (
+            ErrorKind::Server,
+            format!("The server answered HTTP {status} for the {what}: try again in a moment."),
+        ),
+    };
+    S3Error::plain(kind, text)
+}
+
+fn unreachable(err: &ureq::Error) -> S3Error {
+    // ureq's own text may hold the URL: keep the query (the signature) out of it.
+    let text = err.to_string();
+    let text = text.split('?').next().unwrap_or_default();
+    S3Error::plain(
+        ErrorKind::Network,
+        format!(
+            "Could not download the encrypted file ({}): check the connection, then try again.",
+            escape::text(text)
+        ),
+    )
+}
+
+/// The ciphertext's URL from the page's configuration (same origin as the page).
+fn data_url(page_url: &str, html: &str) -> Result<String, S3Error> {
+    let not_ours = || {
+        S3Error::bad_input(
+            "The link opens a page that is not an encrypted S3 Share page: check that it is the whole link.",
+        )
+    };
+    let start = html
+        .find(r#"<script type="application/json" id="config">"#)
+        .ok_or_else(not_ours)?;
+    let json = &html[start..];
+    let json = &json[json.find('>').ok_or_else(not_ours)? + 1..];
+    let json = &json[..json.find("</script>").ok_or_else(not_ours)?];
+    let config: serde_json::Value = serde_json::from_str(json).map_err(|_| not_ours())?;
+    let url = config["url"].as_str().ok_or_else(not_ours)?.to_owned();
+    let origin = |u: &str| {
+        let rest = u.split_once("://").map_or("", |(_, r)| r);
+        format!(
+            "{}://{}",
+            u.split("://").next().unwrap_or_default(),
+            rest.split('/').next().unwrap_or_default()
+        )
+    };
+    if origin(&url) != origin(page_url) {
+        return Err(not_ours());
+    }
+    Ok(url)
+}
+
+fn fetch_blocking(
+    page_url: &str,
+    ikm: &[u8],
+    output: &Path,
+    cancel: &CancellationToken,
+    on_progress: &(dyn Fn(u64, u64) + Send + Sync),
+) -> Result<Fetched, S3Error> {
+    let agent = agent();
+    let mut page = agent.get(page_url).call().map_err(|e| unreachable(&e))?;
+    if !page.status().is_success() {
+        return Err(refused(page.status().as_u16(), "page"));
+    }
+    let html = page
+        .body_mut()
+        .with_config()
+        .limit(4 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|e| unreachable(&e))?;
+    let url = data_url(page_url, &html)?;
+    let mut data = agent.get(&url).call().map_err(|e| unreachable(&e))?;
+    if !data.status().is_success() {
+        return Err(refused(data.status().as_u16(), "encrypted file"));
+    }
+    let total = data
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = data.body_mut().with_config().limit(u64::MAX).reader();
+    // Written beside the output under a name of its own, renamed only when whole.
+    let folder = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let part = folder.join(format!(
+        ".{}.s3share-part-{}",
+        output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let local = |e: std::io::Error| {
+        S3Error::plain(
+            ErrorKind::LocalFile,
+            format!(
+                "Could not write into {}: {e}. Nothing was kept.",
+                escape::text(&folder.display().to_string())
+            ),
+        )
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&part)
+        .map_err(local)?;
+    let result = (|| {
+        let mut opener = Opener::new(ikm);
+        let mut buffer = vec![0u8; 256 * 1024];
+        let (mut received, mut written) = (0u64, 0u64);
+        loop {
+            if cancel.is_cancelled() {
+                return Err(S3Error::plain(
+                    ErrorKind::Cancelled,
+                    "Cancelled: nothing was kept.",
+                ));
+            }
+            let n = body.read(&mut buffer).map_err(|e| {
+                S3Error::plain(
+                    ErrorKind::Network,
+                    format!(
+                        "The download broke off ({}): nothing was kept. Try again.",
+                        escape::text(&e.to_string())
+                    ),
+                )
+            })?;
+            if n == 0 {
+                break;
+            }
+            received += n as u64;
+            let plain = opener.push(&buffer[..n]).map_err(undecryptable)?;
+            file.write_all(&plain).map_err(local)?;
+            written += plain.len() as u64;
+            on_progress(received, total);
+        }
+        let plain = opener.finish().map_err(undecryptable)?;
+        file.write_all(&plain).map_err(local)?;
+        file.sync_all().map_err(local)?;
+        Ok(written + plain.len() as u64)
+    })();
+    drop(file);
+    let size = match result {
+        Ok(size) => size,
+        Err(err) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(err);
+        }
+    };
+    // A hard link cannot replace a file that appeared meanwhile; a rename could.
+    let kept = std::fs::hard_link(&part, output)
+        .or_else(|_| {
+            if output.exists() {
+                Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+            } else {
+                std::fs::rename(&part, output)
+            }
+        })
+        .map_err(|e| {
+            S3Error::plain(
+                ErrorKind::AlreadyExists,
+                format!(
+                    "Could not save {}: {e}. Nothing was kept.",
+                    escape::text(&output.display().to_string())
+                ),
+            )
+        });
+    let _ = std::fs::remove_file(&part);
+    kept?;
+    Ok(Fetched {
+        path: output.to_owned(),
+        size,
+    })
+}
+
+fn undecryptable(err: EceError) -> S3Error {
+    let next = match err {
+        EceError::WrongKey => "Check the passphrase, or copy the whole link again.",
+        _ => "Ask the sender to share it again.",
+    };
+    S3Error::plain(
+        ErrorKind::BadInput,
+        format!("The file cannot be decrypted: {err}. Nothing was kept. {next}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_split_into_its_page_and_key() {
+        let key = ece::b64(&[7; 16]);
+        let (url, f) = parse_link(&format!(
+            "https://h/b/p.html?X-Amz-Signature=s#k={key}&n=a%26b.pdf&t=x"
+        ))
+        .unwrap();
+        assert_eq!(url, "https://h/b/p.html?X-Amz-Signature=s");
+        assert_eq!(f.key, Some(vec![7; 16]));
+        assert_eq!(f.name.as_deref(), Some("a&b.pdf"));
+        let (_, f) = parse_link("https://h/p#s=AAAA&i=600000&n=x").unwrap();
+        assert!(f.key.is_none() && f.salt.is_some() && f.rounds == 600_000);
+        assert!(parse_link("https://h/p").is_err());
+        assert!(parse_link("https://h/p#n=x").is_err());
+        assert!(parse_link("https://h/p#k=short").is_err());
+        assert!(parse_link("https://h/p#s=AAAA&i=0").is_err());
+        assert!(!format!("{f:?}").contains("AAAA"));
+    }
+
+    #[test]
+    fn a_name_from_a_link_cannot_leave_the_folder() {
+        assert_eq!(safe_name(Some("../../etc/passwd")), "passwd");
+        assert_eq!(safe_name(Some("..\\x\\.bashrc")), "bashrc");
+        assert_eq!(safe_name(Some("a\u{1b}[31mb.txt")), "a[31mb.txt");
+        assert_eq!(safe_name(Some("..")), "download");
+        assert_eq!(safe_name(None), "download");
+    }
+}

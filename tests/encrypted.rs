@@ -375,3 +375,57 @@ async fn an_empty_file_and_a_file_of_exactly_one_record_round_trip() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_already_in_the_bucket_is_shared_encrypted_a_part_at_a_time() {
+    let bed = bed().await;
+    let bucket = bed.bucket("in-bucket").await;
+    let home = tempfile::tempdir().unwrap();
+    write_profile(home.path(), &bed);
+    // Two ciphertext parts of 8 MiB and a short third.
+    let body = plaintext(17 * 1024 * 1024, 11);
+    bed.put(&bucket, "videos/demo.mp4", &body).await;
+
+    let folder = s3share(
+        home.path(),
+        &["link", &format!("s3://{bucket}/videos/"), "--encrypt"],
+    )
+    .await;
+    assert_eq!(folder.status.code(), Some(2), "{}", text(&folder.stderr));
+    assert!(text(&folder.stderr).contains("is not one object"));
+
+    let out = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/videos/demo.mp4"),
+            "--encrypt",
+            "--expires",
+            "30m",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout).trim().to_owned();
+    assert!(
+        link.contains("#k=") && link.contains("&n=demo%2Emp4&t=video%2Fmp4"),
+        "{link}"
+    );
+    let keys = stored(&bed, &bucket).await;
+    let (data_key, _) = keys
+        .iter()
+        .find(|(k, _)| k.starts_with(".s3share/links/"))
+        .cloned()
+        .unwrap();
+    let ciphertext = object(&bed, &bucket, &data_key).await;
+    assert!(!contains(&ciphertext, b"PLAINTEXT-MARKER"));
+    assert!(
+        object(&bed, &bucket, "videos/demo.mp4").await == body,
+        "the object is untouched"
+    );
+
+    let colleague = tempfile::tempdir().unwrap();
+    let got = fetch(colleague.path(), &[&link]).await;
+    assert!(got.status.success(), "{}", text(&got.stderr));
+    assert!(std::fs::read(colleague.path().join("demo.mp4")).unwrap() == body);
+}

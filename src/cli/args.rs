@@ -95,6 +95,14 @@ pub enum Command {
         /// The page's title (default: the folder's name).
         #[arg(long, requires = "page")]
         title: Option<String>,
+        /// Share the object encrypted: it is read, encrypted here and stored again as
+        /// ciphertext under .s3share/ (a part at a time); the link opens a page that
+        /// decrypts in the browser with the key after #. `s3share revoke ID` deletes both.
+        #[arg(long, conflicts_with_all = ["filename", "no_check", "recursive", "revocable", "page"])]
+        encrypt: bool,
+        /// With --encrypt: the key from the passphrase on this file's first line.
+        #[arg(long, value_name = "FILE", requires = "encrypt")]
+        passphrase_file: Option<std::path::PathBuf>,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {

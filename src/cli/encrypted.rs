@@ -12,7 +12,7 @@ use super::signals::or_cancel;
 use super::upload::progress_bar;
 use crate::error::{ErrorKind, S3Error};
 use crate::history::HistoryEntry;
-use crate::ops::{self, Encryption, Passphrase};
+use crate::ops::{self, Encryption, Passphrase, Plaintext};
 use crate::s3::Session;
 use crate::share::{Expiry, countdown_text, escape, format_local_time};
 
@@ -40,16 +40,17 @@ pub fn read_passphrase(path: &Path) -> Result<Passphrase, S3Error> {
     Passphrase::parse(first)
 }
 
-/// Encrypts, uploads and links; prints the link (with its key) on stdout.
-pub async fn upload(
+/// Encrypts, uploads (or copies encrypted) and links; prints the link (with its key) on
+/// stdout.
+pub async fn share(
     session: &Session,
     cancel: &CancellationToken,
-    file: &Path,
+    plaintext: &Plaintext,
     bucket: &str,
     expiry: Expiry,
     passphrase_file: Option<&Path>,
     out: &mut impl Write,
-) -> Result<(), S3Error> {
+) -> Result<crate::share::SignedUrl, S3Error> {
     // Every input is checked before the first byte is written.
     let encryption = match passphrase_file {
         Some(path) => Encryption::Passphrase(read_passphrase(path)?),
@@ -59,7 +60,7 @@ pub async fn upload(
     let shared = ops::share_encrypted(
         session,
         bucket,
-        file,
+        plaintext,
         &encryption,
         expiry,
         cancel,
@@ -89,7 +90,7 @@ pub async fn upload(
     super::output::print_warnings(&shared.link.warnings);
     say!("take it back with: s3share revoke {}", shared.id);
     super::revoke::clean_up_after(session, bucket).await;
-    Ok(())
+    Ok(shared.link.url)
 }
 
 /// Downloads and decrypts a link into `output` (default: its file's name, here).

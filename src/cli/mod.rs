@@ -123,8 +123,23 @@ async fn run_command(
             revocable,
             page,
             title,
+            encrypt,
+            passphrase_file,
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
+            if *encrypt {
+                let (object, pass) = (
+                    crate::ops::Plaintext::Object(key),
+                    passphrase_file.as_deref(),
+                );
+                let (expiry, out) = (*expires, &mut stdout);
+                let link =
+                    encrypted::share(&session, cancel, &object, &bucket, expiry, pass, out).await?;
+                if *qr {
+                    print_qr(link.expose())?;
+                }
+                return Ok(());
+            }
             if *page {
                 if filename.is_some() || *no_check {
                     return Err(S3Error::bad_input(
@@ -239,17 +254,14 @@ async fn run_command(
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             if *encrypt {
-                let (file, expiry, pass) = (file, *expires, passphrase_file.as_deref());
-                return encrypted::upload(
-                    &session,
-                    cancel,
-                    file,
-                    &bucket,
-                    expiry,
-                    pass,
-                    &mut stdout,
-                )
-                .await;
+                let (file, expiry, pass) = (
+                    crate::ops::Plaintext::File(file.clone()),
+                    *expires,
+                    passphrase_file.as_deref(),
+                );
+                encrypted::share(&session, cancel, &file, &bucket, expiry, pass, &mut stdout)
+                    .await?;
+                return Ok(());
             }
             let key = destination_key(&prefix, file)?;
             let collision = if *replace {

@@ -67,6 +67,21 @@ pub enum Encryption {
     Passphrase(Passphrase),
 }
 
+/// What is shared encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plaintext {
+    /// A file on this computer (dropped, pasted, picked, or named on the command line).
+    File(std::path::PathBuf),
+    /// An object already in the bucket: read, encrypted and stored again, a part at a time.
+    Object(String),
+}
+
+/// The plaintext, ready to be read.
+enum Source<'a> {
+    File(&'a Path),
+    Object(Box<crate::s3::CopySource>),
+}
+
 /// An encrypted file stored with its page and linked.
 #[derive(Debug, Clone)]
 pub struct EncryptedShare {
@@ -91,18 +106,44 @@ pub struct EncryptedShare {
 pub async fn share_encrypted(
     session: &Session,
     bucket: &str,
-    path: &Path,
+    plaintext: &Plaintext,
     encryption: &Encryption,
     expiry: Expiry,
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
 ) -> Result<EncryptedShare, S3Error> {
-    let plain_len = local_file_len(path).await?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".to_owned());
-    let content_type = crate::s3::upload::content_type_for(path);
+    let (plain_len, name, content_type, source) = match plaintext {
+        Plaintext::File(path) => (
+            local_file_len(path).await?,
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".to_owned()),
+            crate::s3::upload::content_type_for(path),
+            Source::File(path),
+        ),
+        Plaintext::Object(key) => {
+            crate::share::key::check_file_key(key).map_err(|_| {
+                S3Error::bad_input(format!(
+                    "s3://{bucket}/{key} is not one object: an encrypted share is of one file (name it, as s3://{bucket}/folder/file.pdf)."
+                ))
+            })?;
+            let source = or_stop(cancel, STOPPED, session.copy_source(bucket, key)).await?;
+            // The stored type, unless it says no more than "bytes": then the name's.
+            let content_type = source
+                .content_type
+                .clone()
+                .filter(|t| !t.is_empty() && !t.ends_with("/octet-stream"))
+                .unwrap_or_else(|| {
+                    crate::s3::upload::content_type_for(Path::new(crate::s3::file_name(key)))
+                });
+            (
+                source.size,
+                crate::s3::file_name(key).to_owned(),
+                content_type,
+                Source::Object(Box::new(source)),
+            )
+        }
+    };
     for folder in [PAGES_FOLDER, LINKS_FOLDER] {
         or_stop(
             cancel,
@@ -135,23 +176,41 @@ pub async fn share_encrypted(
     let own_end = session.now() + expiry.as_duration();
     let data_key = crate::s3::copy_key(&id, own_end, "data");
     let page_key = crate::s3::shared_page_key(&id, own_end);
-    let mut request = UploadRequest::new(path, bucket, &data_key, Collision::Ask);
-    request.encrypt = Some(sealer);
-    let stored = match upload_file(session, &request, cancel, on_progress).await? {
-        UploadOutcome::Uploaded { size, .. } => size,
-        UploadOutcome::Cancelled => return Err(S3Error::plain(ErrorKind::Cancelled, STOPPED)),
-        UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => {
-            return Err(S3Error::plain(
-                ErrorKind::AlreadyExists,
-                format!("s3://{bucket}/{key} already exists (a random key): try again."),
-            ));
+    let data = match &source {
+        Source::Object(source) => {
+            let total = sealer.sealed_len();
+            on_progress(UploadProgress::Started {
+                key: data_key.clone(),
+                total,
+                upload_id: None,
+            });
+            let bytes = |done, _| on_progress(UploadProgress::Bytes(done));
+            session
+                .copy_encrypted(bucket, source, &sealer, &data_key, cancel, &bytes)
+                .await?
+        }
+        Source::File(path) => {
+            let mut request = UploadRequest::new(path, bucket, &data_key, Collision::Ask);
+            request.encrypt = Some(sealer);
+            match upload_file(session, &request, cancel, on_progress).await? {
+                UploadOutcome::Uploaded { size, .. } => LinkCopy {
+                    key: data_key,
+                    version_id: None,
+                    size,
+                },
+                UploadOutcome::Cancelled => {
+                    return Err(S3Error::plain(ErrorKind::Cancelled, STOPPED));
+                }
+                UploadOutcome::Exists { key } | UploadOutcome::Skipped { key } => {
+                    return Err(S3Error::plain(
+                        ErrorKind::AlreadyExists,
+                        format!("s3://{bucket}/{key} already exists (a random key): try again."),
+                    ));
+                }
+            }
         }
     };
-    let data = LinkCopy {
-        key: data_key,
-        version_id: None,
-        size: stored,
-    };
+    let stored = data.size;
     let made = async {
         let region = session.bucket_region(bucket).await?;
         let what = "making an encrypted link";

@@ -24,7 +24,7 @@ pub use crate::aws::{
 pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
 pub use cleanup::LifecycleRule;
-pub use copy::{LINKS_FOLDER, LinkCopy, copy_key, copy_link_id};
+pub use copy::{CopySource, LINKS_FOLDER, LinkCopy, copy_key, copy_link_id};
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use page::{PAGES_FOLDER, shared_page_key};

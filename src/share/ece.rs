@@ -167,6 +167,22 @@ impl Sealer {
         )
     }
 
+    /// The plaintext bytes (offset, length) that bytes `start..start + len` of the stream
+    /// are made from: the records under them (none for the header alone).
+    pub fn plain_span(&self, start: u64, len: u64) -> (u64, u64) {
+        let header = self.header.len() as u64;
+        let end = (start + len).min(self.sealed_len());
+        if end <= header {
+            return (0, 0);
+        }
+        let rs = u64::from(self.rs);
+        let first = (start.max(header) - header) / rs;
+        let last = (end - 1 - header) / rs;
+        let from = self.plain_range(first).0;
+        let (last_start, last_len) = self.plain_range(last);
+        (from, last_start + last_len - from)
+    }
+
     /// Record `seq` of the stream, from its plaintext (`plain_range(seq)`'s bytes).
     pub fn seal(&self, seq: u64, plain: &[u8]) -> Vec<u8> {
         let last = seq + 1 == self.records();
@@ -429,6 +445,36 @@ mod tests {
             let end = (start + len).min(whole.len() as u64) as usize;
             assert_eq!(part, whole[start as usize..end], "range {start}+{len}");
         }
+    }
+
+    #[test]
+    fn a_range_needs_only_the_plaintext_of_its_records() {
+        let plain: Vec<u8> = (0..300_000u32).map(|i| (i % 13) as u8).collect();
+        let sealer = Sealer::new(&random::<KEY_LEN>(), random(), plain.len() as u64);
+        for (start, len) in [
+            (0, 10),
+            (0, 37),
+            (5, 70_000),
+            (65_573, 65_536),
+            (250_000, 99_999),
+        ] {
+            let (from, span) = sealer.plain_span(start, len);
+            let part = sealer
+                .range(start, len, |o, l| {
+                    assert!(
+                        o >= from && o + l <= from + span,
+                        "{o}+{l} outside {from}+{span}"
+                    );
+                    Ok::<_, ()>(plain[o as usize..(o + l) as usize].to_vec())
+                })
+                .unwrap();
+            assert!(!part.is_empty());
+        }
+        assert_eq!(
+            sealer.plain_span(0, 37),
+            (0, 0),
+            "the header alone needs nothing"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn render(config: &PageConfig) -> String {
 <body>
 <main>
 <h1 id="title">Encrypted file</h1>
-<p>{size}, encrypted end to end: it is decrypted in this browser, with the key in the link (the part after #, which is never sent to any server).</p>
+<p>{size}, encrypted end to end: it is decrypted in this browser, <span id="how">with the key in the link (the part after #, which is never sent to any server)</span>.</p>
 <p id="until"></p>
 <p id="ask" hidden><label for="pass">Passphrase</label> <input type="password" id="pass" autocomplete="off"></p>
 <p><button type="button" id="download">Download</button></p>
@@ -94,7 +94,7 @@ $("title").textContent = params.n ? "Encrypted file: " + params.n : "Encrypted f
 if (cfg.ends_ms) { $("until").textContent = "This link works until " + new Date(cfg.ends_ms).toLocaleString() + "."; }
 if (!subtle) { say("This browser cannot decrypt here (WebCrypto needs an https:// page or a current browser).", "bad"); button.disabled = true; return; }
 if (!params.k && !params.s) { say("This link is missing its key (the part after #). Ask the sender for the whole link.", "bad"); button.disabled = true; return; }
-if (passMode) { $("ask").hidden = false; }
+if (passMode) { $("ask").hidden = false; $("how").textContent = "with the passphrase the sender gave you (it never leaves this browser)"; }
 function b64(text) {
   var s = text.replace(/-/g, "+").replace(/_/g, "/");
   while (s.length % 4) { s += "="; }

@@ -8,11 +8,12 @@ S3SHARE = os.path.join(TARGET, "debug", "s3share")
 ACCESS, SECRET = "browser-test-access", "browser-test-secret-0123456789"
 
 
-def start_server(data, bucket):
-    """The test bed's server on `data` with `bucket`; it stops when its stdin closes.
-    Returns the process and its endpoint."""
+def start_server(data, bucket, *extra):
+    """The test bed's server on `data` with `bucket` (and `extra` arguments, such as
+    "--request-log", FILE); it stops when its stdin closes. Returns the process and its
+    endpoint."""
     server = subprocess.Popen(
-        [os.path.join(TARGET, "debug", "testbed-server"), data, ACCESS, SECRET, bucket],
+        [os.path.join(TARGET, "debug", "testbed-server"), data, ACCESS, SECRET, *extra, bucket],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     return server, server.stdout.readline().strip()
 

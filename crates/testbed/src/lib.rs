@@ -73,6 +73,9 @@ pub struct LocalS3Options {
     pub tls: Option<(String, String)>,
     /// Folders of generated keys (listing benchmarks); their bucket must be in `buckets`.
     pub synthetic: Vec<SyntheticFolder>,
+    /// Append each request's method, path and query, and its Referer, to this file (what a
+    /// server's access log would show: the browser tests check that no key reaches it).
+    pub request_log: Option<PathBuf>,
 }
 
 /// A running server; stops when dropped.
@@ -106,7 +109,17 @@ impl LocalS3 {
         builder.set_access(file_store::LiteralKeys);
         let service = builder.build();
         let refusals = Arc::new(std::sync::Mutex::new(Refusals::default()));
+        let request_log = match &options.request_log {
+            Some(path) => Some(std::sync::Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+            None => None,
+        };
         let gate = Arc::new(RegionGate {
+            request_log,
             refusals: refusals.clone(),
             service,
             regions: options.bucket_regions,
@@ -241,6 +254,7 @@ struct RegionGate {
     writes: file_store::ConditionalWrites,
     default_region: String,
     refusals: Arc<std::sync::Mutex<Refusals>>,
+    request_log: Option<std::sync::Mutex<std::fs::File>>,
 }
 
 /// Requests refused with 403 AccessDenied from the moment a test asks, as a bucket policy
@@ -275,6 +289,16 @@ impl RegionGate {
         &self,
         req: http::Request<hyper::body::Incoming>,
     ) -> Result<http::Response<s3s::Body>, s3s::HttpError> {
+        if let Some(log) = &self.request_log {
+            use std::io::Write;
+            let referer = req
+                .headers()
+                .get(http::header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(log, "{} {} referer={referer}", req.method(), req.uri());
+        }
         let overrides = response_overrides(req.uri().query());
         let path = req.uri().path().to_owned();
         let mut segments = path.trim_start_matches('/').splitn(2, '/');

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::session::Session;
 use crate::error::{ErrorKind, S3Error};
 
+mod encrypted;
 mod parts;
 
 /// Where the copies live (inside S3 Share's own folder, never listed as the person's).

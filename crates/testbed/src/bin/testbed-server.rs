@@ -4,7 +4,7 @@
 //! the script that started it).
 //!
 //! Usage: testbed-server DIR ACCESS_KEY SECRET_KEY [--sts] [--synthetic BUCKET/FOLDER/=COUNT]
-//!        [BUCKET ...]
+//!        [--request-log FILE] [BUCKET ...]
 //! With `--sts` it also answers STS AssumeRole and the SSO portal's GetRoleCredentials
 //! (credentials that end after an hour).
 
@@ -20,6 +20,7 @@ fn main() -> std::io::Result<()> {
     let sts = buckets.iter().any(|b| b == "--sts");
     // --synthetic bench/n1000000/=1000000: a folder of generated keys (list benchmark).
     let mut synthetic = Vec::new();
+    let mut request_log = None;
     let mut names = Vec::new();
     let mut rest = buckets.iter();
     while let Some(arg) = rest.next() {
@@ -39,6 +40,8 @@ fn main() -> std::io::Result<()> {
                 prefix,
                 count,
             });
+        } else if arg == "--request-log" {
+            request_log = rest.next().map(std::path::PathBuf::from);
         } else if arg != "--sts" {
             names.push(arg.clone());
         }
@@ -48,6 +51,7 @@ fn main() -> std::io::Result<()> {
         synthetic,
         sts,
         sso: sts.then_some(std::time::Duration::from_secs(3600)),
+        request_log,
         ..testbed::LocalS3Options::default()
     };
     let server = runtime.block_on(testbed::LocalS3::start(

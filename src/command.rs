@@ -61,6 +61,16 @@ pub enum Command {
         key: String,
         collision: Collision,
         share: ShareOptions,
+        /// Share it encrypted instead (stored as ciphertext under .s3share/, not at `key`).
+        encrypt: Option<crate::ops::Encryption>,
+    },
+    /// Share an object of the bucket encrypted (read, encrypted and stored again); answers
+    /// `EncryptedShared`, with `LinkCopyProgress` meanwhile.
+    ShareEncrypted {
+        bucket: String,
+        key: String,
+        encryption: crate::ops::Encryption,
+        expiry: crate::share::Expiry,
     },
     /// Cancel one upload (a multipart upload is aborted).
     CancelUpload { id: u64 },
@@ -189,6 +199,11 @@ pub enum Event {
     },
     /// A page of links was made (and tried), or not.
     PageShared(Result<crate::ops::SharedPage, S3Error>),
+    /// An object shared encrypted (`key` is the object's).
+    EncryptedShared {
+        key: String,
+        result: Result<Box<crate::ops::EncryptedShare>, S3Error>,
+    },
     /// A `SharePage` of a folder found this many files and waits for confirmation.
     PageNeedsConfirmation {
         files: usize,
@@ -314,6 +329,8 @@ pub enum UploadEnd {
     Shared(Box<ShareLink>),
     /// Uploaded, but the link could not be made.
     UploadedNotShared(S3Error),
+    /// Encrypted, stored with its page and linked: the link goes to the clipboard.
+    Encrypted(Box<crate::ops::EncryptedShare>),
     Skipped,
     Cancelled,
 }
@@ -366,6 +383,10 @@ impl Command {
                 result: failed(error),
             },
             Command::SharePage { .. } => Event::PageShared(failed(error)),
+            Command::ShareEncrypted { key, .. } => Event::EncryptedShared {
+                key: key.clone(),
+                result: failed(error),
+            },
             Command::DeleteEndedCopies { bucket } => Event::EndedCopiesDeleted {
                 bucket: bucket.clone(),
                 result: failed(error),

@@ -71,6 +71,8 @@ pub enum Intent {
     SortBy(SortColumn),
     /// Make a fresh link for the selected object and copy it.
     CopyLink,
+    /// Share the selected object encrypted (the panel's lifetime and passphrase).
+    ShareEncrypted,
     /// Copy the link on screen although its self-test failed (the reason is shown).
     CopyAnyway,
     /// Copy a link made earlier again (recent links, the upload link).

@@ -1314,3 +1314,113 @@ fn a_folder_is_shared_as_one_page_and_closed_from_the_window() {
     });
     assert!(matches!(plain_get(&url).0, 403 | 404));
 }
+
+/// `s3share fetch` of `link` into a fresh folder, with no AWS profile: the bytes, or the
+/// error said.
+fn fetched(link: &str) -> Result<Vec<u8>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("s3share"))
+        .args(["fetch", link, "-o"])
+        .arg(dir.path().join("out"))
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("S3SHARE_HISTORY_FILE", dir.path().join("history.json"))
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(std::fs::read(dir.path().join("out")).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// "Share encrypted" on a chosen file, then "Encrypt uploads" for a dropped one: each link
+/// is copied, opens a page, and decrypts to the exact bytes; a short passphrase is refused
+/// before anything is stored; Revoke in Shared links stops the link.
+#[test]
+fn files_are_shared_encrypted_and_revoked_from_the_window() {
+    let (mut w, _history) = demo_window_with_history();
+    w.click("README.txt");
+    w.click("Copy link");
+    w.until("the normal link", |h| h.query_by_label("Copied").is_some());
+    let (_, _, readme) = plain_get(&w.copied.last().unwrap().clone());
+
+    w.harness.get_by_label("Passphrase (optional):").focus();
+    w.step();
+    w.harness
+        .get_by_label("Passphrase (optional):")
+        .type_text("short");
+    w.step();
+    w.until("the passphrase's problem", |h| {
+        h.query_by_label_contains("too short").is_some()
+    });
+    let before = w.copied.len();
+    w.click("Share encrypted");
+    w.settle();
+    assert_eq!(w.copied.len(), before, "a short passphrase copies nothing");
+    w.harness.get_by_label("Passphrase (optional):").focus();
+    w.step();
+    for _ in 0..5 {
+        w.press(egui::Modifiers::NONE, egui::Key::Backspace);
+    }
+    w.settle();
+
+    w.click("Share encrypted");
+    w.until("the encrypted link", |h| {
+        h.query_by_label_contains("This encrypted link works until")
+            .is_some()
+    });
+    let link = w.copied.last().unwrap().clone();
+    assert!(
+        link.contains("/.s3share/pages/") && link.contains("#k="),
+        "{link}"
+    );
+    assert!(link.contains("&n=README%2Etxt"), "{link}");
+    assert_eq!(fetched(&link).unwrap(), readme, "decrypts to the file");
+
+    w.click("Shared links (2)");
+    w.until_label("Encrypted file");
+    w.click("Revoke");
+    w.until_label("Revoke now");
+    w.click("Revoke now");
+    w.until("the revoke", |h| {
+        h.query_by_label_contains("checked, the link no longer opens; the encrypted file")
+            .is_some()
+    });
+    let refused = fetched(&link).unwrap_err();
+    assert!(refused.contains("ended or was taken back"), "{refused}");
+    w.click("Shared links (2)");
+
+    // A dropped file, encrypted.
+    w.click("Encrypt uploads");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan & budget.bin");
+    let bytes: Vec<u8> = (0..9 * 1024 * 1024).map(|i: u32| (i % 251) as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    w.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path.clone())));
+    w.step();
+    w.until("the encrypted upload", |h| {
+        h.query_by_label_contains("Encrypted, link copied")
+            .is_some()
+    });
+    let link = w.copied.last().unwrap().clone();
+    assert!(link.contains("&n=plan%20%26%20budget%2Ebin"), "{link}");
+    assert!(
+        fetched(&link).unwrap() == bytes,
+        "the dropped file decrypts byte-exact"
+    );
+    // It went nowhere near the open folder.
+    assert!(
+        w.harness.query_by_label("plan & budget.bin").is_some(),
+        "the upload row"
+    );
+    assert!(
+        w.harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, "plan & budget.bin")
+            .is_none(),
+        "not listed as a file of the folder"
+    );
+}

@@ -113,6 +113,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::CopyLink => state.copy_link(),
+        Intent::ShareEncrypted => state.share_encrypted(),
         Intent::CopyAnyway => state.copy_current_link(),
         Intent::CopyAgain(url) => {
             vec![Effect::Copy(url)]

@@ -72,7 +72,7 @@ pub async fn share(
     }
     let shared = shared?;
     write_line(out, shared.link.url.expose())?;
-    remember(vec![HistoryEntry::of_encrypted(&shared, expiry)]);
+    remember(vec![HistoryEntry::of_encrypted(&shared)]);
     let (left, _) = countdown_text(session.now(), shared.link.effective_expires_at);
     say!(
         "encrypted {} ({}) into s3://{bucket}/{}; the link expires {} (in {left})",

@@ -245,7 +245,7 @@ impl HistoryEntry {
     /// The entry for an encrypted share (its id is the share's, which `revoke` closes). The
     /// file's name is kept here, on this computer only; the URL holds the key (or the
     /// passphrase's salt) in its fragment, hidden like the signature.
-    pub fn of_encrypted(share: &crate::ops::EncryptedShare, lifetime: Expiry) -> HistoryEntry {
+    pub fn of_encrypted(share: &crate::ops::EncryptedShare) -> HistoryEntry {
         let link = &share.link;
         HistoryEntry {
             id: share.id.clone(),
@@ -254,7 +254,7 @@ impl HistoryEntry {
             } else {
                 "encrypted".to_owned()
             }),
-            lifetime: Some(lifetime),
+            lifetime: Some(share.lifetime),
             expires_at: Some(link.expires_at),
             check: link.check.clone(),
             page: Some(PageRecord {

@@ -98,6 +98,8 @@ pub struct EncryptedShare {
     /// The file's own size (the ciphertext is `data.size`).
     pub size: u64,
     pub passphrase: bool,
+    /// The lifetime asked for (the link may end sooner: its credentials, a slow copy).
+    pub lifetime: Expiry,
 }
 
 /// Encrypts `path` into `bucket` as it uploads, stores the page that decrypts it, signs and
@@ -277,6 +279,7 @@ pub async fn share_encrypted(
                 name,
                 size: plain_len,
                 passphrase: matches!(encryption, Encryption::Passphrase(_)),
+                lifetime: expiry,
             })
         }
         Ok(link) => {

@@ -79,11 +79,14 @@ impl State {
                 }
             }
             Event::LinkCopyProgress { done, total } => {
-                if let ShareStatus::Signing { copy_progress } = &mut self.share_status {
+                if let ShareStatus::Signing { copy_progress, .. } = &mut self.share_status {
                     *copy_progress = Some((done, total));
                 }
             }
             Event::PageShared(result) => effects.extend(self.page_shared(result)),
+            Event::EncryptedShared { key, result } => {
+                effects.extend(self.encrypted_shared(&key, result));
+            }
             Event::PageNeedsConfirmation { files } => self.page_needs_confirmation(files),
             Event::Revoked { id, result } => effects.extend(self.revoked(id, result)),
             Event::EndedCopiesDeleted { bucket, result } => {
@@ -120,7 +123,10 @@ impl State {
             }
             Event::UploadStarted { id, key, total } => {
                 if let Some(row) = self.upload_mut(id) {
-                    row.key = key;
+                    // An encrypted share's row keeps the file's name (its key is random).
+                    if row.encrypt.is_none() {
+                        row.key = key;
+                    }
                     row.total = total;
                     row.done = 0;
                     row.started = Some(std::time::Instant::now());
@@ -246,11 +252,19 @@ impl State {
         };
         row.status = match result {
             Ok(UploadEnd::Shared(link)) => UploadStatus::Shared(link),
+            Ok(UploadEnd::Encrypted(share)) => UploadStatus::Encrypted(share),
             Ok(UploadEnd::UploadedNotShared(error)) => UploadStatus::Failed(error),
             Ok(UploadEnd::Skipped) => UploadStatus::Skipped,
             Ok(UploadEnd::Cancelled) => UploadStatus::Cancelled,
             Err(error) => UploadStatus::Failed(error),
         };
+        if let UploadStatus::Encrypted(share) = &row.status {
+            row.done = row.total;
+            let share = share.clone();
+            let mut effects = vec![Effect::Copy(share.link.url.clone())];
+            effects.extend(self.remember(HistoryEntry::of_encrypted(&share)));
+            return effects;
+        }
         let UploadStatus::Shared(link) = &row.status else {
             return Vec::new();
         };
@@ -277,6 +291,7 @@ impl State {
         self.link = Some(ShownLink {
             link,
             copied: false,
+            encrypted: false,
         });
         if refused {
             Vec::new()

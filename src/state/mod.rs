@@ -8,6 +8,7 @@
 
 mod apply;
 mod cursor;
+mod encrypted;
 mod listing;
 mod manager;
 mod many;

@@ -68,7 +68,23 @@ impl State {
     ) -> Vec<Effect> {
         self.manager.revoking.running = None;
         let page = self.history.get(&id).and_then(|e| e.page.clone());
+        let encrypted = self
+            .history
+            .get(&id)
+            .is_some_and(|e| e.kind == crate::history::LinkKind::Encrypted);
         match result {
+            Ok(revoked) if encrypted => {
+                self.manager.revoking.notice = Some(format!(
+                    "Revoked at {}: {}the encrypted file and its page are deleted.",
+                    format_local_time(revoked.at),
+                    if revoked.checked {
+                        "checked, the link no longer opens; "
+                    } else {
+                        ""
+                    }
+                ));
+                self.record(Change::Revoked { id, at: revoked.at })
+            }
             Ok(revoked) if page.is_some() => {
                 if self.pages.made.as_ref().is_some_and(|p| p.id == id) {
                     self.pages.made = None;

@@ -19,6 +19,21 @@ pub struct ShareSettings {
     pub filename: String,
     /// Links point at a copy made for each, so each can be taken back (remembered).
     pub revocable: bool,
+    /// Files dropped, pasted or picked are shared encrypted (stored as ciphertext under
+    /// .s3share/, not in the folder).
+    pub encrypt_uploads: bool,
+    /// The passphrase of encrypted shares (empty: the key travels in the link).
+    pub passphrase: SecretText,
+}
+
+/// Text typed that must not reach a log: Debug shows nothing of it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(…)")
+    }
 }
 
 impl ShareSettings {
@@ -62,6 +77,17 @@ impl ShareSettings {
     /// The custom field read as a lifetime (None when it is empty).
     pub fn custom_typed(&self) -> Option<Result<Expiry, ExpiryError>> {
         (!self.custom_text.trim().is_empty()).then(|| parse_typed_expiry(&self.custom_text))
+    }
+
+    /// How the next encrypted share is keyed: the passphrase typed (checked), or a random
+    /// key in the link when none is.
+    pub fn encryption(&self) -> Result<crate::ops::Encryption, crate::s3::S3Error> {
+        if self.passphrase.0.is_empty() {
+            Ok(crate::ops::Encryption::KeyInLink)
+        } else {
+            crate::ops::Passphrase::parse(&self.passphrase.0)
+                .map(crate::ops::Encryption::Passphrase)
+        }
     }
 
     /// The download filename if switched on, validated.
@@ -113,6 +139,7 @@ impl super::State {
         };
         state.share_status = super::ShareStatus::Signing {
             copy_progress: None,
+            encrypting: false,
         };
         state.pages.error = None;
         vec![Effect::Send(Command::Share {

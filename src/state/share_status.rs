@@ -12,6 +12,8 @@ pub struct ShownLink {
     /// It went to the clipboard: it passed its self-test, or the user chose "Copy anyway"
     /// after reading why it failed.
     pub copied: bool,
+    /// An encrypted share's link (a page that decrypts a copy stored encrypted).
+    pub encrypted: bool,
 }
 
 /// Where making a link for the selected object stands.
@@ -19,9 +21,12 @@ pub struct ShownLink {
 pub enum ShareStatus {
     #[default]
     Idle,
-    /// A link is being signed (and, for a revocable link, its copy made: bytes copied and
-    /// the total).
-    Signing { copy_progress: Option<(u64, u64)> },
+    /// A link is being signed (and, for a revocable link, its copy made; for an encrypted
+    /// share, the object encrypted and stored: bytes done and the total).
+    Signing {
+        copy_progress: Option<(u64, u64)>,
+        encrypting: bool,
+    },
     /// The last attempt failed, with the reason.
     Refused(S3Error),
 }
@@ -40,7 +45,7 @@ impl ShareStatus {
 
     pub fn copy_progress(&self) -> Option<(u64, u64)> {
         match self {
-            ShareStatus::Signing { copy_progress } => *copy_progress,
+            ShareStatus::Signing { copy_progress, .. } => *copy_progress,
             ShareStatus::Idle | ShareStatus::Refused(_) => None,
         }
     }

@@ -857,3 +857,97 @@ fn a_page_or_shared_links_on_screen_keeps_the_countdown_moving() {
         Some(std::time::Duration::from_secs(1))
     );
 }
+
+fn encrypted_share(name: &str) -> Box<crate::ops::EncryptedShare> {
+    let link = link(".s3share/pages/1-x.html", crate::s3::LinkCheck::Opens);
+    Box::new(crate::ops::EncryptedShare {
+        id: "x".into(),
+        page_key: ".s3share/pages/1-x.html".into(),
+        data: crate::s3::LinkCopy {
+            key: ".s3share/links/1-x/data".into(),
+            version_id: None,
+            size: 10,
+        },
+        link,
+        name: name.into(),
+        size: 1,
+        passphrase: false,
+        lifetime: Expiry::MAX,
+    })
+}
+
+#[test]
+fn an_encrypted_share_is_kept_even_when_another_file_was_chosen_meanwhile() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("a.pdf");
+    let asked = state.share_encrypted();
+    assert!(matches!(
+        &asked[..],
+        [Effect::Send(Command::ShareEncrypted { key, .. })] if key == "a.pdf"
+    ));
+    assert!(state.sharing());
+    assert!(state.share_encrypted().is_empty(), "one at a time");
+    state.select_object("b.pdf");
+    let effects = state.apply(Event::EncryptedShared {
+        key: "a.pdf".into(),
+        result: Ok(encrypted_share("a.pdf")),
+    });
+    assert_eq!(copies(&effects), 0, "not copied over the new choice");
+    assert!(state.link.is_none());
+    let entry = &state.history.entries[0];
+    assert_eq!(entry.kind, crate::history::LinkKind::Encrypted);
+    assert!(entry.holds_copies(), "it can be revoked from Shared links");
+    assert!(
+        state
+            .history
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("not copied")
+    );
+
+    // Still chosen: copied and shown as encrypted.
+    state.share_encrypted();
+    let effects = state.apply(Event::EncryptedShared {
+        key: "b.pdf".into(),
+        result: Ok(encrypted_share("b.pdf")),
+    });
+    assert_eq!(copies(&effects), 1);
+    assert!(state.link.as_ref().is_some_and(|l| l.encrypted && l.copied));
+}
+
+#[test]
+fn a_short_passphrase_stops_an_encrypted_share_before_anything_is_sent() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("a.pdf");
+    state.share.passphrase.0 = "short".into();
+    assert!(state.share_encrypted().is_empty());
+    assert!(state.share_error().unwrap().message.contains("too short"));
+    assert!(
+        !format!("{state:?}").contains("short\""),
+        "the passphrase stays out of Debug"
+    );
+
+    state.connection = Connection::Connected(crate::command::SignedIn::demo_for_tests());
+    state.share.encrypt_uploads = true;
+    assert!(state.queue_upload("/tmp/x.pdf".into()).is_empty());
+    assert!(
+        state
+            .upload_notice
+            .as_deref()
+            .unwrap()
+            .contains("too short")
+    );
+    assert!(state.uploads.is_empty());
+    state.share.passphrase.0 = "long enough words".into();
+    let queued = state.queue_upload("/tmp/x.pdf".into());
+    assert!(matches!(
+        &queued[..],
+        [Effect::Send(Command::Upload {
+            encrypt: Some(crate::ops::Encryption::Passphrase(_)),
+            ..
+        })]
+    ));
+}

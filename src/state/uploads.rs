@@ -18,6 +18,8 @@ pub enum UploadStatus {
     Conflict,
     /// Uploaded; its link went to the clipboard.
     Shared(Box<ShareLink>),
+    /// Encrypted, stored with its page; its link went to the clipboard.
+    Encrypted(Box<crate::ops::EncryptedShare>),
     Skipped,
     Cancelled,
     Failed(S3Error),
@@ -38,6 +40,8 @@ pub struct UploadRow {
     pub status: UploadStatus,
     /// Said before the first byte (a server that cannot refuse a taken name).
     pub warning: Option<String>,
+    /// Shared encrypted, keyed so (chosen when the file was queued).
+    pub encrypt: Option<crate::ops::Encryption>,
 }
 
 impl UploadRow {
@@ -71,6 +75,18 @@ impl State {
         if !self.upload_folder_open("files are") {
             return Vec::new();
         }
+        // Encrypted: the passphrase is checked before anything is queued.
+        let encrypt = if self.share.encrypt_uploads {
+            match self.share.encryption() {
+                Ok(encryption) => Some(encryption),
+                Err(error) => {
+                    self.upload_notice = Some(format!("Nothing was uploaded: {}", error.message));
+                    return Vec::new();
+                }
+            }
+        } else {
+            None
+        };
         self.upload_notice = None;
         let name = path
             .file_name()
@@ -81,12 +97,17 @@ impl State {
             id: self.next_upload_id,
             path,
             bucket: self.listing.bucket.clone(),
-            key: format!("{}{name}", self.listing.prefix),
+            key: if encrypt.is_some() {
+                name
+            } else {
+                format!("{}{name}", self.listing.prefix)
+            },
             total: 0,
             done: 0,
             started: None,
             status: UploadStatus::Queued,
             warning: None,
+            encrypt,
         };
         let command = self.upload_command(&row, Collision::Ask);
         self.uploads.push(row);
@@ -128,6 +149,7 @@ impl State {
                     .and_then(|name| crate::share::DownloadFilename::parse(&name).ok()),
                 revocable: self.share.revocable,
             },
+            encrypt: row.encrypt.clone(),
         }
     }
 }

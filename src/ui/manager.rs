@@ -234,6 +234,14 @@ fn revoke_confirmation(
         )
     };
     let (question, now) = match &entry.page {
+        Some(_) if entry.kind == LinkKind::Encrypted => (
+            format!(
+                "Revoke the encrypted link to {} (made {})? It stops at once for everyone who has it: its encrypted copy and its page are deleted. The file itself stays.",
+                crate::share::escape::text(&entry.key),
+                entry.made_at.map(format_local_time).unwrap_or_default()
+            ),
+            "Revoke now",
+        ),
         Some(page) if page.copies.is_empty() => (
             format!(
                 "Close {}? It stops at once for everyone who has it. A file's link already taken from it keeps working until {}; the files themselves stay.",

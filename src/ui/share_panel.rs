@@ -127,11 +127,35 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         {
             intents.push(Intent::CopyLink);
         }
+        if ui
+            .add_enabled(enabled, egui::Button::new("Share encrypted"))
+            .on_hover_text("Encrypt a copy of this file here and share that: the bucket's operator and anyone without the whole link see only ciphertext; the link opens a page that decrypts in your colleague's browser. Revoke in Shared links deletes the copy.")
+            .clicked()
+        {
+            intents.push(Intent::ShareEncrypted);
+        }
         if state.sharing() {
             ui.spinner();
         }
     });
-    if let Some((done, total)) = state.share_status.copy_progress() {
+    passphrase_ui(ui, state);
+    let encrypting = matches!(
+        state.share_status,
+        crate::state::ShareStatus::Signing {
+            encrypting: true,
+            ..
+        }
+    );
+    if let (true, Some((done, total))) = (encrypting, state.share_status.copy_progress()) {
+        ui.label(format!(
+            "Encrypting and storing: {} of {}",
+            crate::share::human_size(done),
+            crate::share::human_size(total)
+        ));
+        if total > 0 {
+            ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
+        }
+    } else if let Some((done, total)) = state.share_status.copy_progress() {
         if done == 0 {
             // One CopyObject (up to 5 GiB) says nothing until it is done.
             ui.label(format!(
@@ -157,7 +181,9 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         // This link's own end (a menu's lifetime may differ from the panel's above).
         ui.label(format!(
             "This {}link works until {}",
-            if link.copy.is_some() {
+            if state.link.as_ref().is_some_and(|shown| shown.encrypted) {
+                "encrypted "
+            } else if link.copy.is_some() {
                 "revocable "
             } else {
                 ""
@@ -380,4 +406,24 @@ fn lifetime_ui(
         );
     }
     lifetime_problem
+}
+
+/// The passphrase of encrypted shares (optional), masked; what is wrong with it, at once.
+pub(super) fn passphrase_ui(ui: &mut egui::Ui, state: &mut State) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Passphrase (optional):");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.share.passphrase.0)
+                .password(true)
+                .desired_width(150.0)
+                .hint_text("none: key in the link"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("For encrypted shares. Empty: the key travels in the link after #, so whoever has the whole link can open it. With a passphrase (8 characters or more) the link alone opens nothing: tell your colleague the passphrase another way.");
+    });
+    if !state.share.passphrase.0.is_empty()
+        && let Err(error) = state.share.encryption()
+    {
+        ui.colored_label(ui.visuals().error_fg_color, error.message);
+    }
 }

@@ -146,9 +146,10 @@ fn a_taken_name_is_answered_from_the_upload_row() {
         started: None,
         status: UploadStatus::Conflict,
         warning: None,
+        encrypt: None,
     });
     let mut h = harness(state, |ui, p| {
-        uploads_ui(ui, &p.state, p.now, &mut p.intents)
+        uploads_ui(ui, &mut p.state, p.now, &mut p.intents)
     });
     assert_eq!(
         click(&mut h, "Keep both"),
@@ -255,6 +256,7 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
     state.link = Some(ShownLink {
         link,
         copied: false,
+        encrypted: false,
     });
     let mut h = harness(state, |ui, p| {
         share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)

@@ -28,6 +28,11 @@ pub fn drop_ui(ctx: &egui::Context, state: &State, intents: &mut Vec<Intent>) {
     }
     let text = if state.listing.bucket.is_empty() {
         "Open a bucket first: files are uploaded to the folder shown".to_owned()
+    } else if state.share.encrypt_uploads {
+        format!(
+            "Drop to share encrypted: stored as ciphertext in s3://{}/.s3share/",
+            state.listing.bucket
+        )
     } else {
         format!(
             "Drop to upload to s3://{}/{}",
@@ -49,7 +54,12 @@ pub fn drop_ui(ctx: &egui::Context, state: &State, intents: &mut Vec<Intent>) {
     );
 }
 
-pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &mut Vec<Intent>) {
+pub fn uploads_ui(
+    ui: &mut egui::Ui,
+    state: &mut State,
+    now: SystemTime,
+    intents: &mut Vec<Intent>,
+) {
     egui::Panel::bottom("uploads").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -71,6 +81,11 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
                 .clicked()
             {
                 intents.push(Intent::PasteFromClipboard);
+            }
+            ui.checkbox(&mut state.share.encrypt_uploads, "Encrypt uploads")
+                .on_hover_text("Files you drop, paste or pick are encrypted here before they leave: the bucket holds only ciphertext (under .s3share/, not in this folder), and the link opens a page that decrypts in your colleague's browser. The key travels in the link after #, or comes from the passphrase.");
+            if state.share.encrypt_uploads {
+                super::share_panel::passphrase_ui(ui, state);
             }
             if state.uploads.iter().any(|row| row.finished())
                 && ui.button("Clear finished").clicked()
@@ -169,6 +184,17 @@ pub fn uploads_ui(ui: &mut egui::Ui, state: &State, now: SystemTime, intents: &m
                             ui.label(format!("Uploaded, link ready ({left} left)"));
                             if ui.small_button("Copy link").clicked() {
                                 intents.push(Intent::CopyAgain(link.url.clone()));
+                            }
+                        }
+                    }
+                    UploadStatus::Encrypted(share) => {
+                        let (left, _) = countdown_text(now, share.link.effective_expires_at);
+                        if state.copied_last(share.link.url.expose()) {
+                            ui.label(format!("Encrypted, link copied ({left} left)"));
+                        } else {
+                            ui.label(format!("Encrypted, link ready ({left} left)"));
+                            if ui.small_button("Copy link").clicked() {
+                                intents.push(Intent::CopyAgain(share.link.url.clone()));
                             }
                         }
                     }

@@ -33,15 +33,28 @@ pub(super) async fn share_many(
     out.send(Event::ManyShared(results));
 }
 
+/// One upload the window asked for.
+pub(super) struct UploadJob {
+    pub(super) id: u64,
+    pub(super) request: UploadRequest,
+    pub(super) share: ShareOptions,
+    /// Shared encrypted instead (not stored at the request's key).
+    pub(super) encrypt: Option<crate::ops::Encryption>,
+}
+
 pub(super) async fn run_upload(
     session: Session,
-    id: u64,
-    request: UploadRequest,
-    share: ShareOptions,
+    job: UploadJob,
     cancel: CancellationToken,
     slots: Arc<tokio::sync::Semaphore>,
     out: Outbox,
 ) {
+    let UploadJob {
+        id,
+        request,
+        share,
+        encrypt,
+    } = job;
     // Queued until a slot frees up (or cancelled while waiting).
     let _slot = tokio::select! {
         slot = slots.acquire_owned() => slot,
@@ -58,6 +71,26 @@ pub(super) async fn run_upload(
         UploadProgress::Bytes(bytes) => progress_out.send(Event::UploadProgress { id, bytes }),
         UploadProgress::Warning(text) => progress_out.send(Event::UploadWarning { id, text }),
     };
+    if let Some(encryption) = encrypt {
+        let file = crate::ops::Plaintext::File(request.path.clone());
+        let shared = crate::ops::share_encrypted(
+            &session,
+            &request.bucket,
+            &file,
+            &encryption,
+            share.expiry,
+            &cancel,
+            &on_progress,
+        )
+        .await;
+        let result = match shared {
+            Ok(shared) => Ok(UploadEnd::Encrypted(Box::new(shared))),
+            Err(error) if error.kind == crate::s3::ErrorKind::Cancelled => Ok(UploadEnd::Cancelled),
+            Err(error) => Err(error),
+        };
+        out.send(Event::UploadFinished { id, result });
+        return;
+    }
     let outcome =
         crate::ops::upload_and_share(&session, &request, &share, true, &cancel, &on_progress).await;
     let result = match outcome {

@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 use super::tasks::Worker;
 use crate::command::{Command, Event};
 use crate::ops;
+use crate::s3::upload::UploadProgress;
 
 impl Worker {
     /// Only the commands `handle` sends here; any other is not a link command and is left.
@@ -24,6 +25,47 @@ impl Worker {
                     let link =
                         ops::share(&session, &bucket, &key, &options, true, &never, &progress);
                     Event::Shared(link.await)
+                });
+            }
+            Command::ShareEncrypted {
+                bucket,
+                key,
+                encryption,
+                expiry,
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    // The total comes first (Started), then the bytes stored so far.
+                    let total = std::sync::atomic::AtomicU64::new(0);
+                    let progress = move |progress| match progress {
+                        UploadProgress::Started { total: all, .. } => {
+                            total.store(all, std::sync::atomic::Ordering::Relaxed);
+                            out.send(Event::LinkCopyProgress {
+                                done: 0,
+                                total: all,
+                            });
+                        }
+                        UploadProgress::Bytes(done) => out.send(Event::LinkCopyProgress {
+                            done,
+                            total: total.load(std::sync::atomic::Ordering::Relaxed),
+                        }),
+                        UploadProgress::Warning(_) => {}
+                    };
+                    let never = CancellationToken::new();
+                    let object = ops::Plaintext::Object(key.clone());
+                    let shared = ops::share_encrypted(
+                        &session,
+                        &bucket,
+                        &object,
+                        &encryption,
+                        expiry,
+                        &never,
+                        &progress,
+                    );
+                    Event::EncryptedShared {
+                        key,
+                        result: shared.await.map(Box::new),
+                    }
                 });
             }
             Command::Revoke {

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::jobs::{run_upload, share_many};
+use super::jobs::{UploadJob, run_upload, share_many};
 use super::{Waker, WorkerConfig};
 use crate::command::{Command, Event};
 use crate::s3::upload::UploadRequest;
@@ -137,6 +137,7 @@ impl Worker {
             | Command::Revoke { .. }
             | Command::ClosePage { .. }
             | Command::SharePage { .. }
+            | Command::ShareEncrypted { .. }
             | Command::DeleteEndedCopies { .. }
             | Command::ExpireLinkCopies { .. }) => self.handle_link(command),
             Command::Upload {
@@ -146,17 +147,22 @@ impl Worker {
                 key,
                 collision,
                 share,
+                encrypt,
             } => {
                 let Some(session) = self.session.clone() else {
                     return;
                 };
                 self.uploads.retain(|_, (_, task)| !task.is_finished());
                 let cancel = CancellationToken::new();
+                let job = UploadJob {
+                    id,
+                    request: UploadRequest::new(path, &bucket, &key, collision),
+                    share,
+                    encrypt,
+                };
                 let task = tokio::spawn(run_upload(
                     session,
-                    id,
-                    UploadRequest::new(path, &bucket, &key, collision),
-                    share,
+                    job,
                     cancel.clone(),
                     self.upload_slots.clone(),
                     self.out.clone(),

@@ -1345,6 +1345,7 @@ fn files_are_shared_encrypted_and_revoked_from_the_window() {
     w.until("the normal link", |h| h.query_by_label("Copied").is_some());
     let (_, _, readme) = plain_get(&w.copied.last().unwrap().clone());
 
+    w.click("Passphrase…");
     w.harness.get_by_label("Passphrase (optional):").focus();
     w.step();
     w.harness

@@ -24,6 +24,8 @@ pub struct ShareSettings {
     pub encrypt_uploads: bool,
     /// The passphrase of encrypted shares (empty: the key travels in the link).
     pub passphrase: SecretText,
+    /// The passphrase field is open in the share panel.
+    pub passphrase_shown: bool,
 }
 
 /// Text typed that must not reach a log: Debug shows nothing of it.

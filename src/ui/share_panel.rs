@@ -134,11 +134,15 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         {
             intents.push(Intent::ShareEncrypted);
         }
+        ui.toggle_value(&mut state.share.passphrase_shown, "Passphrase…")
+            .on_hover_text("Protect encrypted shares with a passphrase instead of a key in the link");
         if state.sharing() {
             ui.spinner();
         }
     });
-    passphrase_ui(ui, state);
+    if state.share.passphrase_shown || !state.share.passphrase.0.is_empty() {
+        passphrase_ui(ui, state);
+    }
     let encrypting = matches!(
         state.share_status,
         crate::state::ShareStatus::Signing {

@@ -62,6 +62,31 @@ async fn fetch(dir: &Path, args: &[&str]) -> std::process::Output {
     run(cmd, &[&["fetch"], args].concat()).await
 }
 
+/// A bed, a bucket named after `prefix`, and a home with profile "share" on it.
+async fn setup(prefix: &str) -> (Bed, String, tempfile::TempDir) {
+    let bed = bed().await;
+    let bucket = bed.bucket(prefix).await;
+    let home = tempfile::tempdir().unwrap();
+    write_profile(home.path(), &bed);
+    (bed, bucket, home)
+}
+
+/// `body` written as `name` in `home`, shared encrypted into `bucket` (with `extra`
+/// arguments); the link printed.
+async fn share_file(home: &Path, bucket: &str, name: &str, body: &[u8], extra: &[&str]) -> String {
+    let file = home.join(name);
+    std::fs::write(&file, body).unwrap();
+    let uri = format!("s3://{bucket}/");
+    let args = [
+        &["upload", file.to_str().unwrap(), &uri, "--encrypt"],
+        extra,
+    ]
+    .concat();
+    let out = s3share(home, &args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).trim().to_owned()
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -84,10 +109,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encrypted_upload_comes_back_byte_exact_and_the_bucket_holds_only_ciphertext() {
-    let bed = bed().await;
-    let bucket = bed.bucket("encrypted").await;
-    let home = tempfile::tempdir().unwrap();
-    write_profile(home.path(), &bed);
+    let (bed, bucket, home) = setup("encrypted").await;
     // Above the 8 MiB part size: a multipart upload whose parts are encrypted one by one.
     let body = plaintext(9 * 1024 * 1024 + 12_345, 3);
     let file = home.path().join("Quarterly report & plan.pdf");
@@ -202,25 +224,9 @@ async fn an_encrypted_upload_comes_back_byte_exact_and_the_bucket_holds_only_cip
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_ciphertext_is_refused_and_nothing_is_written() {
-    let bed = bed().await;
-    let bucket = bed.bucket("tampered").await;
-    let home = tempfile::tempdir().unwrap();
-    write_profile(home.path(), &bed);
+    let (bed, bucket, home) = setup("tampered").await;
     let body = plaintext(200_000, 5);
-    let file = home.path().join("notes.txt");
-    std::fs::write(&file, &body).unwrap();
-    let out = s3share(
-        home.path(),
-        &[
-            "upload",
-            file.to_str().unwrap(),
-            &format!("s3://{bucket}/"),
-            "--encrypt",
-        ],
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let link = text(&out.stdout).trim().to_owned();
+    let link = share_file(home.path(), &bucket, "notes.txt", &body, &[]).await;
     let (data_key, _) = stored(&bed, &bucket)
         .await
         .into_iter()
@@ -258,10 +264,7 @@ async fn a_changed_ciphertext_is_refused_and_nothing_is_written() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passphrase_link_needs_the_right_passphrase() {
-    let bed = bed().await;
-    let bucket = bed.bucket("passphrase").await;
-    let home = tempfile::tempdir().unwrap();
-    write_profile(home.path(), &bed);
+    let (bed, bucket, home) = setup("passphrase").await;
     let body = plaintext(70_000, 9);
     let file = home.path().join("plan.txt");
     std::fs::write(&file, &body).unwrap();
@@ -287,20 +290,8 @@ async fn a_passphrase_link_needs_the_right_passphrase() {
     assert!(text(&out.stderr).contains("too short"));
     assert!(stored(&bed, &bucket).await.is_empty());
 
-    let out = s3share(
-        home.path(),
-        &[
-            "upload",
-            file.to_str().unwrap(),
-            &format!("s3://{bucket}/"),
-            "--encrypt",
-            "--passphrase-file",
-            pass.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let link = text(&out.stdout).trim().to_owned();
+    let pass_arg = ["--passphrase-file", pass.to_str().unwrap()];
+    let link = share_file(home.path(), &bucket, "plan.txt", &body, &pass_arg).await;
     let fragment = link.split_once('#').unwrap().1;
     assert!(
         fragment.starts_with("s=") && fragment.contains("&i=600000"),
@@ -346,26 +337,10 @@ async fn a_passphrase_link_needs_the_right_passphrase() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_file_and_a_file_of_exactly_one_record_round_trip() {
-    let bed = bed().await;
-    let bucket = bed.bucket("records").await;
-    let home = tempfile::tempdir().unwrap();
-    write_profile(home.path(), &bed);
+    let (_bed, bucket, home) = setup("records").await;
     for (name, len) in [("empty.bin", 0), ("one.bin", 65_519), ("two.bin", 65_520)] {
         let body = plaintext(len, len as u64);
-        let file = home.path().join(name);
-        std::fs::write(&file, &body).unwrap();
-        let out = s3share(
-            home.path(),
-            &[
-                "upload",
-                file.to_str().unwrap(),
-                &format!("s3://{bucket}/"),
-                "--encrypt",
-            ],
-        )
-        .await;
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let link = text(&out.stdout).trim().to_owned();
+        let link = share_file(home.path(), &bucket, name, &body, &[]).await;
         let colleague = tempfile::tempdir().unwrap();
         let got = fetch(colleague.path(), &[&link, "-o", "out.bin"]).await;
         assert!(got.status.success(), "{name}: {}", text(&got.stderr));
@@ -378,10 +353,7 @@ async fn an_empty_file_and_a_file_of_exactly_one_record_round_trip() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_object_already_in_the_bucket_is_shared_encrypted_a_part_at_a_time() {
-    let bed = bed().await;
-    let bucket = bed.bucket("in-bucket").await;
-    let home = tempfile::tempdir().unwrap();
-    write_profile(home.path(), &bed);
+    let (bed, bucket, home) = setup("in-bucket").await;
     // Two ciphertext parts of 8 MiB and a short third.
     let body = plaintext(17 * 1024 * 1024, 11);
     bed.put(&bucket, "videos/demo.mp4", &body).await;

@@ -1,6 +1,6 @@
 """What the browser tests share: the test bed's S3 server as a process, a profile "share"
 on it for the real `s3share` binary, and headless Chromium's options."""
-import os, subprocess
+import os, shutil, subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -48,3 +48,29 @@ def chrome_options(webdriver, chromium, tmp):
                  f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=900,700"):
         options.add_argument(flag)
     return options
+
+
+def chromium_or_skip():
+    """(chromium, chromedriver) when both are installed; else None, and the test says it is
+    skipped."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        print("skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+        return None
+    return chromium, driver
+
+
+def start_browser(tools, tmp, downloads):
+    """Headless Chromium (from `chromium_or_skip`) that saves downloads into `downloads`."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    chromium, driver = tools
+    options = chrome_options(webdriver, chromium, tmp)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": downloads,
+        "download.prompt_for_download": False,
+        "profile.default_content_setting_values.automatic_downloads": 1,
+    })
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    return browser

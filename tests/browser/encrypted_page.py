@@ -16,7 +16,7 @@ Needs: chromium, chromium-driver (Debian), selenium (PyPI).
 """
 import argparse, hashlib, os, shutil, subprocess, sys, tempfile, time
 
-from bed import S3SHARE, chrome_options, profile_env, start_server, stop_server
+from bed import S3SHARE, chromium_or_skip, profile_env, start_browser, start_server, stop_server
 
 
 def browser_memory_mb(pid):
@@ -42,13 +42,9 @@ def main():
     ap.add_argument("--size-mb", type=int, default=100)
     ap.add_argument("--screenshot", default=None)
     args = ap.parse_args()
-    chromium = shutil.which("chromium")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        print("skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    tools = chromium_or_skip()
+    if not tools:
         return 0
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -106,13 +102,7 @@ def main():
 
         downloads = os.path.join(tmp, "downloads")
         os.makedirs(downloads)
-        options = chrome_options(webdriver, chromium, tmp)
-        options.add_experimental_option("prefs", {
-            "download.default_directory": downloads,
-            "download.prompt_for_download": False,
-        })
-        browser = webdriver.Chrome(service=Service(driver), options=options)
-        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        browser = start_browser(tools, tmp, downloads)
 
         def status():
             return browser.find_element(By.ID, "status").text

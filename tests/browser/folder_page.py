@@ -12,7 +12,7 @@ Needs: chromium, chromium-driver (Debian), selenium (PyPI).
 """
 import argparse, os, shutil, subprocess, sys, tempfile
 
-from bed import S3SHARE, chrome_options, profile_env, start_server, stop_server
+from bed import S3SHARE, chromium_or_skip, profile_env, start_browser, start_server, stop_server
 
 FILES = {
     "docs/Quarterly report.csv": b"quarter,revenue\nQ1,120\nQ2,135\n",
@@ -25,13 +25,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--screenshot", default=None)
     args = ap.parse_args()
-    chromium = shutil.which("chromium")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        print("skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    tools = chromium_or_skip()
+    if not tools:
         return 0
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -57,15 +53,7 @@ def main():
 
         downloads = os.path.join(tmp, "downloads")
         os.makedirs(downloads)
-        options = chrome_options(webdriver, chromium, tmp)
-        options.add_experimental_option("prefs", {
-            "download.default_directory": downloads,
-            "download.prompt_for_download": False,
-            "profile.default_content_setting_values.automatic_downloads": 1,
-        })
-        browser = webdriver.Chrome(service=Service(driver), options=options)
-        browser.execute_cdp_cmd("Browser.setDownloadBehavior",
-                                {"behavior": "allow", "downloadPath": downloads})
+        browser = start_browser(tools, tmp, downloads)
         browser.get(link)
         assert browser.find_element(By.TAG_NAME, "h1").text == "Q3 documents"
         names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tbody a")]

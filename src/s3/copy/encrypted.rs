@@ -4,7 +4,7 @@
 //! would need the key). A failed or cancelled copy is aborted: no parts are left behind.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_sdk_s3::types::CompletedPart;
 use tokio_util::sync::CancellationToken;
 
 use super::{CopySource, LinkCopy};
@@ -153,20 +153,8 @@ impl Session {
                 number += 1;
                 on_progress(start, total);
             }
-            client
-                .complete_multipart_upload()
-                .bucket(bucket)
-                .key(dest)
-                .upload_id(&upload_id)
-                .multipart_upload(
-                    CompletedMultipartUpload::builder()
-                        .set_parts(Some(done))
-                        .build(),
-                )
-                .send()
+            self.complete_copy(&client, bucket, &source.key, dest, &upload_id, done)
                 .await
-                .map(|out| out.version_id().map(str::to_owned))
-                .map_err(|e| self.copy_error(&e, bucket, &source.key))
         };
         let result = tokio::select! {
             result = parts => result,

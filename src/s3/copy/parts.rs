@@ -1,7 +1,7 @@
 //! A copy in parts (UploadPartCopy), for objects above what one CopyObject may hold; the
 //! upload is aborted whenever it does not complete.
 
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_sdk_s3::types::CompletedPart;
 use tokio_util::sync::CancellationToken;
 
 use super::{CopySource, MAX_SINGLE_COPY, cancelled, copy_source_header};
@@ -73,20 +73,8 @@ impl Session {
                 start = end + 1;
                 number += 1;
             }
-            let completed = client
-                .complete_multipart_upload()
-                .bucket(bucket)
-                .key(dest)
-                .upload_id(&upload_id)
-                .multipart_upload(
-                    CompletedMultipartUpload::builder()
-                        .set_parts(Some(done))
-                        .build(),
-                )
-                .send()
+            self.complete_copy(client, bucket, &source.key, dest, &upload_id, done)
                 .await
-                .map_err(|e| self.copy_error(&e, bucket, &source.key))?;
-            Ok(completed.version_id().map(str::to_owned))
         };
         let result = tokio::select! {
             result = parts => result,
@@ -114,5 +102,32 @@ impl Session {
                 .await;
         }
         result
+    }
+
+    /// Completes the multipart upload `upload_id` of `dest` (a copy of `source_key`) from
+    /// `parts`; the version the server gave it, in a bucket that keeps versions.
+    pub(super) async fn complete_copy(
+        &self,
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        source_key: &str,
+        dest: &str,
+        upload_id: &str,
+        parts: Vec<CompletedPart>,
+    ) -> Result<Option<String>, S3Error> {
+        let completed = client
+            .complete_multipart_upload()
+            .bucket(bucket)
+            .key(dest)
+            .upload_id(upload_id)
+            .multipart_upload(
+                aws_sdk_s3::types::CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| self.copy_error(&e, bucket, source_key))?;
+        Ok(completed.version_id().map(str::to_owned))
     }
 }

@@ -69,8 +69,7 @@ pub enum Command {
     ShareEncrypted {
         bucket: String,
         key: String,
-        encryption: crate::ops::Encryption,
-        expiry: crate::share::Expiry,
+        request: crate::ops::EncryptedRequest,
     },
     /// Cancel one upload (a multipart upload is aborted).
     CancelUpload { id: u64 },

@@ -1365,6 +1365,7 @@ fn files_are_shared_encrypted_and_revoked_from_the_window() {
         w.press(egui::Modifiers::NONE, egui::Key::Backspace);
     }
     w.settle();
+    w.harness.get_by_label("Passphrase (optional):"); // emptied, it stays open
 
     w.click("Share encrypted");
     w.until("the encrypted link", |h| {
@@ -1390,6 +1391,12 @@ fn files_are_shared_encrypted_and_revoked_from_the_window() {
     });
     let refused = fetched(&link).unwrap_err();
     assert!(refused.contains("ended or was taken back"), "{refused}");
+    assert!(
+        w.harness
+            .query_by_label_contains("This encrypted link works until")
+            .is_none(),
+        "the panel no longer counts down a revoked link"
+    );
     w.click("Shared links (2)");
 
     // A dropped file, encrypted.

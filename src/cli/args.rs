@@ -98,7 +98,7 @@ pub enum Command {
         /// Share the object encrypted: it is read, encrypted here and stored again as
         /// ciphertext under .s3share/ (a part at a time); the link opens a page that
         /// decrypts in the browser with the key after #. `s3share revoke ID` deletes both.
-        #[arg(long, conflicts_with_all = ["filename", "no_check", "recursive", "revocable", "page"])]
+        #[arg(long, conflicts_with_all = ["no_check", "recursive", "revocable", "page"])]
         encrypt: bool,
         /// With --encrypt: the key from the passphrase on this file's first line.
         #[arg(long, value_name = "FILE", requires = "encrypt")]
@@ -145,7 +145,7 @@ pub enum Command {
         /// ciphertext at a random key under .s3share/, the key travels in the link after #,
         /// and the link opens a page that decrypts in the browser. `s3share revoke ID`
         /// deletes both.
-        #[arg(long, conflicts_with_all = ["filename", "replace", "revocable"])]
+        #[arg(long, conflicts_with_all = ["replace", "revocable"])]
         encrypt: bool,
         /// With --encrypt: derive the key from the passphrase on this file's first line
         /// (PBKDF2-SHA256, 600,000 rounds) instead of putting it in the link.

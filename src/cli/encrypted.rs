@@ -40,6 +40,14 @@ pub fn read_passphrase(path: &Path) -> Result<Passphrase, S3Error> {
     Passphrase::parse(first)
 }
 
+/// What the command line asked of an encrypted share.
+pub struct Wanted<'a> {
+    pub expiry: Expiry,
+    /// --filename: the name the file is saved as.
+    pub save_as: Option<&'a crate::share::DownloadFilename>,
+    pub passphrase_file: Option<&'a Path>,
+}
+
 /// Encrypts, uploads (or copies encrypted) and links; prints the link (with its key) on
 /// stdout.
 pub async fn share(
@@ -47,26 +55,23 @@ pub async fn share(
     cancel: &CancellationToken,
     plaintext: &Plaintext,
     bucket: &str,
-    expiry: Expiry,
-    passphrase_file: Option<&Path>,
+    wanted: Wanted<'_>,
     out: &mut impl Write,
 ) -> Result<crate::share::SignedUrl, S3Error> {
     // Every input is checked before the first byte is written.
-    let encryption = match passphrase_file {
+    let encryption = match wanted.passphrase_file {
         Some(path) => Encryption::Passphrase(read_passphrase(path)?),
         None => Encryption::KeyInLink,
     };
-    let (bar, on_progress) = progress_bar();
-    let shared = ops::share_encrypted(
-        session,
-        bucket,
-        plaintext,
-        &encryption,
+    let expiry = wanted.expiry;
+    let request = ops::EncryptedRequest {
+        encryption,
         expiry,
-        cancel,
-        &on_progress,
-    )
-    .await;
+        save_as: wanted.save_as.cloned(),
+    };
+    let (bar, on_progress) = progress_bar();
+    let shared =
+        ops::share_encrypted(session, bucket, plaintext, &request, cancel, &on_progress).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -86,7 +91,13 @@ pub async fn share(
     } else {
         say!("the key is in the link after #: whoever has the whole link can decrypt it");
     }
-    super::output::print_check(&shared.link);
+    if shared.passphrase && shared.link.check == crate::s3::LinkCheck::Opens {
+        say!(
+            "checked: the page opens for anyone with the link; the file decrypts only with the passphrase"
+        );
+    } else {
+        super::output::print_check(&shared.link);
+    }
     super::output::print_warnings(&shared.link.warnings);
     say!("take it back with: s3share revoke {}", shared.id);
     super::revoke::clean_up_after(session, bucket).await;

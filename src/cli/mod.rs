@@ -128,13 +128,15 @@ async fn run_command(
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
             if *encrypt {
-                let (object, pass) = (
-                    crate::ops::Plaintext::Object(key),
-                    passphrase_file.as_deref(),
-                );
-                let (expiry, out) = (*expires, &mut stdout);
+                let object = crate::ops::Plaintext::Object(key);
+                let wanted = encrypted::Wanted {
+                    expiry: *expires,
+                    save_as: filename.as_ref(),
+                    passphrase_file: passphrase_file.as_deref(),
+                };
                 let link =
-                    encrypted::share(&session, cancel, &object, &bucket, expiry, pass, out).await?;
+                    encrypted::share(&session, cancel, &object, &bucket, wanted, &mut stdout)
+                        .await?;
                 if *qr {
                     print_qr(link.expose())?;
                 }
@@ -254,13 +256,13 @@ async fn run_command(
         } => {
             let (bucket, prefix) = parse_s3_uri(uri)?;
             if *encrypt {
-                let (file, expiry, pass) = (
-                    crate::ops::Plaintext::File(file.clone()),
-                    *expires,
-                    passphrase_file.as_deref(),
-                );
-                encrypted::share(&session, cancel, &file, &bucket, expiry, pass, &mut stdout)
-                    .await?;
+                let file = crate::ops::Plaintext::File(file.clone());
+                let wanted = encrypted::Wanted {
+                    expiry: *expires,
+                    save_as: filename.as_ref(),
+                    passphrase_file: passphrase_file.as_deref(),
+                };
+                encrypted::share(&session, cancel, &file, &bucket, wanted, &mut stdout).await?;
                 return Ok(());
             }
             let key = destination_key(&prefix, file)?;

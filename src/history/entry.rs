@@ -250,9 +250,9 @@ impl HistoryEntry {
         HistoryEntry {
             id: share.id.clone(),
             detail: Some(if share.passphrase {
-                "encrypted, passphrase".to_owned()
+                "opens with the passphrase".to_owned()
             } else {
-                "encrypted".to_owned()
+                "key in the link".to_owned()
             }),
             lifetime: Some(share.lifetime),
             expires_at: Some(link.expires_at),

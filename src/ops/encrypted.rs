@@ -67,6 +67,15 @@ pub enum Encryption {
     Passphrase(Passphrase),
 }
 
+/// How an encrypted share is made: its key, its lifetime, and the name the file is saved
+/// as (default: its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncryptedRequest {
+    pub encryption: Encryption,
+    pub expiry: Expiry,
+    pub save_as: Option<crate::share::DownloadFilename>,
+}
+
 /// What is shared encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plaintext {
@@ -109,11 +118,16 @@ pub async fn share_encrypted(
     session: &Session,
     bucket: &str,
     plaintext: &Plaintext,
-    encryption: &Encryption,
-    expiry: Expiry,
+    request: &EncryptedRequest,
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(UploadProgress) + Send + Sync),
 ) -> Result<EncryptedShare, S3Error> {
+    let EncryptedRequest {
+        encryption,
+        expiry,
+        save_as,
+    } = request;
+    let expiry = *expiry;
     let (plain_len, name, content_type, source) = match plaintext {
         Plaintext::File(path) => (
             local_file_len(path).await?,
@@ -146,6 +160,7 @@ pub async fn share_encrypted(
             )
         }
     };
+    let name = save_as.as_ref().map_or(name, |n| n.name().to_owned());
     for folder in [PAGES_FOLDER, LINKS_FOLDER] {
         or_stop(
             cancel,

@@ -26,7 +26,9 @@ mod page;
 mod revocable;
 mod upload;
 
-pub use encrypted::{EncryptedShare, Encryption, Passphrase, Plaintext, share_encrypted};
+pub use encrypted::{
+    EncryptedRequest, EncryptedShare, Encryption, Passphrase, Plaintext, share_encrypted,
+};
 pub use fetch::{fetch_encrypted, parse_link, safe_name};
 pub use folder::{count_received, keys_to_share, make_request};
 pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};

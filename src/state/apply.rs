@@ -292,6 +292,7 @@ impl State {
             link,
             copied: false,
             encrypted: false,
+            passphrase: false,
         });
         if refused {
             Vec::new()

@@ -28,6 +28,14 @@ impl State {
                 return Vec::new();
             }
         };
+        // The download filename, when set, is the name the page saves the file as.
+        let save_as = match self.share.download_filename() {
+            Ok(name) => name,
+            Err(err) => {
+                self.share_status = ShareStatus::Refused(S3Error::bad_input(err.to_string()));
+                return Vec::new();
+            }
+        };
         self.share_status = ShareStatus::Signing {
             copy_progress: None,
             encrypting: true,
@@ -36,8 +44,11 @@ impl State {
         vec![Effect::Send(Command::ShareEncrypted {
             bucket: self.listing.bucket.clone(),
             key,
-            encryption,
-            expiry: self.share.expiry,
+            request: crate::ops::EncryptedRequest {
+                encryption,
+                expiry: self.share.expiry,
+                save_as,
+            },
         })]
     }
 
@@ -57,6 +68,7 @@ impl State {
                 if chosen {
                     effects.push(Effect::Copy(share.link.url.clone()));
                     self.link = Some(ShownLink {
+                        passphrase: share.passphrase,
                         link: share.link,
                         copied: true,
                         encrypted: true,

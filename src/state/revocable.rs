@@ -67,6 +67,10 @@ impl State {
         result: Result<crate::ops::Revoked, S3Error>,
     ) -> Vec<Effect> {
         self.manager.revoking.running = None;
+        if let (Ok(revoked), Some(entry)) = (&result, self.history.get(&id)) {
+            let url = entry.url.clone();
+            self.link_taken_back(&url, revoked.at);
+        }
         let page = self.history.get(&id).and_then(|e| e.page.clone());
         let encrypted = self
             .history
@@ -115,6 +119,28 @@ impl State {
             Err(error) => {
                 self.manager.error = Some(error);
                 Vec::new()
+            }
+        }
+    }
+
+    /// A link was revoked: the share panel stops counting it down and an upload row that
+    /// made it says it was taken back (neither offers to copy it again).
+    fn link_taken_back(&mut self, url: &crate::share::SignedUrl, at: std::time::SystemTime) {
+        if self
+            .link
+            .as_ref()
+            .is_some_and(|shown| shown.link.url == *url)
+        {
+            self.drop_link();
+        }
+        for row in &mut self.uploads {
+            let made = match &row.status {
+                super::UploadStatus::Shared(link) => &link.url,
+                super::UploadStatus::Encrypted(share) => &share.link.url,
+                _ => continue,
+            };
+            if made == url {
+                row.status = super::UploadStatus::Revoked(at);
             }
         }
     }

@@ -14,6 +14,8 @@ pub struct ShownLink {
     pub copied: bool,
     /// An encrypted share's link (a page that decrypts a copy stored encrypted).
     pub encrypted: bool,
+    /// An encrypted share that decrypts only with the passphrase.
+    pub passphrase: bool,
 }
 
 /// Where making a link for the selected object stands.

@@ -951,3 +951,52 @@ fn a_short_passphrase_stops_an_encrypted_share_before_anything_is_sent() {
         })]
     ));
 }
+
+#[test]
+fn a_revoked_encrypted_link_leaves_the_panel_and_its_upload_row_says_so() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("b.pdf");
+    state.share.filename_enabled = true;
+    state.share.filename = "Plan 2027.pdf".into();
+    let asked = state.share_encrypted();
+    assert!(
+        matches!(
+            &asked[..],
+            [Effect::Send(Command::ShareEncrypted { request, .. })]
+                if request.save_as.as_ref().map(|n| n.name()) == Some("Plan 2027.pdf")
+        ),
+        "the download filename is the name the page saves as"
+    );
+    state.apply(Event::EncryptedShared {
+        key: "b.pdf".into(),
+        result: Ok(encrypted_share("b.pdf")),
+    });
+    assert!(state.link.is_some());
+    // The same link also made by an upload row (as if dropped).
+    state.uploads.push(super::UploadRow {
+        id: 7,
+        path: "/tmp/b.pdf".into(),
+        bucket: "b".into(),
+        key: "b.pdf".into(),
+        total: 1,
+        done: 1,
+        started: None,
+        status: super::UploadStatus::Encrypted(encrypted_share("b.pdf")),
+        warning: None,
+        encrypt: None,
+    });
+    let id = state.history.entries[0].id.clone();
+    state.ask_revoke(&id);
+    state.revoke(&id);
+    let at = std::time::SystemTime::now();
+    state.apply(Event::Revoked {
+        id,
+        result: Ok(crate::ops::Revoked { at, checked: true }),
+    });
+    assert!(state.link.is_none(), "no countdown for a link taken back");
+    assert!(matches!(
+        state.uploads[0].status,
+        super::UploadStatus::Revoked(when) if when == at
+    ));
+}

@@ -23,6 +23,8 @@ pub enum UploadStatus {
     Skipped,
     Cancelled,
     Failed(S3Error),
+    /// Its link was revoked (in Shared links) at this time.
+    Revoked(std::time::SystemTime),
 }
 
 /// One row of the uploads panel.

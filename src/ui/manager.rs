@@ -236,7 +236,7 @@ fn revoke_confirmation(
     let (question, now) = match &entry.page {
         Some(_) if entry.kind == LinkKind::Encrypted => (
             format!(
-                "Revoke the encrypted link to {} (made {})? It stops at once for everyone who has it: its encrypted copy and its page are deleted. The file itself stays.",
+                "Revoke the encrypted link to {} (made {})? It stops at once for everyone who has it: its encrypted copy and its page are deleted. The original (on this computer, or in the bucket) is untouched.",
                 crate::share::escape::text(&entry.key),
                 entry.made_at.map(format_local_time).unwrap_or_default()
             ),

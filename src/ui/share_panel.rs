@@ -127,20 +127,21 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         {
             intents.push(Intent::CopyLink);
         }
+        // A passphrase that would be refused (the field says why) shares nothing.
+        let passphrase_ok = state.share.encryption().is_ok();
         if ui
-            .add_enabled(enabled, egui::Button::new("Share encrypted"))
+            .add_enabled(enabled && passphrase_ok, egui::Button::new("Share encrypted"))
             .on_hover_text("Encrypt a copy of this file here and share that: the bucket's operator and anyone without the whole link see only ciphertext; the link opens a page that decrypts in your colleague's browser. Revoke in Shared links deletes the copy.")
             .clicked()
         {
             intents.push(Intent::ShareEncrypted);
         }
-        ui.toggle_value(&mut state.share.passphrase_shown, "Passphrase…")
-            .on_hover_text("Protect encrypted shares with a passphrase instead of a key in the link");
+        passphrase_toggle(ui, state);
         if state.sharing() {
             ui.spinner();
         }
     });
-    if state.share.passphrase_shown || !state.share.passphrase.0.is_empty() {
+    if state.share.passphrase_shown {
         passphrase_ui(ui, state);
     }
     let encrypting = matches!(
@@ -211,7 +212,8 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         );
         // After its end, a link's check says nothing true any more.
         if now < link.effective_expires_at {
-            check_ui(ui, &link.check, state.link_copied(), intents);
+            let passphrase = state.link.as_ref().is_some_and(|shown| shown.passphrase);
+            check_ui(ui, &link.check, state.link_copied(), passphrase, intents);
         }
         if ui
             .button("Show QR")
@@ -235,8 +237,18 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
 }
 
 /// What trying the link said; a refused link is copied only when the user says so.
-fn check_ui(ui: &mut egui::Ui, check: &LinkCheck, copied: bool, intents: &mut Vec<Intent>) {
+/// `passphrase`: the link opens a page whose file decrypts only with the passphrase.
+fn check_ui(
+    ui: &mut egui::Ui,
+    check: &LinkCheck,
+    copied: bool,
+    passphrase: bool,
+    intents: &mut Vec<Intent>,
+) {
     match check {
+        LinkCheck::Opens if passphrase => {
+            ui.label("Checked: the page opens for anyone with the link; the file decrypts only with the passphrase (give it another way).");
+        }
         LinkCheck::Opens => {
             ui.label(check.describe());
         }
@@ -410,6 +422,28 @@ fn lifetime_ui(
         );
     }
     lifetime_problem
+}
+
+/// "Passphrase…": opens the passphrase field of encrypted shares (one for the share panel
+/// and the uploads bar); closing it forgets the passphrase, so what is not shown is never
+/// used. A passphrase typed keeps the field open (it cannot vanish while being edited).
+pub(super) fn passphrase_toggle(ui: &mut egui::Ui, state: &mut State) {
+    if !state.share.passphrase.0.is_empty() {
+        state.share.passphrase_shown = true;
+    }
+    let hover = if state.share.passphrase_shown {
+        "Encrypted shares are opened with the passphrase below. Click to close the field and forget it: the key then travels in the link."
+    } else {
+        "Encrypted shares carry their key in the link (after #). Click to protect them with a passphrase instead."
+    };
+    if ui
+        .toggle_value(&mut state.share.passphrase_shown, "Passphrase…")
+        .on_hover_text(hover)
+        .changed()
+        && !state.share.passphrase_shown
+    {
+        state.share.passphrase = Default::default();
+    }
 }
 
 /// The passphrase of encrypted shares (optional), masked; what is wrong with it, at once.

@@ -257,6 +257,7 @@ fn a_refused_link_is_explained_and_copied_only_on_request() {
         link,
         copied: false,
         encrypted: false,
+        passphrase: false,
     });
     let mut h = harness(state, |ui, p| {
         share_panel_ui(ui, &mut p.state, p.now, &mut p.intents)

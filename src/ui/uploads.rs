@@ -84,8 +84,16 @@ pub fn uploads_ui(
             }
             ui.checkbox(&mut state.share.encrypt_uploads, "Encrypt uploads")
                 .on_hover_text("Files you drop, paste or pick are encrypted here before they leave: the bucket holds only ciphertext (under .s3share/, not in this folder), and the link opens a page that decrypts in your colleague's browser. The key travels in the link after #, or comes from the passphrase.");
+            // One passphrase for every encrypted share: its field is in the share panel
+            // while a file is chosen, here otherwise.
             if state.share.encrypt_uploads {
-                super::share_panel::passphrase_ui(ui, state);
+                if state.selected_key.is_none() {
+                    super::share_panel::passphrase_toggle(ui, state);
+                } else if state.share.passphrase_shown {
+                    ui.weak("with the passphrase (in the share panel)");
+                } else {
+                    ui.weak("key in the link");
+                }
             }
             if state.uploads.iter().any(|row| row.finished())
                 && ui.button("Clear finished").clicked()
@@ -98,6 +106,13 @@ pub fn uploads_ui(
                 ui.weak("Drag files here to upload them to the open folder and copy their link.");
             }
         });
+        // On a line of its own, so the bar's notice stays in view.
+        if state.share.encrypt_uploads
+            && state.share.passphrase_shown
+            && state.selected_key.is_none()
+        {
+            super::share_panel::passphrase_ui(ui, state);
+        }
         for row in &state.uploads {
             ui.horizontal(|ui| {
                 let name = crate::share::escape::text(file_name(&row.key)).into_owned();
@@ -189,14 +204,25 @@ pub fn uploads_ui(
                     }
                     UploadStatus::Encrypted(share) => {
                         let (left, _) = countdown_text(now, share.link.effective_expires_at);
-                        if state.copied_last(share.link.url.expose()) {
-                            ui.label(format!("Encrypted, link copied ({left} left)"));
+                        let keyed = if share.passphrase {
+                            "opens with the passphrase, "
                         } else {
-                            ui.label(format!("Encrypted, link ready ({left} left)"));
+                            ""
+                        };
+                        if state.copied_last(share.link.url.expose()) {
+                            ui.label(format!("Encrypted, link copied ({keyed}{left} left)"));
+                        } else {
+                            ui.label(format!("Encrypted, link ready ({keyed}{left} left)"));
                             if ui.small_button("Copy link").clicked() {
                                 intents.push(Intent::CopyAgain(share.link.url.clone()));
                             }
                         }
+                    }
+                    UploadStatus::Revoked(at) => {
+                        ui.weak(format!(
+                            "Revoked at {}: the link no longer opens",
+                            crate::share::format_local_time(*at)
+                        ));
                     }
                     UploadStatus::Skipped => {
                         ui.weak("Skipped: the existing object was kept");

@@ -73,12 +73,16 @@ pub(super) async fn run_upload(
     };
     if let Some(encryption) = encrypt {
         let file = crate::ops::Plaintext::File(request.path.clone());
+        let wanted = crate::ops::EncryptedRequest {
+            encryption,
+            expiry: share.expiry,
+            save_as: share.download_filename.clone(),
+        };
         let shared = crate::ops::share_encrypted(
             &session,
             &request.bucket,
             &file,
-            &encryption,
-            share.expiry,
+            &wanted,
             &cancel,
             &on_progress,
         )

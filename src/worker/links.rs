@@ -30,8 +30,7 @@ impl Worker {
             Command::ShareEncrypted {
                 bucket,
                 key,
-                encryption,
-                expiry,
+                request,
             } => {
                 let out = self.out.clone();
                 self.spawn_request(|session| async move {
@@ -54,13 +53,7 @@ impl Worker {
                     let never = CancellationToken::new();
                     let object = ops::Plaintext::Object(key.clone());
                     let shared = ops::share_encrypted(
-                        &session,
-                        &bucket,
-                        &object,
-                        &encryption,
-                        expiry,
-                        &never,
-                        &progress,
+                        &session, &bucket, &object, &request, &never, &progress,
                     );
                     Event::EncryptedShared {
                         key,

@@ -8,7 +8,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::history::remember;
 use super::output::write_line;
-use super::signals::or_cancel;
 use super::upload::progress_bar;
 use crate::error::{ErrorKind, S3Error};
 use crate::history::HistoryEntry;
@@ -133,16 +132,14 @@ pub async fn fetch(
             bar.set_position(done);
         }
     };
-    let fetched = or_cancel(
+    // It watches the token itself: a stop removes what was written so far.
+    let fetched = ops::fetch_encrypted(
+        &page_url,
+        &fragment,
+        passphrase.as_ref(),
+        &output,
         cancel,
-        ops::fetch_encrypted(
-            &page_url,
-            &fragment,
-            passphrase.as_ref(),
-            &output,
-            cancel,
-            &on_progress,
-        ),
+        &on_progress,
     )
     .await;
     if let Some(bar) = bar {

@@ -90,8 +90,10 @@ pub fn parse_link(link: &str) -> Result<(String, Fragment), S3Error> {
     Ok((url.to_owned(), parsed))
 }
 
-/// A file name from a link, safe to create here: its last part, no control characters, no
-/// leading dot (hidden), "download" when nothing is left.
+/// A file name from a link, safe to create here and to show: its last part, no control or
+/// direction characters (a name cannot pretend to end in another extension), no leading
+/// dot (hidden), no trailing dot or space and no device name (CON, NUL, COM1…: Windows
+/// would open the device), "download" when nothing is left.
 pub fn safe_name(name: Option<&str>) -> String {
     let last = name
         .unwrap_or_default()
@@ -100,11 +102,26 @@ pub fn safe_name(name: Option<&str>) -> String {
         .unwrap_or_default();
     let clean: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .filter(|&c| !escape::is_unsafe(c) && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
         .collect();
-    let clean = clean.trim().trim_start_matches('.').to_owned();
+    let clean = clean
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches(['.', ' '])
+        .to_owned();
+    let stem = clean.split('.').next().unwrap_or_default().trim_end();
+    let device = matches!(
+        stem.to_ascii_uppercase().as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || (stem.len() == 4
+        && stem
+            .get(..3)
+            .is_some_and(|d| ["COM", "LPT"].iter().any(|w| d.eq_ignore_ascii_case(w)))
+        && stem[3..].chars().all(|c| c.is_ascii_digit()));
     if clean.is_empty() {
         "download".to_owned()
+    } else if device {
+        format!("_{clean}")
     } else {
         clean
     }
@@ -152,19 +169,38 @@ pub async fn fetch_encrypted(
             ),
         ));
     }
-    let (page_url, output) = (page_url.to_owned(), output.to_owned());
-    let cancel = cancel.clone();
+    // The plaintext is written beside the output under a name of its own (readable by this
+    // user only), and renamed only when whole. The part file goes whatever happens: an
+    // error, a cancel, or this future dropped (the process stopping).
+    let part = PartFile::create(output)?;
+    let (page_url, output, file) = (page_url.to_owned(), output.to_owned(), part.file()?);
+    let part_path = part.path.clone();
+    let blocking_cancel = cancel.clone();
     // The blocking task reports through a channel; progress is said from here.
     let (tx, rx) = std::sync::mpsc::channel::<(u64, u64)>();
     let mut task = tokio::task::spawn_blocking(move || {
         let report = move |done, total| {
             let _ = tx.send((done, total));
         };
-        fetch_blocking(&page_url, &ikm, &output, &cancel, &report)
+        fetch_blocking(
+            &page_url,
+            &ikm,
+            (file, &part_path),
+            &output,
+            &blocking_cancel,
+            &report,
+        )
     });
     loop {
         tokio::select! {
+            // Stopped at once, even with the download waiting on a silent server: the part
+            // file is removed here and the blocking read ends with its connection.
+            () = cancel.cancelled() => {
+                drop(part);
+                return Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: nothing was kept."));
+            }
             done = &mut task => {
+                drop(part);
                 while let Ok((d, t)) = rx.try_recv() {
                     on_progress(d, t);
                 }
@@ -179,9 +215,67 @@ pub async fn fetch_encrypted(
     }
 }
 
+/// The plaintext being written; removed when dropped (once the whole file was linked under
+/// its name, only the part's own name goes).
+struct PartFile {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl PartFile {
+    fn create(output: &Path) -> Result<PartFile, S3Error> {
+        let folder = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let path = folder.join(format!(
+            ".{}.s3share-part-{}",
+            output
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(|e| local_error(folder, &e))?;
+        Ok(PartFile {
+            path,
+            file: Some(file),
+        })
+    }
+
+    fn file(&self) -> Result<std::fs::File, S3Error> {
+        let file = self.file.as_ref().expect("open until dropped");
+        file.try_clone().map_err(|e| local_error(&self.path, &e))
+    }
+}
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        self.file = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn local_error(place: &Path, e: &std::io::Error) -> S3Error {
+    S3Error::plain(
+        ErrorKind::LocalFile,
+        format!(
+            "Could not write into {}: {e}. Nothing was kept.",
+            escape::text(&place.display().to_string())
+        ),
+    )
+}
+
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        // The page and its file are on the bucket's origin: a redirect elsewhere is not
+        // followed (an answer of 3xx is refused as it is).
+        .max_redirects(0)
         .timeout_connect(Some(Duration::from_secs(10)))
         .timeout_recv_response(Some(Duration::from_secs(60)))
         .build()
@@ -249,6 +343,7 @@ fn data_url(page_url: &str, html: &str) -> Result<String, S3Error> {
 fn fetch_blocking(
     page_url: &str,
     ikm: &[u8],
+    (mut file, part): (std::fs::File, &Path),
     output: &Path,
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(u64, u64) + Send + Sync),
@@ -276,33 +371,7 @@ fn fetch_blocking(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let mut body = data.body_mut().with_config().limit(u64::MAX).reader();
-    // Written beside the output under a name of its own, renamed only when whole.
-    let folder = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let part = folder.join(format!(
-        ".{}.s3share-part-{}",
-        output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let local = |e: std::io::Error| {
-        S3Error::plain(
-            ErrorKind::LocalFile,
-            format!(
-                "Could not write into {}: {e}. Nothing was kept.",
-                escape::text(&folder.display().to_string())
-            ),
-        )
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&part)
-        .map_err(local)?;
+    let local = |e: std::io::Error| local_error(part, &e);
     let result = (|| {
         let mut opener = Opener::new(ikm);
         let mut buffer = vec![0u8; 256 * 1024];
@@ -338,20 +407,15 @@ fn fetch_blocking(
         Ok(written + plain.len() as u64)
     })();
     drop(file);
-    let size = match result {
-        Ok(size) => size,
-        Err(err) => {
-            let _ = std::fs::remove_file(&part);
-            return Err(err);
-        }
-    };
-    // A hard link cannot replace a file that appeared meanwhile; a rename could.
-    let kept = std::fs::hard_link(&part, output)
+    let size = result?;
+    // A hard link cannot replace a file that appeared meanwhile; a rename could. (The part
+    // file itself is removed by its owner.)
+    let kept = std::fs::hard_link(part, output)
         .or_else(|_| {
             if output.exists() {
                 Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
             } else {
-                std::fs::rename(&part, output)
+                std::fs::rename(part, output)
             }
         })
         .map_err(|e| {
@@ -363,7 +427,6 @@ fn fetch_blocking(
                 ),
             )
         });
-    let _ = std::fs::remove_file(&part);
     kept?;
     Ok(Fetched {
         path: output.to_owned(),
@@ -405,12 +468,122 @@ mod tests {
         assert!(!format!("{f:?}").contains("AAAA"));
     }
 
+    /// A server on 127.0.0.1 that answers its connections in turn with `answers(base)` (raw
+    /// HTTP), then holds each connection open without a word.
+    fn serve(answers: impl FnOnce(&str) -> Vec<Vec<u8>>) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let answers = answers(&base);
+        std::thread::spawn(move || {
+            for answer in answers {
+                let Ok((mut socket, _)) = listener.accept() else {
+                    return;
+                };
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head);
+                let _ = socket.write_all(&answer);
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_secs(3));
+                    drop(socket);
+                });
+            }
+        });
+        base
+    }
+
+    fn answer(head: &str, body: &[u8]) -> Vec<u8> {
+        let mut out =
+            format!("HTTP/1.1 {head}\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn page(data_url: &str) -> Vec<u8> {
+        let html = format!(
+            r#"<script type="application/json" id="config">{{"url":"{data_url}"}}</script>"#
+        );
+        answer("200 OK", html.as_bytes())
+    }
+
+    async fn fetch_into(dir: &Path, page_url: &str, cancel: &CancellationToken) -> S3Error {
+        let fragment = Fragment {
+            key: Some(vec![5; 16]),
+            salt: None,
+            rounds: ece::PBKDF2_ROUNDS,
+            name: None,
+        };
+        let output = dir.join("out.bin");
+        fetch_encrypted(page_url, &fragment, None, &output, cancel, &|_, _| {})
+            .await
+            .unwrap_err()
+    }
+
+    /// A download stopped while the server is silent ends at once and leaves no file (and
+    /// no part file) behind.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_fetch_leaves_nothing_behind() {
+        let plain = vec![9u8; 1_000_000];
+        let sealer = ece::Sealer::new(&[5; 16], [6; 16], plain.len() as u64);
+        let all = sealer
+            .range(0, sealer.sealed_len(), |at, len| {
+                Ok::<_, ()>(plain[at as usize..(at + len) as usize].to_vec())
+            })
+            .unwrap();
+        let base = serve(|base| {
+            // The data's head says the whole length; two records come, then silence.
+            let mut data =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", all.len()).into_bytes();
+            data.extend_from_slice(&all[..150_000]);
+            vec![page(&format!("{base}/data")), data]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let cancel = CancellationToken::new();
+        let stop = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            stop.cancel();
+        });
+        let started = std::time::Instant::now();
+        let err = fetch_into(dir.path(), &format!("{base}/p.html"), &cancel).await;
+        assert_eq!(err.kind, ErrorKind::Cancelled, "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "it did not wait for the server"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "left behind: {left:?}");
+    }
+
+    /// A page that redirects elsewhere is refused, not followed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_redirect_is_not_followed() {
+        let elsewhere = serve(|base| vec![page(&format!("{base}/data"))]);
+        let base = serve(|_| {
+            vec![answer(
+                &format!("302 Found\r\nLocation: {elsewhere}/p.html"),
+                b"",
+            )]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let cancel = CancellationToken::new();
+        let err = fetch_into(dir.path(), &format!("{base}/p.html"), &cancel).await;
+        assert!(err.message.contains("HTTP 302"), "{}", err.message);
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
     #[test]
     fn a_name_from_a_link_cannot_leave_the_folder() {
         assert_eq!(safe_name(Some("../../etc/passwd")), "passwd");
         assert_eq!(safe_name(Some("..\\x\\.bashrc")), "bashrc");
         assert_eq!(safe_name(Some("a\u{1b}[31mb.txt")), "a[31mb.txt");
         assert_eq!(safe_name(Some("..")), "download");
+        // A right-to-left override cannot make "exe" read as "pdf".
+        assert_eq!(safe_name(Some("invoice\u{202e}fdp.exe")), "invoicefdp.exe");
+        assert_eq!(safe_name(Some("con.txt")), "_con.txt");
+        assert_eq!(safe_name(Some("LPT1")), "_LPT1");
+        assert_eq!(safe_name(Some("report. ")), "report");
+        assert_eq!(safe_name(Some("console.txt")), "console.txt");
+        assert_eq!(safe_name(Some("aaé.txt")), "aaé.txt");
         assert_eq!(safe_name(None), "download");
     }
 }

@@ -18,6 +18,9 @@ use sha2::Sha256;
 
 /// The record size S3 Share writes (the RFC's largest sensible choice for streaming).
 pub const RECORD_SIZE: u32 = 65_536;
+/// The largest record a reader accepts (as the page does): a header asking for more would
+/// only make the reader hold that much before it can check anything.
+pub const MAX_RECORD_SIZE: u32 = 16 * 1024 * 1024;
 /// AES-GCM's tag.
 pub const TAG_LEN: usize = 16;
 /// The input keying material in a link (`k`), and the salts.
@@ -146,6 +149,11 @@ impl Sealer {
     /// Plaintext bytes per record: the record less its tag and delimiter.
     fn chunk(&self) -> u64 {
         u64::from(self.rs) - TAG_LEN as u64 - 1
+    }
+
+    /// The plaintext's length the stream was laid out for.
+    pub fn plain_len(&self) -> u64 {
+        self.plain_len
     }
 
     /// Records in the stream: at least one (an empty file is one record holding 0x02).
@@ -296,7 +304,7 @@ impl Opener {
             return Ok(false);
         }
         let rs = u32::from_be_bytes(self.buffer[16..20].try_into().expect("4 bytes"));
-        if rs < 18 {
+        if !(18..=MAX_RECORD_SIZE).contains(&rs) {
             return Err(EceError::BadHeader);
         }
         let keys = Keys::derive(&self.ikm, &self.buffer[..SALT_LEN]);
@@ -503,6 +511,11 @@ mod tests {
         let mut longer = sealed.clone();
         longer.extend_from_slice(&sealed[header..header + rs]);
         assert!(open_all(&ikm, &longer, 4096).is_err());
+
+        // A header asking for 1 GiB records is refused before anything is held.
+        let mut huge = sealed[..header].to_vec();
+        huge[16..20].copy_from_slice(&(1u32 << 30).to_be_bytes());
+        assert_eq!(Opener::new(&ikm).push(&huge), Err(EceError::BadHeader));
 
         let wrong = random::<KEY_LEN>();
         assert_eq!(open_all(&wrong, &sealed, 4096), Err(EceError::WrongKey));

@@ -163,6 +163,17 @@ pub async fn upload_file(
     // What is stored: the file, or its encryption (a known length, larger by its header and
     // 17 bytes a record).
     let len = match &request.encrypt {
+        // Laid out for the length read when the share began: a file that grew or shrank
+        // since would not fit its own records.
+        Some(sealer) if sealer.plain_len() != stamp.len => {
+            return Err(S3Error::plain(
+                ErrorKind::LocalFile,
+                format!(
+                    "{} changed size while the share was being prepared; nothing was stored. Share it again once it is complete.",
+                    crate::share::escape::text(&path.display().to_string())
+                ),
+            ));
+        }
         Some(sealer) => sealer.sealed_len(),
         None => stamp.len,
     };
@@ -390,6 +401,23 @@ pub(in crate::s3) async fn exists(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An encrypted upload laid out for one length refuses a file that now has another,
+    /// before any request (the endpoint here would refuse every connection).
+    #[tokio::test]
+    async fn an_encrypted_upload_refuses_a_file_whose_size_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("growing.log");
+        std::fs::write(&path, b"ten bytes!").unwrap();
+        let session = Session::with_static_keys("p", "http://127.0.0.1:9", "us-east-1", "a", "b");
+        let mut request = UploadRequest::new(&path, "b", "k", Collision::Ask);
+        request.encrypt = Some(crate::share::ece::Sealer::new(&[1; 16], [2; 16], 9));
+        let err = upload_file(&session, &request, &CancellationToken::new(), &|_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::LocalFile, "{err:?}");
+        assert!(err.message.contains("changed size"), "{}", err.message);
+    }
 
     #[test]
     fn part_size_grows_so_no_file_needs_more_than_ten_thousand_parts() {

@@ -12,7 +12,7 @@
 //! | `revoke` | `Command::Revoke` | `revoke ID` |
 //! | `share_page` (one link for many files) | `Command::SharePage` | `link --page` |
 //! | `close_page` | `Command::Revoke` (a page's row) | `revoke ID` (a page's id) |
-//! | `share_encrypted` | `Command::Upload` with `encrypt` (a dropped, pasted or picked file) | `upload --encrypt` |
+//! | `share_encrypted` | `Command::Upload` with `encrypt` (a dropped, pasted or picked file), `Command::ShareEncrypted` (the chosen object) | `upload --encrypt`, `link --encrypt` |
 //! | `close_page` for an encrypted share | `Command::ClosePage` (its row) | `revoke ID` |
 //! | `fetch_encrypted` (no credentials) | (the browser page does it) | `fetch LINK` |
 //! | `delete_ended_copies` | `Command::DeleteEndedCopies` (a bucket opened) | `revoke --ended`, and after `link`/`upload` |
@@ -22,6 +22,7 @@ use crate::error::S3Error;
 mod encrypted;
 mod fetch;
 mod folder;
+mod link_fragment;
 mod page;
 mod revocable;
 mod upload;
@@ -29,8 +30,9 @@ mod upload;
 pub use encrypted::{
     EncryptedRequest, EncryptedShare, Encryption, Passphrase, Plaintext, share_encrypted,
 };
-pub use fetch::{fetch_encrypted, parse_link, safe_name};
+pub use fetch::fetch_encrypted;
 pub use folder::{count_received, keys_to_share, make_request};
+pub use link_fragment::{parse_link, safe_name};
 pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};
 pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share};
 pub use upload::{Uploaded, upload_and_share};

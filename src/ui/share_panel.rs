@@ -61,7 +61,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
             folder_page_ui(ui, state, intents);
         });
         page_status_ui(ui, state, now);
-        many_ui(ui, state, intents);
+        crate::ui::many::many_ui(ui, state, intents);
         return;
     };
     let several = state.selection.len() > 1;
@@ -92,7 +92,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     ui.add_space(8.0);
 
     if several {
-        many_ui(ui, state, intents);
+        crate::ui::many::many_ui(ui, state, intents);
         return;
     }
     // Download filename.
@@ -136,13 +136,13 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         {
             intents.push(Intent::ShareEncrypted);
         }
-        passphrase_toggle(ui, state);
+        crate::ui::passphrase::passphrase_toggle(ui, state);
         if state.sharing() {
             ui.spinner();
         }
     });
     if state.share.passphrase_shown {
-        passphrase_ui(ui, state);
+        crate::ui::passphrase::passphrase_ui(ui, state);
     }
     let encrypting = matches!(
         state.share_status,
@@ -232,7 +232,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     }
     if state.many.running.is_some() || state.many.summary.is_some() {
         ui.separator();
-        many_ui(ui, state, intents);
+        crate::ui::many::many_ui(ui, state, intents);
     }
 }
 
@@ -266,65 +266,6 @@ fn check_ui(
                 intents.push(Intent::CopyAnyway);
             }
         }
-    }
-}
-
-/// Links for several files: the format, progress, and what the last run copied.
-fn many_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
-    use crate::share::link_list::ListFormat;
-    let several = state.selection.len() > 1;
-    if several {
-        ui.horizontal(|ui| {
-            let enabled = state.many.running.is_none() && state.share.custom_problem().is_none();
-            if ui
-                .add_enabled(
-                    enabled,
-                    egui::Button::new(format!("Copy {} links", state.selection.len())),
-                )
-                .on_hover_text("One lifetime, each link tried, copied as one text")
-                .clicked()
-            {
-                intents.push(Intent::CopySelectedLinks);
-            }
-            if ui
-                .add_enabled(
-                    enabled && !state.pages.running,
-                    egui::Button::new("Share as one page"),
-                )
-                .on_hover_text("One link to a page that lists these files, each with its own link")
-                .clicked()
-            {
-                intents.push(Intent::SharePage(crate::state::PageOf::Selection));
-            }
-        });
-    }
-    if several || state.many.summary.is_some() || state.many.running.is_some() {
-        ui.horizontal(|ui| {
-            let label = ui.label("Several links as");
-            egui::ComboBox::from_id_salt("list_format")
-                .selected_text(state.many.format.label())
-                .show_ui(ui, |ui| {
-                    for format in [ListFormat::Tsv, ListFormat::Markdown, ListFormat::Json] {
-                        if ui
-                            .selectable_label(state.many.format == format, format.label())
-                            .clicked()
-                        {
-                            intents.push(Intent::SetListFormat(format));
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        });
-    }
-    if let Some((done, total)) = state.many.running {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label(format!("Making links… {done} of {total}"));
-        });
-    }
-    if let Some(summary) = &state.many.summary {
-        ui.label(summary);
     }
 }
 
@@ -422,46 +363,4 @@ fn lifetime_ui(
         );
     }
     lifetime_problem
-}
-
-/// "Passphrase…": opens the passphrase field of encrypted shares (one for the share panel
-/// and the uploads bar); closing it forgets the passphrase, so what is not shown is never
-/// used. A passphrase typed keeps the field open (it cannot vanish while being edited).
-pub(super) fn passphrase_toggle(ui: &mut egui::Ui, state: &mut State) {
-    if !state.share.passphrase.0.is_empty() {
-        state.share.passphrase_shown = true;
-    }
-    let hover = if state.share.passphrase_shown {
-        "Encrypted shares are opened with the passphrase below. Click to close the field and forget it: the key then travels in the link."
-    } else {
-        "Encrypted shares carry their key in the link (after #). Click to protect them with a passphrase instead."
-    };
-    if ui
-        .toggle_value(&mut state.share.passphrase_shown, "Passphrase…")
-        .on_hover_text(hover)
-        .changed()
-        && !state.share.passphrase_shown
-    {
-        state.share.passphrase = Default::default();
-    }
-}
-
-/// The passphrase of encrypted shares (optional), masked; what is wrong with it, at once.
-pub(super) fn passphrase_ui(ui: &mut egui::Ui, state: &mut State) {
-    ui.horizontal(|ui| {
-        let label = ui.label("Passphrase (optional):");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.share.passphrase.0)
-                .password(true)
-                .desired_width(150.0)
-                .hint_text("none: key in the link"),
-        )
-        .labelled_by(label.id)
-        .on_hover_text("For encrypted shares. Empty: the key travels in the link after #, so whoever has the whole link can open it. With a passphrase (8 characters or more) the link alone opens nothing: tell your colleague the passphrase another way.");
-    });
-    if !state.share.passphrase.0.is_empty()
-        && let Err(error) = state.share.encryption()
-    {
-        ui.colored_label(ui.visuals().error_fg_color, error.message);
-    }
 }

@@ -88,7 +88,7 @@ pub fn uploads_ui(
             // while a file is chosen, here otherwise.
             if state.share.encrypt_uploads {
                 if state.selected_key.is_none() {
-                    super::share_panel::passphrase_toggle(ui, state);
+                    super::passphrase::passphrase_toggle(ui, state);
                 } else if state.share.passphrase_shown {
                     ui.weak("with the passphrase (in the share panel)");
                 } else {
@@ -111,7 +111,7 @@ pub fn uploads_ui(
             && state.share.passphrase_shown
             && state.selected_key.is_none()
         {
-            super::share_panel::passphrase_ui(ui, state);
+            super::passphrase::passphrase_ui(ui, state);
         }
         for row in &state.uploads {
             ui.horizontal(|ui| {

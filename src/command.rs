@@ -71,6 +71,20 @@ pub enum Command {
         key: String,
         request: crate::ops::EncryptedRequest,
     },
+    /// A link through the bucket's CloudFront distribution; answers `Shared`.
+    ShareViaCloudFront {
+        bucket: String,
+        key: String,
+        setting: Box<crate::ops::CloudFrontSetting>,
+        request: crate::ops::CloudFrontRequest,
+    },
+    /// Check and keep (or remove) a bucket's CloudFront setting in `settings`, then write
+    /// them; answers `CloudFrontSet`. Needs no session.
+    SetCloudFront {
+        bucket: String,
+        change: crate::ops::CloudFrontChange,
+        settings: Box<crate::ops::CloudFrontSettings>,
+    },
     /// Cancel one upload (a multipart upload is aborted).
     CancelUpload { id: u64 },
     /// Cancel every upload and report on `done` once they have all stopped (quitting).
@@ -202,6 +216,11 @@ pub enum Event {
     EncryptedShared {
         key: String,
         result: Result<Box<crate::ops::EncryptedShare>, S3Error>,
+    },
+    /// A bucket's CloudFront setting was checked and written: every setting as now kept.
+    CloudFrontSet {
+        bucket: String,
+        result: Result<Box<crate::ops::CloudFrontSettings>, S3Error>,
     },
     /// A `SharePage` of a folder found this many files and waits for confirmation.
     PageNeedsConfirmation {
@@ -348,7 +367,9 @@ impl Command {
                 generation: *generation,
                 result: failed(error),
             },
-            Command::Share { .. } => Event::Shared(failed(error)),
+            Command::Share { .. } | Command::ShareViaCloudFront { .. } => {
+                Event::Shared(failed(error))
+            }
             Command::Upload { id, .. } => Event::UploadFinished {
                 id: *id,
                 result: failed(error),
@@ -404,7 +425,8 @@ impl Command {
             | Command::PickFiles
             | Command::ReadClipboardFiles
             | Command::AddProfile(_)
-            | Command::SavePastedImage { .. } => return None,
+            | Command::SavePastedImage { .. }
+            | Command::SetCloudFront { .. } => return None,
         })
     }
 }

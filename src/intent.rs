@@ -25,6 +25,14 @@ pub enum Intent {
     RefreshBuckets,
     /// Show a folder ("" is the bucket's top); the folder already shown is listed again.
     OpenFolder { bucket: String, prefix: String },
+    /// Open a bucket's CloudFront form (its context menu).
+    OpenCloudFront(String),
+    /// Check and keep the CloudFront form.
+    SaveCloudFront,
+    /// Stop signing the form's bucket's links through CloudFront.
+    RemoveCloudFront,
+    /// Close the CloudFront form without a change.
+    CloseCloudFront,
     /// Go to the parent of the folder shown.
     GoUp,
     /// Select an object to share.

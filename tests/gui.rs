@@ -1432,3 +1432,108 @@ fn files_are_shared_encrypted_and_revoked_from_the_window() {
         "not listed as a file of the folder"
     );
 }
+
+/// A bucket behind CloudFront, set from its context menu (the key file checked first); the
+/// share panel then offers 90 days, Copy link signs through the distribution, the link is
+/// tried there and opens with a plain client; Shared links says how it can be stopped.
+#[test]
+fn a_ninety_day_link_through_cloudfront_from_the_window() {
+    use egui::accesskit::Role;
+    let (mut w, history) = demo_window_with_history();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let public = std::fs::read_to_string(fixtures.join("cloudfront-test-key.pub.pem")).unwrap();
+    let store = w._dir.path().join("data").join("demo");
+    let edge = w
+        ._runtime
+        .block_on(testbed::CloudFrontEdge::start(
+            &public,
+            "K2JCJMDEHXQW5F",
+            store,
+            "demo-bucket",
+            "",
+        ))
+        .unwrap();
+    w.until_label("README.txt");
+    w.harness
+        .get_by_role_and_label(Role::Button, "demo-bucket")
+        .click_secondary();
+    w.step();
+    w.step();
+    w.click("CloudFront…");
+    let type_into = |w: &mut Window, field: &str, text: &str| {
+        w.until_label(field);
+        w.harness.get_by_label(field).focus();
+        w.step();
+        w.harness.get_by_label(field).type_text(text);
+        w.step();
+    };
+    type_into(&mut w, "Distribution domain", &edge.domain());
+    type_into(&mut w, "Key id", "K2JCJMDEHXQW5F");
+    let small = fixtures.join("cloudfront-1024-key.pem");
+    type_into(&mut w, "Private key file", small.to_str().unwrap());
+    w.click("Check and save");
+    w.until("the refusal", |h| {
+        h.query_by_label_contains("2048").is_some()
+    });
+    let field = w.harness.get_by_label("Private key file");
+    field.focus();
+    w.step();
+    w.press(egui::Modifiers::COMMAND, egui::Key::A);
+    let good = fixtures.join("cloudfront-test-key.pem");
+    w.harness
+        .get_by_label("Private key file")
+        .type_text(good.to_str().unwrap());
+    w.step();
+    w.click("Check and save");
+    w.until("the form closes", |h| {
+        h.query_by_label("Check and save").is_none()
+    });
+    let settings =
+        std::fs::read_to_string(history.parent().unwrap().join("cloudfront.json")).unwrap();
+    assert!(settings.contains("K2JCJMDEHXQW5F") && !settings.contains("PRIVATE KEY"));
+
+    w.click("README.txt");
+    w.until("the CloudFront choice", |h| {
+        h.query_by_label_contains("Through CloudFront").is_some()
+    });
+    w.click("90 days");
+    w.until("the 90-day end", |h| {
+        h.query_by_label_contains("A new link through CloudFront works until")
+            .is_some()
+    });
+    w.click("Copy link");
+    w.until("the link", |h| h.query_by_label("Copied").is_some());
+    let url = w.copied.last().unwrap().clone();
+    assert!(
+        url.starts_with(&format!("{}/README.txt?Expires=", edge.domain())),
+        "{url}"
+    );
+    let expires: u64 = url
+        .split("Expires=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        expires.abs_diff(now + 90 * 86_400) < 120,
+        "{expires} vs {now}"
+    );
+    let (status, _, body) = plain_get(&url);
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("demo bucket"));
+
+    w.click("Shared links (1)");
+    w.until_label("Through CloudFront");
+    assert!(w.harness.query_by_label("How to stop it?").is_some());
+    assert!(
+        w.harness.query_by_label("Renew").is_none(),
+        "no presigned renew of it"
+    );
+}

@@ -173,6 +173,16 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::Revoke(id) => state.revoke(&id),
         Intent::SharePage(of) => state.share_page(of),
         Intent::ExpireLinkCopies(bucket) => state.expire_link_copies(&bucket),
+        Intent::OpenCloudFront(bucket) => {
+            state.open_cloudfront_form(&bucket);
+            Vec::new()
+        }
+        Intent::SaveCloudFront => state.change_cloudfront(false),
+        Intent::RemoveCloudFront => state.change_cloudfront(true),
+        Intent::CloseCloudFront => {
+            state.cloudfront_form = None;
+            Vec::new()
+        }
         Intent::ShowQr { url, label, ends } => {
             state.qr = Some(crate::state::QrView::new(&url, label, ends));
             Vec::new()

@@ -95,7 +95,15 @@ impl App {
             region: options.region,
             open: options.open,
         };
-        let (state, effects) = State::starting(startup, persisted, history);
+        // Beside the history (tests without a history keep them in memory only).
+        let cloudfront = history
+            .path()
+            .and_then(crate::ops::CloudFrontSettings::beside)
+            .map(crate::ops::CloudFrontSettings::load)
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let (mut state, effects) = State::starting(startup, persisted, history);
+        state.cloudfront = cloudfront;
         let mut app = App {
             state,
             worker,

@@ -55,6 +55,9 @@ impl App {
         if let Some(form) = &mut state.new_profile {
             crate::ui::add_profile_ui(ui.ctx(), form, &mut intents);
         }
+        if let Some(form) = &mut state.cloudfront_form {
+            crate::ui::cloudfront::cloudfront_form_ui(ui.ctx(), form, &mut intents);
+        }
         if state.manager.open {
             crate::ui::manager_ui(ui.ctx(), state, now, &mut intents);
         }

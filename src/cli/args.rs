@@ -64,9 +64,10 @@ pub enum Command {
     Link {
         /// s3://bucket/key
         uri: String,
-        /// How long the link lives: 90s, 15m, 2h30m, 3d, 7d or max (7 days).
+        /// How long the link lives: 90s, 15m, 2h30m, 3d, 7d or max (7 days); with
+        /// --via-cloudfront also 30d, 90d, 1y.
         #[arg(long, default_value = "1h")]
-        expires: Expiry,
+        expires: crate::share::Lifetime,
         /// File name the browser saves the download as.
         #[arg(long)]
         filename: Option<crate::share::DownloadFilename>,
@@ -103,6 +104,23 @@ pub enum Command {
         /// With --encrypt: the key from the passphrase on this file's first line.
         #[arg(long, value_name = "FILE", requires = "encrypt")]
         passphrase_file: Option<std::path::PathBuf>,
+        /// A CloudFront signed URL through the bucket's distribution (s3share cloudfront
+        /// set): no 7-day cap, and it does not end with your session.
+        #[arg(long, conflicts_with_all = ["encrypt", "page", "recursive", "revocable"])]
+        via_cloudfront: bool,
+        /// With --via-cloudfront: the link opens only from this time (RFC 3339, as
+        /// 2027-01-04T09:00:00Z).
+        #[arg(long, value_name = "TIME", requires = "via_cloudfront")]
+        not_before: Option<String>,
+        /// With --via-cloudfront: the link opens only from these addresses (203.0.113.0/24).
+        #[arg(long, value_name = "CIDR", requires = "via_cloudfront")]
+        ip: Option<String>,
+    },
+    /// Links through CloudFront: the distribution in front of a bucket, and the key that
+    /// signs its URLs.
+    Cloudfront {
+        #[command(subcommand)]
+        action: CloudFrontAction,
     },
     /// Print an upload link: whoever has it can PUT one file at that key.
     UploadLink {
@@ -223,4 +241,31 @@ pub enum Command {
     },
     /// List buckets, or folders and objects under s3://bucket/prefix/.
     Ls { uri: Option<String> },
+}
+
+/// `s3share cloudfront …`
+#[derive(Debug, Subcommand)]
+pub enum CloudFrontAction {
+    /// Sign links to BUCKET through this distribution and key (checked first; the private
+    /// key stays where it is: only its path is kept).
+    Set {
+        /// The bucket (name, or s3://name).
+        bucket: String,
+        /// The distribution's domain, as d111111abcdef8.cloudfront.net.
+        #[arg(long)]
+        domain: String,
+        /// The public key's id in the distribution's trusted key group (K…).
+        #[arg(long)]
+        key_id: String,
+        /// The PEM file of the matching RSA 2048 private key.
+        #[arg(long, value_name = "FILE")]
+        private_key: std::path::PathBuf,
+        /// The origin's path, if the distribution serves a folder of the bucket (/media).
+        #[arg(long, value_name = "PATH")]
+        origin_path: Option<String>,
+    },
+    /// What is set for BUCKET.
+    Show { bucket: String },
+    /// Stop signing links to BUCKET through CloudFront.
+    Remove { bucket: String },
 }

@@ -20,6 +20,7 @@ macro_rules! say {
 }
 
 mod args;
+mod cloudfront;
 mod encrypted;
 mod history;
 mod links;
@@ -105,6 +106,11 @@ async fn run_command(
     {
         return encrypted::fetch(cancel, link, output.as_deref(), passphrase_file.as_deref()).await;
     }
+    if let Command::Cloudfront { action } = command {
+        return cloudfront::run(action, &mut std::io::stdout().lock());
+    }
+    // Every input is read before signing in (which may take a while, or ask for a token).
+    let via_cloudfront = cloudfront::read_link_inputs(command)?;
     // Signing in can wait on a credential_process, SSO, STS or the instance metadata
     // service: Ctrl+C stops it like any other step.
     let files = ProfileFilesSource::default();
@@ -125,8 +131,17 @@ async fn run_command(
             title,
             encrypt,
             passphrase_file,
+            ..
         } => {
             let (bucket, key) = parse_s3_uri(uri)?;
+            if let Some(via) = &via_cloudfront {
+                let (object, flags) = ((bucket.as_str(), key.as_str()), (!*no_check, *qr));
+                return cloudfront::link(&session, cancel, object, via, flags, &mut stdout).await;
+            }
+            // Checked above, before signing in.
+            let expires = &expires
+                .to_expiry()
+                .map_err(|e| S3Error::bad_input(e.to_string()))?;
             if *encrypt {
                 let object = crate::ops::Plaintext::Object(key);
                 let wanted = encrypted::Wanted {
@@ -339,7 +354,10 @@ async fn run_command(
             request::run(&session, cancel, asked, &mut stdout).await?;
         }
         // Read from files before any session is made (see the top).
-        Command::History { .. } | Command::Profiles { .. } | Command::Fetch { .. } => {}
+        Command::History { .. }
+        | Command::Profiles { .. }
+        | Command::Fetch { .. }
+        | Command::Cloudfront { .. } => {}
         Command::Ls { uri: None } => {
             for bucket in or_cancel(cancel, session.list_buckets()).await? {
                 write_line(&mut stdout, &field(&bucket.name))?;

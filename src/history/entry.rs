@@ -21,6 +21,8 @@ pub enum LinkKind {
     Page,
     /// An encrypted share: a page that decrypts a file stored encrypted beside it.
     Encrypted,
+    /// A CloudFront signed URL (no 7-day cap); stopped only by rotating its key.
+    CloudFront,
 }
 
 /// One link made on this machine. `Debug` shows the URL without its signature. Fields
@@ -120,7 +122,7 @@ impl LinkStatus {
 
 impl HistoryEntry {
     /// A row for a link just made; the constructors below fill in what their kind knows.
-    fn made(
+    pub(super) fn made(
         kind: LinkKind,
         bucket: &str,
         key: &str,
@@ -151,6 +153,9 @@ impl HistoryEntry {
 
     /// The entry for a download link just made.
     pub fn of(link: &ShareLink) -> HistoryEntry {
+        if link.region == crate::share::cloudfront::VIA_CLOUDFRONT {
+            return super::cloudfront::of_cloudfront(link);
+        }
         let lifetime = link
             .expires_at
             .duration_since(link.signed_at)

@@ -11,6 +11,7 @@
 //! naming where it was kept, never silently emptied; a symlinked history file is written
 //! through the link.
 
+mod cloudfront;
 mod entry;
 
 use std::io::Write;

@@ -15,10 +15,12 @@
 //! | `share_encrypted` | `Command::Upload` with `encrypt` (a dropped, pasted or picked file), `Command::ShareEncrypted` (the chosen object) | `upload --encrypt`, `link --encrypt` |
 //! | `close_page` for an encrypted share | `Command::ClosePage` (its row) | `revoke ID` |
 //! | `fetch_encrypted` (no credentials) | (the browser page does it) | `fetch LINK` |
+//! | `link_via_cloudfront` (a tried CloudFront signed URL) | `Command::ShareViaCloudFront` | `link --via-cloudfront` |
 //! | `delete_ended_copies` | `Command::DeleteEndedCopies` (a bucket opened) | `revoke --ended`, and after `link`/`upload` |
 
 use crate::error::S3Error;
 
+mod cloudfront;
 mod encrypted;
 mod fetch;
 mod folder;
@@ -27,6 +29,10 @@ mod page;
 mod revocable;
 mod upload;
 
+pub use cloudfront::{
+    CloudFrontChange, CloudFrontRequest, CloudFrontSetting, CloudFrontSettings, change_cloudfront,
+    link_via_cloudfront,
+};
 pub use encrypted::{
     EncryptedRequest, EncryptedShare, Encryption, Passphrase, Plaintext, share_encrypted,
 };

@@ -24,7 +24,7 @@ fn check_object_key(_bucket: &str, key: &str) -> Result<(), S3Error> {
 
 impl Session {
     /// HEAD with the user's credentials: the object exists and we may read it.
-    async fn check_object_exists(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
+    pub async fn check_object_exists(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
         let what = "checking the object before sharing it";
         let region = self.bucket_region(bucket).await?;
         let checked = self

@@ -29,7 +29,8 @@ pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use page::{PAGES_FOLDER, shared_page_key};
 pub use presign::{
-    ShareLink, ShareOptions, UploadLink, object_url, presign_url, with_content_disposition,
+    ShareLink, ShareOptions, UploadLink, encoded_key, object_url, presign_url,
+    with_content_disposition,
 };
 pub use request::{FileRequest, OWN_FOLDER, RequestOptions, is_own_key};
 pub use session::Session;

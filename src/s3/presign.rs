@@ -30,7 +30,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// A key as it stands in a URL path (or in x-amz-copy-source): encoded once, slashes kept.
-pub(super) fn encoded_key(key: &str) -> String {
+pub fn encoded_key(key: &str) -> String {
     utf8_percent_encode(key, KEY_PATH).to_string()
 }
 

@@ -125,18 +125,37 @@ impl std::fmt::Display for Expiry {
 
 /// Parses "max", "7d", "90m", "2h30m", "1d12h", "45s" or a bare number of seconds.
 pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
+    match read_lifetime(text)? {
+        Read::Max => Ok(Expiry::MAX),
+        Read::Bare(secs) => Expiry::from_secs(secs),
+        Read::Units(secs) => {
+            Expiry::from_secs(secs).map_err(|_| ExpiryError::OutOfRange(text.trim().to_owned()))
+        }
+    }
+}
+
+/// A lifetime as typed: "max", a bare number of seconds, or numbers with units.
+enum Read {
+    Max,
+    Bare(u64),
+    Units(u64),
+}
+
+/// Reads a lifetime's words, without the 7-day bound of SigV4 (`parse_expiry` and
+/// `Lifetime` each apply their own).
+fn read_lifetime(text: &str) -> Result<Read, ExpiryError> {
     if text.contains('M') && !text.trim().eq_ignore_ascii_case("max") {
         return Err(ExpiryError::Ambiguous(text.trim().to_owned()));
     }
     let trimmed = text.trim().to_ascii_lowercase();
     if trimmed == "max" {
-        return Ok(Expiry::MAX);
+        return Ok(Read::Max);
     }
     if trimmed.is_empty() {
         return Err(ExpiryError::Unreadable(text.to_owned()));
     }
     if let Ok(secs) = trimmed.parse::<u64>() {
-        return Expiry::from_secs(secs);
+        return Ok(Read::Bare(secs));
     }
     if trimmed.starts_with('-') {
         return Err(ExpiryError::OutOfRange(text.trim().to_owned()));
@@ -155,6 +174,7 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
             .map_or(rest.len(), |n| digits + n);
         let (number, word) = (&rest[..digits], &rest[digits..letters]);
         let unit = match word {
+            "y" | "year" | "years" => 365 * 86_400,
             "d" | "day" | "days" => 86_400,
             "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
             "m" | "min" | "mins" | "minute" | "minutes" => 60,
@@ -174,7 +194,55 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, ExpiryError> {
     if !seen_unit {
         return Err(ExpiryError::Unreadable(text.to_owned()));
     }
-    Expiry::from_secs(total).map_err(|_| ExpiryError::OutOfRange(text.trim().to_owned()))
+    Ok(Read::Units(total))
+}
+
+/// A lifetime for a link SigV4 does not bound (a CloudFront signed URL): the same words
+/// ("30d", "90 days", "1y"; "max" is still 7 days), at least one second. Its end is checked
+/// against CloudFront's last date when it is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime(Duration);
+
+impl Lifetime {
+    pub fn from_duration(duration: Duration) -> Lifetime {
+        Lifetime(duration.max(Duration::from_secs(1)))
+    }
+
+    pub fn as_duration(self) -> Duration {
+        self.0
+    }
+
+    /// The same lifetime as a presigned link's, if SigV4 allows it.
+    pub fn to_expiry(self) -> Result<Expiry, ExpiryError> {
+        Expiry::from_secs(self.0.as_secs())
+            .map_err(|_| ExpiryError::OutOfRange(format_duration(self.0)))
+    }
+}
+
+impl From<Expiry> for Lifetime {
+    fn from(expiry: Expiry) -> Lifetime {
+        Lifetime(expiry.as_duration())
+    }
+}
+
+impl std::str::FromStr for Lifetime {
+    type Err = ExpiryError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let secs = match read_lifetime(text)? {
+            Read::Max => MAX_EXPIRY_SECS,
+            Read::Bare(secs) | Read::Units(secs) => secs,
+        };
+        if secs == 0 {
+            return Err(ExpiryError::OutOfRange(text.trim().to_owned()));
+        }
+        Ok(Lifetime(Duration::from_secs(secs)))
+    }
+}
+
+impl std::fmt::Display for Lifetime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_duration(self.0))
+    }
 }
 
 /// What the window's custom lifetime field accepts: `parse_expiry`, except that a bare

@@ -5,6 +5,7 @@
 //! Nothing here touches the network, egui or the AWS SDK, so every rule is unit-tested.
 
 mod clock;
+pub mod cloudfront;
 mod countdown;
 mod disposition;
 pub mod ece;
@@ -29,8 +30,8 @@ pub use warnings::{Signer, cut_short_sentence, link_warnings};
 pub use countdown::{countdown_text, time_left_text};
 pub use disposition::{DispositionError, DownloadFilename, content_disposition};
 pub use expiry::{
-    EXPIRY_PRESETS, Expiry, ExpiryError, effective_end, format_duration, parse_typed_expiry,
-    preset_index,
+    EXPIRY_PRESETS, Expiry, ExpiryError, Lifetime, effective_end, format_duration,
+    parse_typed_expiry, preset_index,
 };
 
 /// 1536 -> "1.5 KiB"; bytes below 1 KiB as "512 B".

@@ -93,6 +93,7 @@ impl State {
                 effects.extend(self.ended_copies_deleted(&bucket, result));
             }
             Event::LinkCopiesRule { bucket, result } => self.link_copies_rule(&bucket, result),
+            Event::CloudFrontSet { bucket, result } => self.cloudfront_set(&bucket, result),
             Event::Shared(result) => {
                 self.share_status = ShareStatus::Idle;
                 match result {

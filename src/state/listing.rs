@@ -38,6 +38,10 @@ impl State {
     pub fn open_folder(&mut self, bucket: &str, prefix: &str) -> u64 {
         let refresh = self.listing.bucket == bucket && self.listing.prefix == prefix;
         let generation = self.listing.generation + 1;
+        if self.listing.bucket != bucket {
+            // Through CloudFront by default where the bucket has a distribution set.
+            self.share.via_cloudfront = self.cloudfront.get(bucket).is_some();
+        }
         if refresh {
             self.listing.showing_previous = true;
         } else {

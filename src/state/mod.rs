@@ -7,6 +7,7 @@
 //! rows), `persisted` (what the next run reopens), `apply` (the reducer).
 
 mod apply;
+mod cloudfront;
 mod cursor;
 mod encrypted;
 mod listing;
@@ -28,6 +29,7 @@ mod tests;
 use std::time::{Duration, SystemTime};
 
 pub use crate::rows::SortColumn;
+pub use cloudfront::CloudFrontForm;
 pub use cursor::CursorMove;
 pub use listing::Listing;
 pub use manager::{Manager, StatusFilter};
@@ -200,6 +202,10 @@ pub struct State {
     pub requests: Vec<RequestRow>,
     /// Links made on this machine (saved by the worker, off the UI thread).
     pub history: History,
+    /// The buckets whose links can go through CloudFront (beside the history file).
+    pub cloudfront: crate::ops::CloudFrontSettings,
+    /// A bucket's CloudFront form, while open.
+    pub cloudfront_form: Option<CloudFrontForm>,
     /// Bucket and folder to reopen once signed in (from the last run).
     restore: Option<Persisted>,
     /// Bucket and folder asked for on the command line (`--open`).

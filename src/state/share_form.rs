@@ -26,6 +26,11 @@ pub struct ShareSettings {
     pub passphrase: SecretText,
     /// The passphrase field is open in the share panel.
     pub passphrase_shown: bool,
+    /// Copy link signs through the bucket's CloudFront distribution (when one is set).
+    pub via_cloudfront: bool,
+    /// A lifetime only CloudFront links can have (30 days, 90 days, 1 year); the slider's
+    /// or the custom field's choice clears it.
+    pub long_lifetime: Option<std::time::Duration>,
 }
 
 /// Text typed that must not reach a log: Debug shows nothing of it.
@@ -48,6 +53,7 @@ impl ShareSettings {
     pub fn set_preset(&mut self, index: usize) {
         if let Some((_, expiry)) = EXPIRY_PRESETS.get(index) {
             self.expiry = *expiry;
+            self.long_lifetime = None;
             self.custom_text.clear();
             self.custom_error = None;
         }
@@ -63,6 +69,7 @@ impl ShareSettings {
         match parse_typed_expiry(&self.custom_text) {
             Ok(expiry) => {
                 self.expiry = expiry;
+                self.long_lifetime = None;
                 self.custom_error = None;
             }
             Err(err) => self.custom_error = Some(err.to_string()),
@@ -139,6 +146,16 @@ impl super::State {
                 return Vec::new();
             }
         };
+        if state.via_cloudfront() {
+            if state.share.revocable {
+                state.share_status = super::ShareStatus::Refused(crate::s3::S3Error::bad_input(
+                    "A link through CloudFront cannot be revoked on its own (edges keep serving it): untick Revocable, or untick Through CloudFront for a revocable presigned link.",
+                ));
+                return Vec::new();
+            }
+            let lifetime = lifetime.map(Expiry::as_duration);
+            return state.copy_via_cloudfront(key, lifetime, download_filename);
+        }
         state.share_status = super::ShareStatus::Signing {
             copy_progress: None,
             encrypting: false,

@@ -1000,3 +1000,63 @@ fn a_revoked_encrypted_link_leaves_the_panel_and_its_upload_row_says_so() {
         super::UploadStatus::Revoked(when) if when == at
     ));
 }
+
+#[test]
+fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
+    let mut state = State::default();
+    let setting = crate::ops::CloudFrontSetting {
+        domain: "https://d1.cloudfront.net".into(),
+        key_id: "K2JCJMDEHXQW5F".into(),
+        private_key: "/keys/k.pem".into(),
+        origin_path: String::new(),
+    };
+    state.cloudfront.by_bucket.insert("b".into(), setting);
+    state.open_folder("b", "");
+    assert!(state.via_cloudfront(), "on by default where it is set");
+    state.select_object("a.pdf");
+    state.share.long_lifetime = Some(std::time::Duration::from_secs(90 * 86_400));
+    let asked = state.copy_link();
+    assert!(
+        matches!(
+            &asked[..],
+            [Effect::Send(Command::ShareViaCloudFront { key, request, .. })]
+                if key == "a.pdf" && request.lifetime.as_secs() == 90 * 86_400
+        ),
+        "{asked:?}"
+    );
+    state.share_status = ShareStatus::Idle;
+    // The slider's choice replaces the long one.
+    state.share.set_preset(0);
+    assert!(state.share.long_lifetime.is_none());
+    // Revocable and through CloudFront: refused, said why.
+    state.share.revocable = true;
+    assert!(state.copy_link().is_empty());
+    assert!(
+        state
+            .share_error()
+            .unwrap()
+            .message
+            .contains("cannot be revoked")
+    );
+    state.share.revocable = false;
+    state.share_status = ShareStatus::Idle;
+    // Another bucket: presigned links as before.
+    state.open_folder("other", "");
+    assert!(!state.via_cloudfront());
+    state.select_object("c.pdf");
+    assert!(matches!(
+        &state.copy_link()[..],
+        [Effect::Send(Command::Share { .. })]
+    ));
+
+    // Remembered as a CloudFront link: no SigV4 lifetime, not renewable as one.
+    let mut made = link("a.pdf", crate::s3::LinkCheck::Opens);
+    made.region = crate::share::cloudfront::VIA_CLOUDFRONT.into();
+    made.url = crate::share::SignedUrl::new(
+        "https://d1.cloudfront.net/a.pdf?Expires=1&Signature=s&Key-Pair-Id=K2JCJMDEHXQW5F".into(),
+    );
+    let entry = crate::history::HistoryEntry::of(&made);
+    assert_eq!(entry.kind, crate::history::LinkKind::CloudFront);
+    assert!(entry.lifetime.is_none());
+    assert_eq!(entry.cloudfront_key_id(), Some("K2JCJMDEHXQW5F"));
+}

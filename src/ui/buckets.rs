@@ -35,12 +35,24 @@ pub fn buckets_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for bucket in state.visible_buckets() {
                     let selected = bucket.name == state.listing.bucket;
-                    if ui.selectable_label(selected, &bucket.name).clicked() {
+                    let response = ui.selectable_label(selected, &bucket.name);
+                    if response.clicked() {
                         intents.push(Intent::OpenFolder {
                             bucket: bucket.name.clone(),
                             prefix: String::new(),
                         });
                     }
+                    response.context_menu(|ui| {
+                        let set = state.cloudfront.get(&bucket.name).is_some();
+                        let label = if set { "CloudFront (set)…" } else { "CloudFront…" };
+                        if ui
+                            .button(label)
+                            .on_hover_text("Links through a CloudFront distribution in front of this bucket: longer than 7 days")
+                            .clicked()
+                        {
+                            intents.push(Intent::OpenCloudFront(bucket.name.clone()));
+                        }
+                    });
                 }
             });
         });

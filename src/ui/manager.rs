@@ -91,6 +91,7 @@ pub fn manager_ui(
                         LinkKind::Request => "File request",
                         LinkKind::Page => "Page of links",
                         LinkKind::Encrypted => "Encrypted file",
+                        LinkKind::CloudFront => "Through CloudFront",
                     };
                     ui.horizontal_wrapped(|ui| {
                         let name = crate::share::escape::text(&format!("{}/{}", entry.bucket, entry.key)).into_owned();
@@ -167,6 +168,19 @@ pub fn manager_ui(
                             {
                                 intents.push(Intent::AskRevoke(entry.id.clone()));
                             }
+                        }
+                        if works && let Some(key_id) = entry.cloudfront_key_id() {
+                            // The honest answer: only rotating the key stops it, and with it
+                            // every link that key signed (those made here are counted).
+                            let same_key = state
+                                .history
+                                .still_valid(now)
+                                .filter(|e| e.cloudfront_key_id() == Some(key_id))
+                                .count();
+                            ui.weak("How to stop it?").on_hover_text(format!(
+                                "A CloudFront signed URL cannot be revoked on its own. To stop it before its end, remove public key {key_id} from the distribution's key group (rotate the key): that stops every link it signed — {same_key} still working in this list, and any made elsewhere with it. Deleting the object stops it too, once CloudFront's cached copy expires (or after an invalidation of its path).",
+                                key_id = crate::share::escape::text(key_id)
+                            ));
                         }
                         if ui
                             .small_button("Forget")

@@ -4,6 +4,7 @@
 
 mod add_profile;
 mod buckets;
+pub(crate) mod cloudfront;
 mod format;
 mod manager;
 mod many;

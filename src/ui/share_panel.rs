@@ -55,7 +55,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
         ui.weak("Select a file to share it (Ctrl+click or Shift+click for several).");
         ui.add_space(8.0);
         // The lifetime folder links and request pages get, in sight even with no file.
-        lifetime_ui(ui, state, now);
+        lifetime_ui(ui, state, now, false);
         ui.horizontal(|ui| {
             revocable_choice_ui(ui, state);
             folder_page_ui(ui, state, intents);
@@ -86,7 +86,7 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     }
     ui.add_space(8.0);
 
-    let lifetime_problem = lifetime_ui(ui, state, now);
+    let lifetime_problem = lifetime_ui(ui, state, now, !several);
     revocable_ui(ui, state, &key, several, intents);
     page_status_ui(ui, state, now);
     ui.add_space(8.0);
@@ -272,10 +272,12 @@ fn check_ui(
 /// The lifetime of the next links (the one file, several, a folder's, a request page's):
 /// slider, 7 days, custom field, and the end a link made now would have. Returns what is
 /// wrong with the custom field, if anything (no link until it is fixed).
+/// `one_file`: the lifetime of one file's link, which can go through CloudFront.
 fn lifetime_ui(
     ui: &mut egui::Ui,
     state: &mut State,
     now: SystemTime,
+    one_file: bool,
 ) -> Option<crate::share::ExpiryError> {
     let mut index = state.share.preset_index();
     let label = ui.label("Link lifetime");
@@ -337,8 +339,16 @@ fn lifetime_ui(
         }
     }
 
-    // The truth about the end.
-    let (end, cut_short) = state.preview_end(now);
+    // The truth about the end (through CloudFront: the policy's own, no session cuts it).
+    if one_file {
+        crate::ui::cloudfront::cloudfront_choice_ui(ui, state);
+    }
+    let cloudfront = one_file && state.via_cloudfront();
+    let (end, cut_short) = if cloudfront {
+        (state.cloudfront_end(now), false)
+    } else {
+        state.preview_end(now)
+    };
     // Under an hour the minute alone is too coarse to tell when it ends.
     let until = if end.duration_since(now).unwrap_or_default().as_secs() < 3600 {
         crate::share::format_local_time_seconds(end)
@@ -348,14 +358,22 @@ fn lifetime_ui(
     // Two short lines of fixed height, readable at the narrowest panel: the end, then how
     // long that is. The Copy link button below never moves as the text changes.
     ui.label(
-        egui::RichText::new(format!("A new link works until {until}"))
-            .size(15.0)
-            .strong(),
+        egui::RichText::new(if cloudfront {
+            format!("A new link through CloudFront works until {until}")
+        } else {
+            format!("A new link works until {until}")
+        })
+        .size(15.0)
+        .strong(),
     );
     let span = crate::share::format_duration(std::time::Duration::from_secs(
         end.duration_since(now).unwrap_or_default().as_secs(),
     ));
-    ui.weak(format!("that is {span} from now"));
+    ui.weak(if cloudfront {
+        format!("that is {span} from now, unless its key leaves the key group")
+    } else {
+        format!("that is {span} from now")
+    });
     if cut_short {
         ui.colored_label(
             ui.visuals().warn_fg_color,

@@ -27,6 +27,16 @@ impl Worker {
                     Event::Shared(link.await)
                 });
             }
+            Command::ShareViaCloudFront {
+                bucket,
+                key,
+                setting,
+                request,
+            } => self.spawn_request(|session| async move {
+                let made =
+                    ops::link_via_cloudfront(&session, &setting, &bucket, &key, &request, true);
+                Event::Shared(made.await)
+            }),
             Command::ShareEncrypted {
                 bucket,
                 key,

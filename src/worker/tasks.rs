@@ -138,6 +138,7 @@ impl Worker {
             | Command::ClosePage { .. }
             | Command::SharePage { .. }
             | Command::ShareEncrypted { .. }
+            | Command::ShareViaCloudFront { .. }
             | Command::DeleteEndedCopies { .. }
             | Command::ExpireLinkCopies { .. }) => self.handle_link(command),
             Command::Upload {
@@ -208,6 +209,19 @@ impl Worker {
                     tracing::warn!("{message}");
                     self.out.send(Event::HistoryTrouble(message));
                 }
+            }
+            Command::SetCloudFront {
+                bucket,
+                change,
+                settings,
+            } => {
+                let out = self.out.clone();
+                // Reads the key file and signs once: off the async threads.
+                tokio::task::spawn_blocking(move || {
+                    let result =
+                        crate::ops::change_cloudfront(*settings, &bucket, change).map(Box::new);
+                    out.send(Event::CloudFrontSet { bucket, result });
+                });
             }
             Command::PickFiles => {
                 use std::sync::atomic::Ordering;

@@ -34,7 +34,9 @@ use s3s::service::{S3Service, S3ServiceBuilder};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+mod cloudfront;
 mod synthetic;
+pub use cloudfront::CloudFrontEdge;
 pub use synthetic::SyntheticFolder;
 
 /// The header S3 puts on HeadBucket answers (and on wrong-region refusals).

@@ -1,0 +1,279 @@
+//! Links through CloudFront: the per-bucket setting (the distribution's domain, the key id,
+//! where the private key is, the origin path) kept beside the history, owner-only, and the
+//! use case that makes a tried signed URL for an object. The private key itself is never
+//! copied: only its path is kept, and it is read when a link is signed.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorKind, S3Error};
+use crate::s3::{LinkCheck, Session, ShareLink};
+use crate::share::DownloadFilename;
+use crate::share::cloudfront::{
+    CloudFrontError, CloudFrontKey, IpRange, Policy, check_domain, sign_url,
+};
+
+/// How a bucket is reached through CloudFront.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudFrontSetting {
+    /// The URL's start: `https://` and the distribution's host name.
+    pub domain: String,
+    pub key_id: String,
+    /// The PEM file of the private key (never its contents).
+    pub private_key: PathBuf,
+    /// The origin path, as a key prefix ("media/" for an origin path of /media); empty when
+    /// the distribution serves the whole bucket.
+    #[serde(default)]
+    pub origin_path: String,
+}
+
+fn bad(err: CloudFrontError) -> S3Error {
+    S3Error::bad_input(err.to_string())
+}
+
+impl CloudFrontSetting {
+    /// Checks everything before it is kept: the domain is a host, the key file reads as a
+    /// 2048-bit RSA key that signs and verifies, the origin path is a plain prefix.
+    pub fn new(
+        domain: &str,
+        key_id: &str,
+        private_key: &Path,
+        origin_path: Option<&str>,
+    ) -> Result<CloudFrontSetting, S3Error> {
+        let domain = check_domain(domain).map_err(bad)?;
+        let private_key = std::path::absolute(private_key).unwrap_or(private_key.to_owned());
+        CloudFrontKey::load(key_id, &private_key).map_err(bad)?;
+        let origin_path = origin_path.unwrap_or_default().trim_matches('/');
+        if origin_path
+            .split('/')
+            .any(|part| part == "." || part == "..")
+            || origin_path.contains(['?', '#', '\\'])
+            || origin_path.chars().any(crate::share::escape::is_unsafe)
+        {
+            return Err(S3Error::bad_input(format!(
+                "\"{}\" is not an origin path: give the distribution's origin path as it is set in CloudFront, as /media.",
+                crate::share::escape::text(origin_path)
+            )));
+        }
+        Ok(CloudFrontSetting {
+            domain,
+            key_id: key_id.to_owned(),
+            private_key,
+            origin_path: if origin_path.is_empty() {
+                String::new()
+            } else {
+                format!("{origin_path}/")
+            },
+        })
+    }
+
+    /// The URL CloudFront serves `key` at (and the download filename's header, passed to
+    /// the origin): the key below the origin path, encoded once as S3 keys are.
+    pub fn resource(
+        &self,
+        bucket: &str,
+        key: &str,
+        filename: Option<&DownloadFilename>,
+    ) -> Result<String, S3Error> {
+        let Some(path) = key.strip_prefix(&self.origin_path) else {
+            return Err(S3Error::bad_input(format!(
+                "s3://{bucket}/{} is outside the distribution's origin path (/{}): CloudFront cannot serve it. Share it as a presigned link instead.",
+                crate::share::escape::text(key),
+                self.origin_path.trim_end_matches('/')
+            )));
+        };
+        let url = format!("{}/{}", self.domain, crate::s3::encoded_key(path));
+        Ok(match filename {
+            Some(name) => crate::s3::with_content_disposition(&url, name.header()),
+            None => url,
+        })
+    }
+}
+
+/// The CloudFront settings of every bucket, in `cloudfront.json` beside the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CloudFrontSettings {
+    path: Option<PathBuf>,
+    pub by_bucket: BTreeMap<String, CloudFrontSetting>,
+}
+
+impl CloudFrontSettings {
+    /// Beside the history file at `history` (so S3SHARE_HISTORY_FILE moves both).
+    pub fn beside(history: &Path) -> Option<PathBuf> {
+        history.parent().map(|dir| dir.join("cloudfront.json"))
+    }
+
+    /// The settings at `path` (none when the file does not exist yet).
+    pub fn load(path: PathBuf) -> Result<CloudFrontSettings, S3Error> {
+        let by_bucket = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                S3Error::plain(
+                    ErrorKind::LocalFile,
+                    format!(
+                        "{} is damaged ({e}): fix it, or delete it and set CloudFront again.",
+                        crate::share::escape::text(&path.display().to_string())
+                    ),
+                )
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(local_error(&path, &e)),
+        };
+        Ok(CloudFrontSettings {
+            path: Some(path),
+            by_bucket,
+        })
+    }
+
+    /// Written whole (owner-only), replacing the file only once written.
+    pub fn save(&self) -> Result<(), S3Error> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            crate::private_file::create_private_dir(dir).map_err(|e| local_error(dir, &e))?;
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let written = (|| {
+            let mut file = crate::private_file::create_private(&tmp)?;
+            file.write_all(
+                &serde_json::to_vec_pretty(&self.by_bucket).map_err(std::io::Error::other)?,
+            )?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map_err(|e| local_error(path, &e))
+    }
+
+    pub fn get(&self, bucket: &str) -> Option<&CloudFrontSetting> {
+        self.by_bucket.get(bucket)
+    }
+}
+
+fn local_error(path: &Path, e: &std::io::Error) -> S3Error {
+    S3Error::plain(
+        ErrorKind::LocalFile,
+        format!(
+            "Could not write {}: {e}.",
+            crate::share::escape::text(&path.display().to_string())
+        ),
+    )
+}
+
+/// What a link through CloudFront is asked to allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudFrontRequest {
+    pub lifetime: Duration,
+    pub download_filename: Option<DownloadFilename>,
+    /// Not before this time (a custom policy).
+    pub not_before: Option<SystemTime>,
+    /// Only from these addresses (a custom policy).
+    pub ip: Option<IpRange>,
+}
+
+/// Said with every link through CloudFront: what can end it before its time.
+pub const CLOUDFRONT_CAVEAT: &str = "It stops sooner if its key leaves the distribution's key group or the distribution is disabled.";
+
+/// A signed URL through the bucket's distribution for an object that exists, tried once
+/// through the distribution without credentials before anyone gets it. Everything is checked
+/// before anything is signed: the key file (it must sign and verify), the times, the range.
+pub async fn link_via_cloudfront(
+    session: &Session,
+    setting: &CloudFrontSetting,
+    bucket: &str,
+    key: &str,
+    request: &CloudFrontRequest,
+    try_it: bool,
+) -> Result<ShareLink, S3Error> {
+    crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
+    let resource = setting.resource(bucket, key, request.download_filename.as_ref())?;
+    let (key_id, path) = (setting.key_id.clone(), setting.private_key.clone());
+    let signer = tokio::task::spawn_blocking(move || CloudFrontKey::load(&key_id, &path))
+        .await
+        .map_err(|e| S3Error::plain(ErrorKind::Server, e.to_string()))?
+        .map_err(bad)?;
+    let signed_at = session.now();
+    let policy = Policy {
+        resource,
+        end: signed_at + request.lifetime,
+        start: request.not_before,
+        ip: request.ip.clone(),
+    };
+    policy.check(signed_at).map_err(bad)?;
+    session.check_object_exists(bucket, key).await?;
+    let url = sign_url(&signer, &policy, signed_at).map_err(bad)?;
+    let check = if !try_it {
+        LinkCheck::Skipped
+    } else if request.not_before.is_some_and(|start| start > signed_at) || request.ip.is_some() {
+        // Not openable from here now by design: a later start, or other addresses.
+        LinkCheck::NotChecked(
+            "it was not tried: it starts later or opens only from the addresses given".to_owned(),
+        )
+    } else {
+        session.try_url(bucket, &url).await
+    };
+    let end = policy.end;
+    Ok(ShareLink {
+        url,
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        download_filename: request
+            .download_filename
+            .as_ref()
+            .map(|n| n.name().to_owned()),
+        region: crate::share::cloudfront::VIA_CLOUDFRONT.to_owned(),
+        signed_at,
+        expires_at: end,
+        effective_expires_at: end,
+        clock_correction: session.clock_correction(),
+        check,
+        warnings: vec![CLOUDFRONT_CAVEAT.to_owned()],
+        copy: None,
+    })
+}
+
+/// What the window's CloudFront form asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CloudFrontChange {
+    Set {
+        domain: String,
+        key_id: String,
+        private_key: std::path::PathBuf,
+        origin_path: Option<String>,
+    },
+    Remove,
+}
+
+/// Applies the window's change to `settings` (a setting is checked first) and writes them.
+pub fn change_cloudfront(
+    mut settings: CloudFrontSettings,
+    bucket: &str,
+    change: CloudFrontChange,
+) -> Result<CloudFrontSettings, S3Error> {
+    match change {
+        CloudFrontChange::Set {
+            domain,
+            key_id,
+            private_key,
+            origin_path,
+        } => {
+            let setting =
+                CloudFrontSetting::new(&domain, &key_id, &private_key, origin_path.as_deref())?;
+            settings.by_bucket.insert(bucket.to_owned(), setting);
+        }
+        CloudFrontChange::Remove => {
+            settings.by_bucket.remove(bucket);
+        }
+    }
+    settings.save()?;
+    Ok(settings)
+}

@@ -1,0 +1,90 @@
+//! CloudFront: the bucket's form (from its context menu in the bucket list), and the share
+//! panel's "Through CloudFront" choice with the lifetimes only such links can have.
+
+use crate::intent::Intent;
+use crate::share::cloudfront::LONG_LIFETIMES;
+use crate::state::{CloudFrontForm, State};
+
+/// The form: domain, key id, private key file, origin path; checked before it is kept.
+pub fn cloudfront_form_ui(
+    ctx: &egui::Context,
+    form: &mut CloudFrontForm,
+    intents: &mut Vec<Intent>,
+) {
+    let title = format!(
+        "CloudFront for {}",
+        crate::share::escape::text(&form.bucket)
+    );
+    egui::Window::new(title)
+        .id(egui::Id::unique("cloudfront form"))
+        .default_pos([220.0, 70.0])
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.weak("Links through a CloudFront distribution in front of this bucket have no 7-day limit and do not end with your sign-in. Needs the distribution's domain, the id of a public key in its trusted key group, and that key's private half (a .pem file: it stays where it is, only its path is kept).");
+            egui::Grid::new("cloudfront_form").num_columns(2).show(ui, |ui| {
+                let field = |ui: &mut egui::Ui, title: &str, text: &mut String, hint: &str| {
+                    let label = ui.label(title);
+                    ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(300.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                };
+                field(ui, "Distribution domain", &mut form.domain, "d111111abcdef8.cloudfront.net");
+                field(ui, "Key id", &mut form.key_id, "K2JCJMDEHXQW5F");
+                field(ui, "Private key file", &mut form.private_key, "/home/me/keys/private_key.pem");
+                field(ui, "Origin path (optional)", &mut form.origin_path, "/media");
+            });
+            if let Some(error) = &form.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!form.saving, egui::Button::new("Check and save"))
+                    .on_hover_text("The key is read and signs once before anything is kept")
+                    .clicked()
+                {
+                    intents.push(Intent::SaveCloudFront);
+                }
+                if ui.button("Cancel").clicked() {
+                    intents.push(Intent::CloseCloudFront);
+                }
+                if !form.domain.is_empty()
+                    && ui
+                        .add_enabled(!form.saving, egui::Button::new("Stop using CloudFront"))
+                        .on_hover_text("Links already made keep working until their end, or until their key leaves the key group")
+                        .clicked()
+                {
+                    intents.push(Intent::RemoveCloudFront);
+                }
+                if form.saving {
+                    ui.spinner();
+                }
+            });
+        });
+}
+
+/// The share panel's choice for a bucket behind CloudFront, and its longer lifetimes.
+pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
+    let Some(domain) = state.cloudfront_here().map(|s| s.domain.clone()) else {
+        return;
+    };
+    let host = domain
+        .split_once("://")
+        .map_or(domain.as_str(), |(_, h)| h)
+        .to_owned();
+    ui.checkbox(&mut state.share.via_cloudfront, format!("Through CloudFront ({host})"))
+        .on_hover_text("A CloudFront signed URL: no 7-day limit, not tied to your sign-in. It stops sooner only if its key leaves the key group or the distribution is disabled.");
+    if !state.share.via_cloudfront {
+        return;
+    }
+    ui.horizontal(|ui| {
+        for (label, lifetime) in LONG_LIFETIMES {
+            if ui
+                .selectable_label(state.share.long_lifetime == Some(*lifetime), *label)
+                .clicked()
+            {
+                state.share.long_lifetime = Some(*lifetime);
+            }
+        }
+    });
+}

@@ -1,0 +1,334 @@
+//! Links through CloudFront end to end: the real binary signs, a CloudFront-like edge in the
+//! test bed checks each URL as CloudFront documents it (its own code: policy, RSA-SHA1
+//! signature with the trusted public key, end, start, client address) and serves the object
+//! from the in-process S3 server's store.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use common::cli::{s3share, text, write_profile};
+use common::{http_get, local_bed};
+use testbed::{CloudFrontEdge, LocalS3Options};
+
+const KEY_ID: &str = "K2JCJMDEHXQW5F";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A GET as from `client` (the edge reads X-Test-Client-Ip as the caller's address).
+async fn get_from(url: &str, client: Option<&str>) -> u16 {
+    let (url, client) = (url.to_owned(), client.map(str::to_owned));
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut request = agent.get(&url);
+        if let Some(ip) = client {
+            request = request.header("X-Test-Client-Ip", ip);
+        }
+        request.call().unwrap().status().as_u16()
+    })
+    .await
+    .unwrap()
+}
+
+fn query_value<'a>(url: &'a str, name: &str) -> &'a str {
+    url.split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} in {url}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
+    let bed = local_bed(LocalS3Options::default()).await;
+    let bucket = bed.bucket("edge").await;
+    let key = "media/Q3 report+final é.pdf";
+    let body = b"the report through the edge".to_vec();
+    bed.put(&bucket, key, &body).await;
+    bed.put(&bucket, "private/other.txt", b"not behind the distribution")
+        .await;
+    let public = std::fs::read_to_string(fixture("cloudfront-test-key.pub.pem")).unwrap();
+    let root = bed.server.as_ref().unwrap().root().to_owned();
+    let edge = CloudFrontEdge::start(&public, KEY_ID, root, &bucket, "media")
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    write_profile(home.path(), &bed);
+    let private_key = fixture("cloudfront-test-key.pem");
+
+    // Before it is set: one line that says how.
+    let unset = s3share(
+        home.path(),
+        &["link", &format!("s3://{bucket}/{key}"), "--via-cloudfront"],
+    )
+    .await;
+    assert_eq!(unset.status.code(), Some(2));
+    assert!(
+        text(&unset.stderr).contains("cloudfront set"),
+        "{}",
+        text(&unset.stderr)
+    );
+
+    // Bad settings are refused before anything is kept.
+    let small = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &edge.domain(),
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            fixture("cloudfront-1024-key.pem").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(small.status.code(), Some(2));
+    assert!(
+        text(&small.stderr).contains("2048"),
+        "{}",
+        text(&small.stderr)
+    );
+    let missing = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            "not a host!",
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            private_key.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("not a distribution's domain"));
+    assert!(!home.path().join("cloudfront.json").exists());
+
+    let set = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &edge.domain(),
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            private_key.to_str().unwrap(),
+            "--origin-path",
+            "/media",
+        ],
+    )
+    .await;
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let settings = std::fs::read_to_string(home.path().join("cloudfront.json")).unwrap();
+    assert!(
+        !settings.contains("PRIVATE KEY"),
+        "the key itself is never copied"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.path().join("cloudfront.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "owner-only");
+    }
+    let shown = s3share(home.path(), &["cloudfront", "show", &bucket]).await;
+    assert!(text(&shown.stdout).contains(&format!("key-id\t{KEY_ID}")));
+
+    // A 90-day link with a download filename: tried, then it opens for anyone.
+    let made = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/{key}"),
+            "--via-cloudfront",
+            "--expires",
+            "90d",
+            "--filename",
+            "Plan 2027.pdf",
+        ],
+    )
+    .await;
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let url = text(&made.stdout).trim().to_owned();
+    let stderr = text(&made.stderr);
+    assert!(stderr.contains("checked: opens for anyone"), "{stderr}");
+    assert!(stderr.contains("key group"), "the caveat is said: {stderr}");
+    assert!(
+        url.starts_with(&format!(
+            "{}/Q3%20report%2Bfinal%20%C3%A9.pdf?",
+            edge.domain()
+        )),
+        "{url}"
+    );
+    let expires: u64 = query_value(&url, "Expires").parse().unwrap();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        expires.abs_diff(now + 90 * 86_400) < 60,
+        "90 days: {expires} vs {now}"
+    );
+    let got = http_get(&url).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body, body);
+    assert!(got.content_disposition.unwrap().contains("Plan 2027.pdf"));
+
+    // A changed signature, or a later end written in, opens nothing.
+    let signature = query_value(&url, "Signature");
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let tampered = url.replacen(
+        &format!("Signature={signature}"),
+        &format!("Signature={flipped}{}", &signature[1..]),
+        1,
+    );
+    assert_eq!(get_from(&tampered, None).await, 403);
+    let later = url.replacen(
+        &format!("Expires={expires}"),
+        &format!("Expires={}", expires + 1),
+        1,
+    );
+    assert_eq!(get_from(&later, None).await, 403);
+
+    // A custom policy: only from 203.0.113.0/24; a policy widened by hand fails.
+    let ranged = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/{key}"),
+            "--via-cloudfront",
+            "--expires",
+            "1y",
+            "--ip",
+            "203.0.113.0/24",
+        ],
+    )
+    .await;
+    assert!(ranged.status.success(), "{}", text(&ranged.stderr));
+    let ranged = text(&ranged.stdout).trim().to_owned();
+    assert!(ranged.contains("Policy="), "{ranged}");
+    assert_eq!(get_from(&ranged, Some("203.0.113.7")).await, 200);
+    assert_eq!(get_from(&ranged, Some("198.51.100.7")).await, 403);
+    let policy = query_value(&ranged, "Policy");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(policy.replace('-', "+").replace('_', "=").replace('~', "/"))
+        .unwrap();
+    let widened = String::from_utf8(decoded)
+        .unwrap()
+        .replace("203.0.113.0/24", "0.0.0.0/0");
+    let widened = base64::engine::general_purpose::STANDARD
+        .encode(widened)
+        .replace('+', "-")
+        .replace('=', "_")
+        .replace('/', "~");
+    let widened = ranged.replacen(policy, &widened, 1);
+    assert_eq!(get_from(&widened, Some("198.51.100.7")).await, 403);
+
+    // A short link ends when it says.
+    let short = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/{key}"),
+            "--via-cloudfront",
+            "--expires",
+            "2s",
+        ],
+    )
+    .await;
+    assert!(short.status.success(), "{}", text(&short.stderr));
+    let short = text(&short.stdout).trim().to_owned();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(get_from(&short, None).await, 403, "ended");
+
+    // Outside the origin path, or 8 days without CloudFront: one line, nothing printed.
+    let outside = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/private/other.txt"),
+            "--via-cloudfront",
+        ],
+    )
+    .await;
+    assert_eq!(outside.status.code(), Some(2));
+    assert!(text(&outside.stderr).contains("outside the distribution's origin path"));
+    assert!(outside.stdout.is_empty());
+    let long = s3share(
+        home.path(),
+        &["link", &format!("s3://{bucket}/{key}"), "--expires", "8d"],
+    )
+    .await;
+    assert_eq!(long.status.code(), Some(2));
+    assert!(text(&long.stderr).contains("1 second to 7 days"));
+    assert!(text(&long.stderr).contains("CloudFront"));
+
+    // A key the distribution does not trust: refused when tried, never printed.
+    let other = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &edge.domain(),
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            fixture("cloudfront-other-key.pem").to_str().unwrap(),
+            "--origin-path",
+            "media",
+        ],
+    )
+    .await;
+    assert!(other.status.success(), "{}", text(&other.stderr));
+    let refused = s3share(
+        home.path(),
+        &[
+            "link",
+            &format!("s3://{bucket}/{key}"),
+            "--via-cloudfront",
+            "--expires",
+            "30d",
+        ],
+    )
+    .await;
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(refused.stdout.is_empty());
+    assert!(
+        text(&refused.stderr).contains("through CloudFront"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    let history = std::fs::read_to_string(home.path().join("history.json")).unwrap();
+    assert!(
+        history.contains("\"CloudFront\""),
+        "remembered as a CloudFront link"
+    );
+    let removed = s3share(home.path(), &["cloudfront", "remove", &bucket]).await;
+    assert!(removed.status.success());
+    let gone = s3share(home.path(), &["cloudfront", "show", &bucket]).await;
+    assert_eq!(gone.status.code(), Some(2));
+}

@@ -1402,6 +1402,13 @@ async fn the_history_keeps_every_link_of_a_big_folder_and_of_concurrent_commands
     .await;
     assert!(many.status.success(), "{}", text(&many.stderr));
     assert_eq!(text(&many.stdout).lines().count(), 3000);
+    // Made several at a time, printed in the folder's order.
+    for (i, line) in text(&many.stdout).lines().enumerate() {
+        assert!(
+            line.starts_with(&format!("big/f{i:04}.txt\t")),
+            "line {i}: {line}"
+        );
+    }
 
     // Each with its own lifetime: two links signed in the same second would be one URL.
     let together: Vec<_> = (0..20)

@@ -1537,3 +1537,41 @@ fn a_ninety_day_link_through_cloudfront_from_the_window() {
         "no presigned renew of it"
     );
 }
+
+/// Enter or Ctrl+C pressed while a window is on top (Shared links, the CloudFront form)
+/// makes no link for the file behind it; Escape closes the form.
+#[test]
+fn keys_pressed_in_a_window_on_top_make_no_link() {
+    let (mut w, _history) = demo_window_with_history();
+    w.click("README.txt");
+    w.click("Shared links (0)");
+    w.until("Shared links", |h| {
+        h.query_by_label("Can a link be revoked?").is_some()
+    });
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.press(egui::Modifiers::COMMAND, egui::Key::C);
+    w.settle();
+    assert!(w.copied.is_empty(), "{:?}", w.copied);
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.settle();
+    w.harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "demo-bucket")
+        .click_secondary();
+    w.step();
+    w.step();
+    w.click("CloudFront…");
+    w.until_label("Distribution domain");
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.settle();
+    assert!(w.copied.is_empty(), "{:?}", w.copied);
+    assert!(
+        w.harness.query_by_label_contains("Fill in the domain").is_some(),
+        "Enter in the form is its Check and save"
+    );
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.settle();
+    assert!(w.harness.query_by_label("Distribution domain").is_none());
+    // With nothing on top, Ctrl+C copies the selected file's link as before.
+    w.press(egui::Modifiers::COMMAND, egui::Key::C);
+    w.until("the link", |h| h.query_by_label("Copied").is_some());
+}

@@ -25,6 +25,8 @@ impl App {
         // Esc closes the window on top: the QR code, the profile dialog, then Shared links.
         let on_top = if state.qr.is_some() {
             Some(Intent::HideQr)
+        } else if state.cloudfront_form.is_some() {
+            Some(Intent::CloseCloudFront)
         } else if state.new_profile.is_some() {
             Some(Intent::CancelAddProfile)
         } else if state.manager.open {
@@ -33,16 +35,23 @@ impl App {
             None
         };
         if let Some(close) = on_top
-            && (!typing || state.new_profile.is_some())
+            && (!typing || state.new_profile.is_some() || state.cloudfront_form.is_some())
             && ui
                 .ctx()
                 .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             intents.push(close);
         }
+        // A window on top (a form, Shared links, a QR code) keeps the keys: Enter or Ctrl+C
+        // there never makes a link for the file behind it.
+        let window_on_top = state.cloudfront_form.is_some()
+            || state.new_profile.is_some()
+            || state.manager.open
+            || state.qr.is_some()
+            || state.pasted_image.is_some();
         keyboard(
             ui.ctx(),
-            typing,
+            (typing, window_on_top),
             state.selected_key.is_some(),
             !state.listing.bucket.is_empty(),
             &mut intents,
@@ -170,9 +179,11 @@ fn pasted_files(text: &str) -> Vec<std::path::PathBuf> {
 
 /// Ctrl/Cmd+C copies a fresh link of the selected file; Backspace or Alt+Up goes up;
 /// Ctrl/Cmd+L opens or closes the shared links; Ctrl/Cmd+A selects every file.
+/// `(typing, window_on_top)`: a text field has the keys; a window on top keeps them (only
+/// Ctrl+L, Shared links' own shortcut, still works).
 fn keyboard(
     ctx: &egui::Context,
-    typing: bool,
+    (typing, window_on_top): (bool, bool),
     file_selected: bool,
     folder_open: bool,
     intents: &mut Vec<Intent>,
@@ -189,15 +200,18 @@ fn keyboard(
     if typing || ctx.egui_wants_keyboard_input() {
         return;
     }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
+        intents.push(Intent::ToggleManager);
+    }
+    if window_on_top {
+        return;
+    }
     // Alt+Up before the arrows: a plain arrow key would otherwise take it.
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp)) {
         intents.push(Intent::GoUp);
     }
     if folder_open {
         file_manager_keys(ctx, filter, intents);
-    }
-    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
-        intents.push(Intent::ToggleManager);
     }
     if folder_open && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::A)) {
         intents.push(Intent::SelectAll);

@@ -63,24 +63,26 @@ async fn print_links(
     made: &mut Vec<HistoryEntry>,
     failed: &mut usize,
 ) -> Result<(), S3Error> {
-    for key in keys {
-        match crate::ops::share(session, bucket, key, options, true, cancel, &|_, _| {}).await {
-            Ok(link) if !link.check.refused() => {
-                writeln!(out, "{}", list_line(format, key, link.url.expose())).map_err(|e| {
-                    S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))
-                })?;
-                made.push(HistoryEntry::of(&link));
-            }
-            Ok(link) => {
-                *failed += 1;
-                say!("error: {key}: {}", link.check.describe());
-            }
-            Err(err) if err.kind == ErrorKind::Cancelled => return Err(err),
-            Err(err) => {
-                *failed += 1;
-                say!("error: {key}: {}", err.message);
-            }
+    // Several at once, printed in the folder's order as each is ready.
+    let each = |_, key: &str, result: Result<crate::s3::ShareLink, S3Error>| match result {
+        Ok(link) if !link.check.refused() => {
+            writeln!(out, "{}", list_line(format, key, link.url.expose())).map_err(|e| {
+                S3Error::plain(ErrorKind::Output, format!("could not write output: {e}"))
+            })?;
+            made.push(HistoryEntry::of(&link));
+            Ok(())
         }
-    }
-    Ok(())
+        Ok(link) => {
+            *failed += 1;
+            say!("error: {key}: {}", link.check.describe());
+            Ok(())
+        }
+        Err(err) if err.kind == ErrorKind::Cancelled => Err(err),
+        Err(err) => {
+            *failed += 1;
+            say!("error: {key}: {}", err.message);
+            Ok(())
+        }
+    };
+    crate::ops::share_all(session, bucket, keys, options, cancel, each).await
 }

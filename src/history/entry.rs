@@ -254,10 +254,17 @@ impl HistoryEntry {
         let link = &share.link;
         HistoryEntry {
             id: share.id.clone(),
-            detail: Some(if share.passphrase {
-                "opens with the passphrase".to_owned()
-            } else {
-                "key in the link".to_owned()
+            detail: Some({
+                let keyed = if share.passphrase {
+                    "opens with the passphrase"
+                } else {
+                    "key in the link"
+                };
+                if share.name == crate::s3::file_name(&share.shared) {
+                    keyed.to_owned()
+                } else {
+                    format!("{keyed}, saved as {}", share.name)
+                }
             }),
             lifetime: Some(share.lifetime),
             expires_at: Some(link.expires_at),
@@ -271,7 +278,7 @@ impl HistoryEntry {
             ..Self::made(
                 LinkKind::Encrypted,
                 &link.bucket,
-                &share.name,
+                &share.shared,
                 &link.url,
                 link.signed_at,
                 link.effective_expires_at,

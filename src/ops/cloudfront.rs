@@ -45,6 +45,7 @@ impl CloudFrontSetting {
         origin_path: Option<&str>,
     ) -> Result<CloudFrontSetting, S3Error> {
         let domain = check_domain(domain).map_err(bad)?;
+        crate::share::cloudfront::check_key_id(key_id).map_err(bad)?;
         let private_key = std::path::absolute(private_key).unwrap_or(private_key.to_owned());
         CloudFrontKey::load(key_id, &private_key).map_err(bad)?;
         let origin_path = origin_path.unwrap_or_default().trim_matches('/');

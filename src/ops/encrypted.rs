@@ -102,8 +102,11 @@ pub struct EncryptedShare {
     /// The page's link, its `url` followed by the fragment that holds the key (or the
     /// passphrase's salt), the file's name and type.
     pub link: ShareLink,
-    /// The file's name (in the fragment only, never stored in the bucket).
+    /// The name the file is saved as (in the fragment only, never stored in the bucket).
     pub name: String,
+    /// What was shared: the object's key, or the local file's name (this computer's
+    /// history lists it so).
+    pub shared: String,
     /// The file's own size (the ciphertext is `data.size`).
     pub size: u64,
     pub passphrase: bool,
@@ -159,6 +162,10 @@ pub async fn share_encrypted(
                 Source::Object(Box::new(source)),
             )
         }
+    };
+    let shared = match plaintext {
+        Plaintext::Object(key) => key.clone(),
+        Plaintext::File(_) => name.clone(),
     };
     let name = save_as.as_ref().map_or(name, |n| n.name().to_owned());
     for folder in [PAGES_FOLDER, LINKS_FOLDER] {
@@ -292,6 +299,7 @@ pub async fn share_encrypted(
                 data,
                 link,
                 name,
+                shared,
                 size: plain_len,
                 passphrase: matches!(encryption, Encryption::Passphrase(_)),
                 lifetime: expiry,

@@ -40,7 +40,7 @@ pub use fetch::fetch_encrypted;
 pub use folder::{count_received, keys_to_share, make_request};
 pub use link_fragment::{parse_link, safe_name};
 pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};
-pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share};
+pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share, share_all};
 pub use upload::{Uploaded, upload_and_share};
 
 /// `work`, unless `cancel` stops it first, then the error says `stopped` (what was kept).

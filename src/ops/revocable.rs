@@ -93,6 +93,59 @@ pub async fn share(
     }
 }
 
+/// How many links `share_all` makes and tries at once: enough to hide each round trip,
+/// few enough for one server and for the copies of revocable links (server-side copies).
+pub const MANY_AT_ONCE: usize = 16;
+
+/// Links for `keys`, just listed (so no HEAD before each: the try finds what a HEAD would),
+/// made and tried up to `MANY_AT_ONCE` at a time over kept-alive connections. `on_each`
+/// hears each result as it comes, in the order of `keys`, and stops them all by returning an
+/// error (output that cannot be written). Stops at `cancel`.
+pub async fn share_all(
+    session: &Session,
+    bucket: &str,
+    keys: &[String],
+    options: &ShareOptions,
+    cancel: &CancellationToken,
+    mut on_each: impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error>,
+) -> Result<(), S3Error> {
+    use futures_util::stream::{self, StreamExt};
+    // By index: a closure over `&String` items would not be Send for every lifetime.
+    let mut links = stream::iter(0..keys.len())
+        .map(|i| share_listed(session, bucket, &keys[i], options, cancel))
+        .buffered(MANY_AT_ONCE);
+    let mut index = 0;
+    loop {
+        let next = tokio::select! {
+            next = links.next() => next,
+            () = cancel.cancelled() => {
+                return Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: the links made so far were kept."));
+            }
+        };
+        let Some(result) = next else {
+            return Ok(());
+        };
+        on_each(index, &keys[index], result)?;
+        index += 1;
+    }
+}
+
+/// A tried link to `key`, just listed: revocable (a copy), or signed without a HEAD first.
+async fn share_listed(
+    session: &Session,
+    bucket: &str,
+    key: &str,
+    options: &ShareOptions,
+    cancel: &CancellationToken,
+) -> Result<ShareLink, S3Error> {
+    if options.revocable {
+        share(session, bucket, key, options, true, cancel, &|_, _| {}).await
+    } else {
+        crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
+        session.link_to_stored(bucket, key, options, true).await
+    }
+}
+
 /// The link to `key` (tried as a colleague would open it when `check`).
 async fn link_to(
     session: &Session,

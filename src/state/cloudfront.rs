@@ -21,6 +21,8 @@ pub struct CloudFrontForm {
     pub error: Option<String>,
     /// Checking and saving.
     pub saving: bool,
+    /// The bucket has a setting now (so it can be removed).
+    pub is_set: bool,
 }
 
 impl State {
@@ -39,6 +41,16 @@ impl State {
         self.share
             .long_lifetime
             .unwrap_or_else(|| self.share.expiry.as_duration())
+    }
+
+    /// Why `what` (a presigned S3 link, up to 7 days) cannot have the lifetime shown: a
+    /// lifetime only links through CloudFront can have was chosen.
+    pub(super) fn cloudfront_only_lifetime(&self, what: &str) -> Option<S3Error> {
+        let long = self.share.long_lifetime.filter(|_| self.via_cloudfront())?;
+        Some(S3Error::bad_input(format!(
+            "{what} is a presigned S3 link and lives at most 7 days, not {}: choose a lifetime on the slider for it (the longer ones are for Copy link through CloudFront).",
+            crate::share::format_duration(long)
+        )))
     }
 
     /// When a link through CloudFront made now would end (its policy's end: no session
@@ -63,6 +75,7 @@ impl State {
                 .unwrap_or_default(),
             error: None,
             saving: false,
+            is_set: set.is_some(),
         });
     }
 

@@ -21,6 +21,10 @@ impl State {
         if self.share.custom_error.is_some() {
             return Vec::new();
         }
+        if let Some(refusal) = self.cloudfront_only_lifetime("An encrypted share") {
+            self.share_status = ShareStatus::Refused(refusal);
+            return Vec::new();
+        }
         let encryption = match self.share.encryption() {
             Ok(encryption) => encryption,
             Err(error) => {

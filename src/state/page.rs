@@ -54,6 +54,10 @@ impl State {
             )));
             return Vec::new();
         }
+        if let Some(refusal) = self.cloudfront_only_lifetime("A page of links") {
+            self.pages.error = Some(refusal);
+            return Vec::new();
+        }
         let confirmed = self
             .pages
             .confirm

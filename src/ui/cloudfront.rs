@@ -34,6 +34,10 @@ pub fn cloudfront_form_ui(
                 field(ui, "Private key file", &mut form.private_key, "/home/me/keys/private_key.pem");
                 field(ui, "Origin path (optional)", &mut form.origin_path, "/media");
             });
+            // Enter in a field saves, as the button does.
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) && !form.saving {
+                intents.push(Intent::SaveCloudFront);
+            }
             if let Some(error) = &form.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
@@ -48,7 +52,7 @@ pub fn cloudfront_form_ui(
                 if ui.button("Cancel").clicked() {
                     intents.push(Intent::CloseCloudFront);
                 }
-                if !form.domain.is_empty()
+                if form.is_set
                     && ui
                         .add_enabled(!form.saving, egui::Button::new("Stop using CloudFront"))
                         .on_hover_text("Links already made keep working until their end, or until their key leaves the key group")
@@ -77,10 +81,19 @@ pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
     if !state.share.via_cloudfront {
         return;
     }
+    if state.share.revocable {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "Revocable does not apply through CloudFront (edges keep serving a link): untick one of them.",
+        );
+    }
     ui.horizontal(|ui| {
         for (label, lifetime) in LONG_LIFETIMES {
             if ui
-                .selectable_label(state.share.long_lifetime == Some(*lifetime), *label)
+                .add(
+                    egui::Button::new(*label)
+                        .selected(state.share.long_lifetime == Some(*lifetime)),
+                )
                 .clicked()
             {
                 state.share.long_lifetime = Some(*lifetime);

@@ -42,4 +42,5 @@ pub(super) fn passphrase_ui(ui: &mut egui::Ui, state: &mut State) {
     {
         ui.colored_label(ui.visuals().error_fg_color, error.message);
     }
+    ui.weak("For Share encrypted and Encrypt uploads only: Copy link makes a plain link.");
 }

@@ -36,9 +36,13 @@ pub(super) fn history_ui(
                         ui.label("Copied");
                     }
                     let folder = entry.key.strip_suffix(file_name(&entry.key)).unwrap_or("");
+                    // A page of a whole bucket has no file name: it is the top folder's page.
+                    let name = match file_name(&entry.key) {
+                        "" => "Page of the top folder",
+                        name => name,
+                    };
                     let text = format!(
-                        "{} in {}/{folder} ({left} left; {})",
-                        file_name(&entry.key),
+                        "{name} in {}/{folder} ({left} left; {})",
                         entry.bucket,
                         check_word(&entry.check)
                     );

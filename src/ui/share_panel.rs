@@ -286,12 +286,19 @@ fn lifetime_ui(
         if ui.add(slider).labelled_by(label.id).changed() {
             state.share.set_preset(index);
         }
-        ui.label(format_duration(state.share.expiry.as_duration()));
+        match state
+            .share
+            .long_lifetime
+            .filter(|_| one_file && state.via_cloudfront())
+        {
+            Some(long) => ui.label(format!("{} through CloudFront", format_duration(long))),
+            None => ui.label(format_duration(state.share.expiry.as_duration())),
+        };
     });
     ui.horizontal(|ui| {
         if ui
             .add_enabled(
-                state.share.expiry != Expiry::MAX,
+                state.share.expiry != Expiry::MAX || state.share.long_lifetime.is_some(),
                 egui::Button::new("7 days (max)"),
             )
             .clicked()

@@ -20,16 +20,16 @@ pub(super) async fn share_many(
 ) {
     let total = keys.len();
     let mut results = Vec::with_capacity(total);
-    for (done, key) in keys.into_iter().enumerate() {
-        let never = tokio_util::sync::CancellationToken::new();
-        let result =
-            crate::ops::share(&session, &bucket, &key, &options, true, &never, &|_, _| {}).await;
-        results.push((key, result));
+    let never = tokio_util::sync::CancellationToken::new();
+    let each = |done: usize, key: &str, result| {
+        results.push((key.to_owned(), result));
         out.send(Event::ManyProgress {
             done: done + 1,
             total,
         });
-    }
+        Ok(())
+    };
+    let _ = crate::ops::share_all(&session, &bucket, &keys, &options, &never, each).await;
     out.send(Event::ManyShared(results));
 }
 

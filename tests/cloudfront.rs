@@ -226,6 +226,11 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
     )
     .await;
     assert!(ranged.status.success(), "{}", text(&ranged.stderr));
+    assert!(
+        text(&ranged.stderr).contains("Checked with a 60-second link to the same file and key"),
+        "a link that cannot open from here is checked through a short one: {}",
+        text(&ranged.stderr)
+    );
     let ranged = text(&ranged.stdout).trim().to_owned();
     assert!(ranged.contains("Policy="), "{ranged}");
     assert_eq!(get_from(&ranged, Some("203.0.113.7")).await, 200);
@@ -321,6 +326,100 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
         "{}",
         text(&refused.stderr)
     );
+    assert!(
+        text(&refused.stderr).contains("key group"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    // Inputs that cannot make a working link: one line each, exit 2, nothing printed.
+    let uri = format!("s3://{bucket}/{key}");
+    let media = format!("s3://{bucket}/media/");
+    let refusals: [(&[&str], &str); 4] = [
+        (
+            &[
+                "link",
+                &uri,
+                "--via-cloudfront",
+                "--expires",
+                "300000000000y",
+            ],
+            "past 2038",
+        ),
+        (
+            &["link", &uri, "--via-cloudfront", "--ip", "10.0.0.1"],
+            "public IPv4",
+        ),
+        (
+            &["link", &uri, "--via-cloudfront", "--ip", "2001:db8::1"],
+            "public IPv4",
+        ),
+        (
+            &[
+                "cloudfront",
+                "set",
+                &media,
+                "--domain",
+                "d1.cloudfront.net",
+                "--key-id",
+                KEY_ID,
+                "--private-key",
+                "x.pem",
+            ],
+            "--origin-path",
+        ),
+    ];
+    for (args, said) in refusals {
+        let out = s3share(home.path(), args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(said),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let folder_as_key = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            "d1.cloudfront.net",
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            home.path().to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(
+        text(&folder_as_key.stderr).contains("not a regular file"),
+        "{}",
+        text(&folder_as_key.stderr)
+    );
+
+    // A settings file changed by hand to carry control characters is refused as damaged.
+    let file = home.path().join("cloudfront.json");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    let planted = kept.replace(&edge.domain(), "http://evil.example/\\u001b]0;x\\u0007");
+    assert_ne!(planted, kept);
+    std::fs::write(&file, planted).unwrap();
+    let damaged = s3share(home.path(), &["link", &uri, "--via-cloudfront"]).await;
+    assert_eq!(damaged.status.code(), Some(2), "{}", text(&damaged.stderr));
+    assert!(
+        text(&damaged.stderr).contains("is damaged"),
+        "{}",
+        text(&damaged.stderr)
+    );
+    assert!(damaged.stdout.is_empty() && !damaged.stderr.contains(&0x1b));
+    std::fs::write(&file, kept).unwrap();
 
     let history = std::fs::read_to_string(home.path().join("history.json")).unwrap();
     assert!(

@@ -1565,7 +1565,9 @@ fn keys_pressed_in_a_window_on_top_make_no_link() {
     w.settle();
     assert!(w.copied.is_empty(), "{:?}", w.copied);
     assert!(
-        w.harness.query_by_label_contains("Fill in the domain").is_some(),
+        w.harness
+            .query_by_label_contains("Fill in the domain")
+            .is_some(),
         "Enter in the form is its Check and save"
     );
     w.press(egui::Modifiers::NONE, egui::Key::Escape);

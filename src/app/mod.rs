@@ -96,14 +96,20 @@ impl App {
             open: options.open,
         };
         // Beside the history (tests without a history keep them in memory only).
-        let cloudfront = history
+        let cloudfront_path = history
             .path()
-            .and_then(crate::ops::CloudFrontSettings::beside)
-            .map(crate::ops::CloudFrontSettings::load)
-            .and_then(Result::ok)
-            .unwrap_or_default();
+            .and_then(crate::ops::CloudFrontSettings::beside);
         let (mut state, effects) = State::starting(startup, persisted, history);
-        state.cloudfront = cloudfront;
+        // A damaged file is said, and kept as it is until a setting is saved over it.
+        if let Some(path) = cloudfront_path {
+            match crate::ops::CloudFrontSettings::load(path.clone()) {
+                Ok(settings) => state.cloudfront = settings,
+                Err(error) => {
+                    state.cloudfront = crate::ops::CloudFrontSettings::at(path);
+                    state.upload_notice = Some(error.message);
+                }
+            }
+        }
         let mut app = App {
             state,
             worker,

@@ -25,11 +25,31 @@ fn settings() -> Result<CloudFrontSettings, S3Error> {
     CloudFrontSettings::load(path)
 }
 
-/// The bucket of `s3://name`, `s3://name/` or `name`.
-fn bucket_name(text: &str) -> String {
-    text.trim_start_matches("s3://")
-        .trim_end_matches('/')
-        .to_owned()
+/// The bucket of `s3://name`, `s3://name/` or `name`; a folder in it is refused (the
+/// distribution's origin path says which folder it serves).
+fn bucket_name(text: &str) -> Result<String, S3Error> {
+    let name = text
+        .trim()
+        .trim_start_matches("s3://")
+        .trim_end_matches('/');
+    let valid = (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    if valid {
+        return Ok(name.to_owned());
+    }
+    Err(S3Error::bad_input(if name.contains('/') {
+        format!(
+            "{} names a folder: give the bucket alone, and the folder the distribution serves with --origin-path.",
+            crate::share::escape::text(text)
+        )
+    } else {
+        format!(
+            "{:?} is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens).",
+            text
+        )
+    }))
 }
 
 /// `s3share cloudfront …` (no AWS credentials needed: only this computer's settings).
@@ -43,7 +63,7 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
             private_key,
             origin_path,
         } => {
-            let bucket = bucket_name(bucket);
+            let bucket = bucket_name(bucket)?;
             let setting =
                 CloudFrontSetting::new(domain, key_id, private_key, origin_path.as_deref())?;
             all.by_bucket.insert(bucket.clone(), setting.clone());
@@ -57,7 +77,7 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
             say!("make one with: s3share link s3://{bucket}/KEY --via-cloudfront --expires 90d");
         }
         CloudFrontAction::Show { bucket } => {
-            let bucket = bucket_name(bucket);
+            let bucket = bucket_name(bucket)?;
             let Some(setting) = all.get(&bucket) else {
                 return Err(S3Error::bad_input(format!(
                     "Nothing is set for s3://{bucket}/: set it with s3share cloudfront set {bucket} --domain D --key-id ID --private-key FILE."
@@ -79,7 +99,7 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
             }
         }
         CloudFrontAction::Remove { bucket } => {
-            let bucket = bucket_name(bucket);
+            let bucket = bucket_name(bucket)?;
             if all.by_bucket.remove(&bucket).is_none() {
                 return Err(S3Error::bad_input(format!(
                     "Nothing was set for s3://{bucket}/; nothing was changed."

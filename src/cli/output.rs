@@ -36,6 +36,7 @@ pub(super) fn print_check(link: &ShareLink) {
     match &link.check {
         LinkCheck::Opens => say!("checked: opens for anyone with the link"),
         LinkCheck::NotChecked(_) => say!("warning: {}", link.check.describe()),
+        LinkCheck::Probed(_) => say!("{}", link.check.describe()),
         LinkCheck::Skipped | LinkCheck::Refused(_) => {}
     }
 }

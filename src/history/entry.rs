@@ -346,7 +346,7 @@ impl HistoryEntry {
             return LinkStatus::Replaced;
         }
         match self.check {
-            LinkCheck::Opens => LinkStatus::Works,
+            LinkCheck::Opens | LinkCheck::Probed(_) => LinkStatus::Works,
             LinkCheck::Refused(_) => LinkStatus::CheckFailed,
             LinkCheck::NotChecked(_) | LinkCheck::Skipped => LinkStatus::NotChecked,
         }

@@ -52,7 +52,7 @@ impl CloudFrontSetting {
         if origin_path
             .split('/')
             .any(|part| part == "." || part == "..")
-            || origin_path.contains(['?', '#', '\\'])
+            || origin_path.contains(['?', '#', '\\', '%'])
             || origin_path.chars().any(crate::share::escape::is_unsafe)
         {
             return Err(S3Error::bad_input(format!(
@@ -72,6 +72,35 @@ impl CloudFrontSetting {
         })
     }
 
+    /// The checks of `new`, on a setting read back from the file.
+    fn check(&self) -> Result<(), String> {
+        let domain = check_domain(&self.domain).map_err(|e| e.to_string())?;
+        crate::share::cloudfront::check_key_id(&self.key_id).map_err(|e| e.to_string())?;
+        let origin = self.origin_path.trim_end_matches('/');
+        let origin_ok = origin.is_empty()
+            || (self.origin_path.ends_with('/')
+                && !origin
+                    .split('/')
+                    .any(|p| p.is_empty() || p == "." || p == ".."));
+        let clean = domain == self.domain
+            && origin_ok
+            && !self.origin_path.contains(['?', '#', '\\', '%'])
+            && !self
+                .origin_path
+                .chars()
+                .any(crate::share::escape::is_unsafe)
+            && !self
+                .private_key
+                .to_string_lossy()
+                .chars()
+                .any(char::is_control);
+        if clean {
+            Ok(())
+        } else {
+            Err("a value there is not one S3 Share wrote".to_owned())
+        }
+    }
+
     /// The URL CloudFront serves `key` at (and the download filename's header, passed to
     /// the origin): the key below the origin path, encoded once as S3 keys are.
     pub fn resource(
@@ -87,6 +116,14 @@ impl CloudFrontSetting {
                 self.origin_path.trim_end_matches('/')
             )));
         };
+        // A browser resolves "." and ".." in a URL's path: the URL opened would not be the
+        // one signed.
+        if path.split('/').any(|part| part == "." || part == "..") {
+            return Err(S3Error::bad_input(format!(
+                "s3://{bucket}/{} has a \".\" or \"..\" part: browsers rewrite such a URL, so no link through CloudFront could open it. Rename it, or share it as a presigned link.",
+                crate::share::escape::text(key)
+            )));
+        }
         let url = format!("{}/{}", self.domain, crate::s3::encoded_key(path));
         Ok(match filename {
             Some(name) => crate::s3::with_content_disposition(&url, name.header()),
@@ -110,7 +147,7 @@ impl CloudFrontSettings {
 
     /// The settings at `path` (none when the file does not exist yet).
     pub fn load(path: PathBuf) -> Result<CloudFrontSettings, S3Error> {
-        let by_bucket = match std::fs::read(&path) {
+        let by_bucket: BTreeMap<String, CloudFrontSetting> = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 S3Error::plain(
                     ErrorKind::LocalFile,
@@ -123,10 +160,32 @@ impl CloudFrontSettings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(local_error(&path, &e)),
         };
+        // Read back with the same checks as when it was set (a file edited by hand, or
+        // planted: a domain with control characters, or plain http to another host).
+        for (bucket, setting) in &by_bucket {
+            setting.check().map_err(|why| {
+                S3Error::plain(
+                    ErrorKind::LocalFile,
+                    format!(
+                        "{} is damaged (the setting of {}: {why}): fix it, or delete it and set CloudFront again.",
+                        crate::share::escape::text(&path.display().to_string()),
+                        crate::share::escape::text(bucket)
+                    ),
+                )
+            })?;
+        }
         Ok(CloudFrontSettings {
             path: Some(path),
             by_bucket,
         })
+    }
+
+    /// No settings yet, to be kept at `path`.
+    pub fn at(path: PathBuf) -> CloudFrontSettings {
+        CloudFrontSettings {
+            path: Some(path),
+            by_bucket: BTreeMap::new(),
+        }
     }
 
     /// Written whole (owner-only), replacing the file only once written.
@@ -203,24 +262,45 @@ pub async fn link_via_cloudfront(
         .map_err(|e| S3Error::plain(ErrorKind::Server, e.to_string()))?
         .map_err(bad)?;
     let signed_at = session.now();
+    let end = signed_at
+        .checked_add(request.lifetime)
+        .ok_or_else(|| bad(CloudFrontError::TooLong))?;
     let policy = Policy {
-        resource,
-        end: signed_at + request.lifetime,
+        resource: resource.clone(),
+        end,
         start: request.not_before,
         ip: request.ip.clone(),
     };
     policy.check(signed_at).map_err(bad)?;
     session.check_object_exists(bucket, key).await?;
     let url = sign_url(&signer, &policy, signed_at).map_err(bad)?;
-    let check = if !try_it {
-        LinkCheck::Skipped
-    } else if request.not_before.is_some_and(|start| start > signed_at) || request.ip.is_some() {
-        // Not openable from here now by design: a later start, or other addresses.
-        LinkCheck::NotChecked(
-            "it was not tried: it starts later or opens only from the addresses given".to_owned(),
-        )
-    } else {
-        session.try_url(bucket, &url).await
+    // A link that starts later, or opens only from other addresses, cannot open from here:
+    // a 60-second link to the same file with the same key is tried instead (the key, the
+    // domain, the origin path and the object are what can be wrong).
+    let why_not = match (&request.ip, request.not_before) {
+        (Some(ip), _) => Some(format!("opens only from {}", ip.as_str())),
+        (None, Some(start)) if start > signed_at => Some(format!(
+            "opens from {}",
+            crate::share::format_local_time(start)
+        )),
+        _ => None,
+    };
+    let check = match (try_it, why_not) {
+        (false, _) => LinkCheck::Skipped,
+        (true, None) => cloudfront_check(session.try_url(bucket, &url).await),
+        (true, Some(why)) => {
+            let probe = Policy {
+                resource,
+                end: signed_at + Duration::from_secs(60),
+                start: None,
+                ip: None,
+            };
+            let probe = sign_url(&signer, &probe, signed_at).map_err(bad)?;
+            match cloudfront_check(session.try_url(bucket, &probe).await) {
+                LinkCheck::Opens => LinkCheck::Probed(why),
+                other => other,
+            }
+        }
     };
     let end = policy.end;
     Ok(ShareLink {
@@ -254,12 +334,41 @@ pub enum CloudFrontChange {
     Remove,
 }
 
-/// Applies the window's change to `settings` (a setting is checked first) and writes them.
+/// A refusal through CloudFront said in CloudFront's terms (the key group, the
+/// distribution), not a bucket policy's.
+fn cloudfront_check(check: LinkCheck) -> LinkCheck {
+    use crate::s3::LinkProblem;
+    match check {
+        LinkCheck::Refused(
+            LinkProblem::Denied { detail }
+            | LinkProblem::Other { detail, .. }
+            | LinkProblem::KmsKey { detail },
+        ) => LinkCheck::Refused(LinkProblem::CloudFront {
+            status: 403,
+            detail: detail.trim_start_matches(", ").to_owned(),
+        }),
+        LinkCheck::Refused(LinkProblem::SignatureMismatch { .. }) => {
+            LinkCheck::Refused(LinkProblem::CloudFront {
+                status: 403,
+                detail: "the signature was not accepted".to_owned(),
+            })
+        }
+        other => other,
+    }
+}
+
+/// Applies the window's change (a setting is checked first) to the settings as the file
+/// holds them now (the command line may have changed them since the window read them), and
+/// writes them; `settings` without a file stay in memory.
 pub fn change_cloudfront(
-    mut settings: CloudFrontSettings,
+    settings: CloudFrontSettings,
     bucket: &str,
     change: CloudFrontChange,
 ) -> Result<CloudFrontSettings, S3Error> {
+    let mut settings = match settings.path {
+        Some(path) => CloudFrontSettings::load(path)?,
+        None => settings,
+    };
     match change {
         CloudFrontChange::Set {
             domain,

@@ -228,7 +228,7 @@ pub(super) async fn until_refused(
                     checked: true,
                 });
             }
-            LinkCheck::NotChecked(_) | LinkCheck::Skipped => {
+            LinkCheck::NotChecked(_) | LinkCheck::Skipped | LinkCheck::Probed(_) => {
                 return Ok(Revoked {
                     at: SystemTime::now(),
                     checked: false,

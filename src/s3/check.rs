@@ -23,6 +23,10 @@ pub enum LinkCheck {
     /// Not tried (`--no-check`, or an upload link, which a test would have to write).
     #[default]
     Skipped,
+    /// A link that cannot open from here by design (a CloudFront link that starts later or
+    /// opens only from other addresses): a short link to the same file with the same key
+    /// was tried instead and opened. The text says why the link itself was not tried.
+    Probed(String),
 }
 
 impl LinkCheck {
@@ -35,6 +39,9 @@ impl LinkCheck {
                 "Not checked: this computer could not reach the server ({why}); a colleague elsewhere may still be able to open it."
             ),
             LinkCheck::Skipped => "Not checked.".to_owned(),
+            LinkCheck::Probed(why) => format!(
+                "Checked with a 60-second link to the same file and key: it opens. This link itself {why}."
+            ),
         }
     }
 
@@ -61,6 +68,9 @@ pub enum LinkProblem {
     ServerError { status: u16, detail: String },
     /// Any other refusal.
     Other { status: u16, detail: String },
+    /// CloudFront refused a signed URL (an untrusted key, a signature or policy it rejects,
+    /// a distribution that cannot read the bucket).
+    CloudFront { status: u16, detail: String },
     /// A file request's page opens, but the server refused a sender's upload through its
     /// policy (tried with a one-byte probe): senders could not send anything.
     UploadsRefused { status: u16, detail: String },
@@ -90,6 +100,9 @@ impl LinkProblem {
             LinkProblem::Other { status, detail } => {
                 format!("The link does not open: the server answered HTTP {status}{detail}.")
             }
+            LinkProblem::CloudFront { status, detail } => format!(
+                "The link does not open through CloudFront (HTTP {status}: {detail}). Check that the key id is a public key in the distribution's trusted key group and matches this private key, that the domain is this distribution's, and that its origin access control may read the bucket."
+            ),
             LinkProblem::UploadsRefused { status, detail } => format!(
                 "The page opens, but the server refused a test upload through it (HTTP {status}{detail}): senders could not send files. This server may not accept uploads from a browser (POST); use an upload link instead."
             ),

@@ -8,7 +8,6 @@
 //! signer's session: it stops at its policy's end, or sooner if its key leaves the key
 //! group or the distribution is disabled.
 
-use std::net::IpAddr;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -37,6 +36,10 @@ pub enum CloudFrontError {
     )]
     NotAKey(String),
     #[error(
+        "The key in {0} is protected by a password: save it without one (openssl rsa -in {0} -out private_key.pem) and choose that file."
+    )]
+    Encrypted(String),
+    #[error(
         "The key in {0} has {1} bits; CloudFront takes RSA keys of 2048 bits: make one with openssl genrsa -out private_key.pem 2048."
     )]
     WrongSize(String, usize),
@@ -49,7 +52,7 @@ pub enum CloudFrontError {
     )]
     BadDomain(String),
     #[error(
-        "\"{0}\" is not an IP range: give an address or a CIDR range, as 203.0.113.7 or 203.0.113.0/24."
+        "\"{0}\" is not an IP range CloudFront can check: give a public IPv4 address or CIDR range, as 203.0.113.7 or 203.0.113.0/24 (CloudFront's policies take no IPv6, and it only ever sees public addresses)."
     )]
     BadIp(String),
     #[error("The link would end before it starts: choose a start before its end.")]
@@ -65,6 +68,9 @@ pub enum CloudFrontError {
     )]
     SignFailed,
 }
+
+/// A PEM private key of 2048 bits is under 2 KiB; anything past this is not one.
+const MAX_KEY_FILE: u64 = 64 * 1024;
 
 /// A CloudFront key: its id and the private key, loaded and checked (2048-bit RSA that
 /// signs and verifies). Debug shows the id only.
@@ -131,9 +137,21 @@ pub fn check_domain(domain: &str) -> Result<String, CloudFrontError> {
 impl CloudFrontKey {
     /// Reads and checks the private key at `path` for `key_id`.
     pub fn load(key_id: &str, path: &Path) -> Result<CloudFrontKey, CloudFrontError> {
+        use std::io::Read as _;
         let shown = super::escape::text(&path.display().to_string()).into_owned();
-        let pem = std::fs::read_to_string(path)
-            .map_err(|e| CloudFrontError::KeyUnreadable(shown.clone(), e.to_string()))?;
+        let unreadable = |why: String| CloudFrontError::KeyUnreadable(shown.clone(), why);
+        // A regular file only (a pipe would block, a device never end), and small.
+        let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(unreadable("it is not a regular file".to_owned()));
+        }
+        let mut pem = String::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_KEY_FILE + 1).read_to_string(&mut pem))
+            .map_err(|e| unreadable(e.to_string()))?;
+        if pem.len() as u64 > MAX_KEY_FILE {
+            return Err(unreadable("it is far larger than a private key".to_owned()));
+        }
         CloudFrontKey::from_pem(key_id, &pem, &shown)
     }
 
@@ -144,10 +162,13 @@ impl CloudFrontKey {
         shown: &str,
     ) -> Result<CloudFrontKey, CloudFrontError> {
         check_key_id(key_id)?;
+        if pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED") {
+            return Err(CloudFrontError::Encrypted(shown.to_owned()));
+        }
         let private = rsa::PrivateKey::from_pkcs8_pem(pem)
             .or_else(|_| rsa::PrivateKey::from_pkcs1_pem(pem))
             .map_err(|_| CloudFrontError::NotAKey(shown.to_owned()))?;
-        let bits = private.size() * 8;
+        let bits = private.n().bit_width() as usize;
         if bits != 2048 {
             return Err(CloudFrontError::WrongSize(shown.to_owned(), bits));
         }
@@ -188,17 +209,29 @@ impl IpRange {
             Some((address, bits)) => (address, Some(bits)),
             None => (text.trim(), None),
         };
-        let address: IpAddr = address.parse().map_err(|_| bad())?;
-        let max = if address.is_ipv4() { 32 } else { 128 };
+        let address: std::net::Ipv4Addr = address.parse().map_err(|_| bad())?;
         let bits = match bits {
             Some(bits) => bits
-                .parse::<u8>()
+                .parse::<u32>()
                 .ok()
-                .filter(|b| *b <= max)
+                .filter(|b| *b <= 32)
                 .ok_or_else(bad)?,
-            None => max,
+            None => 32,
         };
-        Ok(IpRange(format!("{address}/{bits}")))
+        // Addresses CloudFront never sees as a client's: private, loopback, link-local…
+        if address.is_private()
+            || address.is_loopback()
+            || address.is_link_local()
+            || address.is_unspecified()
+            || address.is_broadcast()
+            || address.is_multicast()
+        {
+            return Err(bad());
+        }
+        // The network itself (203.0.113.9/24 is 203.0.113.0/24).
+        let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+        let network = std::net::Ipv4Addr::from(u32::from(address) & mask);
+        Ok(IpRange(format!("{network}/{bits}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -420,11 +453,23 @@ mod tests {
 
         assert_eq!(
             IpRange::parse("203.0.113.9/24").unwrap().as_str(),
-            "203.0.113.9/24"
+            "203.0.113.0/24"
         );
-        assert_eq!(IpRange::parse("10.0.0.1").unwrap().as_str(), "10.0.0.1/32");
-        assert!(IpRange::parse("10.0.0.1/33").is_err());
-        assert!(IpRange::parse("ten").is_err());
+        assert_eq!(
+            IpRange::parse("198.51.100.7").unwrap().as_str(),
+            "198.51.100.7/32"
+        );
+        for refused in [
+            "0.0.0.0/0",
+            "10.0.0.1",
+            "127.0.0.1/8",
+            "2001:db8::1",
+            "::/0",
+            "198.51.100.7/33",
+            "ten",
+        ] {
+            assert!(IpRange::parse(refused).is_err(), "{refused}");
+        }
 
         assert!(check_key_id("K2JCJMDEHXQW5F").is_ok());
         assert!(check_key_id("k2j cjm").is_err());

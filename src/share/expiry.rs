@@ -49,6 +49,8 @@ pub enum ExpiryError {
     NoUnit(String),
     #[error("{0:?} is ambiguous (M could mean minutes or months): write m for minutes, d for days")]
     Ambiguous(String),
+    #[error("{0} is longer than any link can live: CloudFront reads no date past 2038")]
+    PastAnyEnd(String),
 }
 
 impl Expiry {
@@ -232,8 +234,12 @@ impl std::str::FromStr for Lifetime {
             Read::Max => MAX_EXPIRY_SECS,
             Read::Bare(secs) | Read::Units(secs) => secs,
         };
+        // Nothing signed lives a century (CloudFront reads no date past 2038).
         if secs == 0 {
             return Err(ExpiryError::OutOfRange(text.trim().to_owned()));
+        }
+        if secs > 100 * 365 * 86_400 {
+            return Err(ExpiryError::PastAnyEnd(text.trim().to_owned()));
         }
         Ok(Lifetime(Duration::from_secs(secs)))
     }

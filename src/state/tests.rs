@@ -1029,7 +1029,13 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     // An encrypted share or a page is a presigned link: a CloudFront-only lifetime is
     // refused for them, not silently cut to 7 days.
     assert!(state.share_encrypted().is_empty());
-    assert!(state.share_error().unwrap().message.contains("at most 7 days"));
+    assert!(
+        state
+            .share_error()
+            .unwrap()
+            .message
+            .contains("at most 7 days")
+    );
     state.share_status = ShareStatus::Idle;
     // The slider's choice replaces the long one.
     state.share.set_preset(0);

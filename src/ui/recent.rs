@@ -57,7 +57,7 @@ pub(super) fn history_ui(
 /// The last check of a remembered link, in a word or two.
 fn check_word(check: &LinkCheck) -> &'static str {
     match check {
-        LinkCheck::Opens => "checked",
+        LinkCheck::Opens | LinkCheck::Probed(_) => "checked",
         LinkCheck::Refused(_) => "check failed",
         LinkCheck::NotChecked(_) | LinkCheck::Skipped => "not checked",
     }

@@ -249,7 +249,7 @@ fn check_ui(
         LinkCheck::Opens if passphrase => {
             ui.label("Checked: the page opens for anyone with the link; the file decrypts only with the passphrase (give it another way).");
         }
-        LinkCheck::Opens => {
+        LinkCheck::Opens | LinkCheck::Probed(_) => {
             ui.label(check.describe());
         }
         LinkCheck::NotChecked(_) | LinkCheck::Skipped => {

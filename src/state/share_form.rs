@@ -66,13 +66,20 @@ impl ShareSettings {
             self.custom_error = None;
             return;
         }
-        match parse_typed_expiry(&self.custom_text) {
-            Ok(expiry) => {
-                self.expiry = expiry;
-                self.long_lifetime = None;
+        match self.custom_typed() {
+            Some(Ok(typed)) => {
+                match typed.to_expiry() {
+                    Ok(expiry) => {
+                        self.expiry = expiry;
+                        self.long_lifetime = None;
+                    }
+                    // Longer than 7 days: only through CloudFront (custom_typed says so).
+                    Err(_) => self.long_lifetime = Some(typed.as_duration()),
+                }
                 self.custom_error = None;
             }
-            Err(err) => self.custom_error = Some(err.to_string()),
+            Some(Err(err)) => self.custom_error = Some(err.to_string()),
+            None => {}
         }
     }
 
@@ -83,9 +90,28 @@ impl ShareSettings {
         self.custom_typed()?.err()
     }
 
-    /// The custom field read as a lifetime (None when it is empty).
-    pub fn custom_typed(&self) -> Option<Result<Expiry, ExpiryError>> {
-        (!self.custom_text.trim().is_empty()).then(|| parse_typed_expiry(&self.custom_text))
+    /// The custom field read as a lifetime (None when it is empty): up to 7 days, or longer
+    /// when Copy link goes through CloudFront.
+    pub fn custom_typed(&self) -> Option<Result<crate::share::Lifetime, ExpiryError>> {
+        if self.custom_text.trim().is_empty() {
+            return None;
+        }
+        Some(match parse_typed_expiry(&self.custom_text) {
+            Ok(expiry) => Ok(expiry.into()),
+            Err(ExpiryError::OutOfRange(text)) if self.via_cloudfront => self
+                .custom_text
+                .parse::<crate::share::Lifetime>()
+                .map_err(|_| ExpiryError::OutOfRange(text)),
+            Err(err) => Err(err),
+        })
+    }
+
+    /// The lifetime in use for the next link (a long one only through CloudFront).
+    pub fn lifetime_in_use(&self) -> crate::share::Lifetime {
+        match self.long_lifetime.filter(|_| self.via_cloudfront) {
+            Some(long) => crate::share::Lifetime::from_duration(long),
+            None => self.expiry.into(),
+        }
     }
 
     /// How the next encrypted share is keyed: the passphrase typed (checked), or a random

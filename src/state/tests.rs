@@ -1040,6 +1040,27 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     // The slider's choice replaces the long one.
     state.share.set_preset(0);
     assert!(state.share.long_lifetime.is_none());
+    // Through CloudFront the custom field takes more than 7 days too.
+    state.share.custom_text = "45d".into();
+    state.share.apply_custom();
+    assert_eq!(state.share.custom_error, None);
+    assert_eq!(
+        state.share.long_lifetime,
+        Some(std::time::Duration::from_secs(45 * 86_400))
+    );
+    state.share.via_cloudfront = false;
+    state.share.apply_custom();
+    assert!(
+        state
+            .share
+            .custom_error
+            .as_deref()
+            .unwrap()
+            .contains("7 days")
+    );
+    state.share.via_cloudfront = true;
+    state.share.custom_text.clear();
+    state.share.set_preset(0);
     // Revocable and through CloudFront: refused, said why.
     state.share.revocable = true;
     assert!(state.copy_link().is_empty());

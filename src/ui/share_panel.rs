@@ -334,7 +334,7 @@ fn lifetime_ui(
             lifetime_problem = Some(problem);
         }
         Some(Ok(typed)) => {
-            ui.weak(if typed == state.share.expiry {
+            ui.weak(if typed == state.share.lifetime_in_use() {
                 "The custom lifetime is in use."
             } else {
                 "Press Enter to use this lifetime."

@@ -1,6 +1,6 @@
 """What the benchmark scripts share: a free port, a process's RSS, and profile files for a
 local S3 endpoint that the AWS CLI, rclone and s3share read alike."""
-import os, socket
+import os, socket, subprocess, time
 
 
 def free_port():
@@ -28,3 +28,18 @@ def profile_env(tmp, endpoints, access, secret, s3_section=""):
     return dict(os.environ, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
                 AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"),
                 AWS_PROFILE=next(iter(endpoints)), AWS_EC2_METADATA_DISABLED="true")
+
+
+def rclone_bench(tmp, data, seconds=3600):
+    """`rclone serve s3` on `data` (it checks signatures; it stops itself after `seconds`)
+    and os.environ with profile "bench" on it (path style, a history in `tmp`)."""
+    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
+    port = free_port()
+    server = subprocess.Popen(["timeout", str(seconds), "rclone", "serve", "s3", "--config", "",
+                               "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    env = profile_env(tmp, {"bench": f"http://127.0.0.1:{port}"}, access, secret,
+                      "s3 =\n    addressing_style = path\n")
+    env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
+    return server, env, port

@@ -17,7 +17,7 @@ Run: python3 benches/compare_encrypted.py [--size-mb 1024] [--runs 3] [--debug]
 """
 import argparse, os, statistics, subprocess, sys, tempfile, threading, time
 
-from common import free_port, profile_env
+from common import rclone_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -68,16 +68,8 @@ def main():
     tmp = tempfile.mkdtemp()
     data = os.path.join(tmp, "data")
     os.makedirs(os.path.join(data, "bench"))
-    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
-    port = free_port()
-    server = subprocess.Popen(["timeout", "3600", "rclone", "serve", "s3", "--config", "",
-                               "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, env, _ = rclone_bench(tmp, data)
     try:
-        time.sleep(1)
-        env = profile_env(tmp, {"bench": f"http://127.0.0.1:{port}"}, access, secret,
-                          "s3 =\n    addressing_style = path\n")
-        env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
         size = args.size_mb * 1024 * 1024
         src = os.path.join(tmp, "file.bin")
         block = os.urandom(1 << 20)

@@ -14,7 +14,7 @@ Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 100
 """
 import argparse, os, subprocess, sys, tempfile, time
 
-from common import free_port, profile_env
+from common import rclone_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,16 +48,8 @@ def main():
         for i in range(n):
             with open(os.path.join(folder, f"f{i:05}.txt"), "wb") as f:
                 f.write(b"x")
-    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
-    port = free_port()
-    server = subprocess.Popen(["timeout", "3600", "rclone", "serve", "s3", "--config", "",
-                               "--auth-key", f"{access},{secret}", data, "--addr", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, env, port = rclone_bench(tmp, data)
     try:
-        time.sleep(1)
-        env = profile_env(tmp, {"bench": f"http://127.0.0.1:{port}"}, access, secret,
-                          "s3 =\n    addressing_style = path\n")
-        env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
         rows = []
         for n in sizes:
             uri = f"s3://bench/many{n}/"

@@ -39,6 +39,32 @@ async fn get_from(url: &str, client: Option<&str>) -> u16 {
     .unwrap()
 }
 
+/// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY
+/// [--origin-path ORIGIN]`.
+async fn set(
+    home: &Path,
+    bucket: &str,
+    domain: &str,
+    key: &str,
+    origin: Option<&str>,
+) -> std::process::Output {
+    let mut args = vec![
+        "cloudfront",
+        "set",
+        bucket,
+        "--domain",
+        domain,
+        "--key-id",
+        KEY_ID,
+        "--private-key",
+        key,
+    ];
+    if let Some(origin) = origin {
+        args.extend(["--origin-path", origin]);
+    }
+    s3share(home, &args).await
+}
+
 fn query_value<'a>(url: &'a str, name: &str) -> &'a str {
     url.split_once('?')
         .unwrap()
@@ -80,19 +106,12 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
     );
 
     // Bad settings are refused before anything is kept.
-    let small = s3share(
+    let small = set(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &edge.domain(),
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            fixture("cloudfront-1024-key.pem").to_str().unwrap(),
-        ],
+        &bucket,
+        &edge.domain(),
+        fixture("cloudfront-1024-key.pem").to_str().unwrap(),
+        None,
     )
     .await;
     assert_eq!(small.status.code(), Some(2));
@@ -101,43 +120,27 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
         "{}",
         text(&small.stderr)
     );
-    let missing = s3share(
+    let missing = set(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            "not a host!",
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            private_key.to_str().unwrap(),
-        ],
+        &bucket,
+        "not a host!",
+        private_key.to_str().unwrap(),
+        None,
     )
     .await;
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("not a distribution's domain"));
     assert!(!home.path().join("cloudfront.json").exists());
 
-    let set = s3share(
+    let saved = set(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &edge.domain(),
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            private_key.to_str().unwrap(),
-            "--origin-path",
-            "/media",
-        ],
+        &bucket,
+        &edge.domain(),
+        private_key.to_str().unwrap(),
+        Some("/media"),
     )
     .await;
-    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
     let settings = std::fs::read_to_string(home.path().join("cloudfront.json")).unwrap();
     assert!(
         !settings.contains("PRIVATE KEY"),
@@ -290,21 +293,12 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
     assert!(text(&long.stderr).contains("CloudFront"));
 
     // A key the distribution does not trust: refused when tried, never printed.
-    let other = s3share(
+    let other = set(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &edge.domain(),
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            fixture("cloudfront-other-key.pem").to_str().unwrap(),
-            "--origin-path",
-            "media",
-        ],
+        &bucket,
+        &edge.domain(),
+        fixture("cloudfront-other-key.pem").to_str().unwrap(),
+        Some("media"),
     )
     .await;
     assert!(other.status.success(), "{}", text(&other.stderr));
@@ -384,19 +378,12 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
         );
         assert!(out.stdout.is_empty());
     }
-    let folder_as_key = s3share(
+    let folder_as_key = set(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            "d1.cloudfront.net",
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            home.path().to_str().unwrap(),
-        ],
+        &bucket,
+        "d1.cloudfront.net",
+        home.path().to_str().unwrap(),
+        None,
     )
     .await;
     assert!(

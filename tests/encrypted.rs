@@ -28,19 +28,7 @@ fn plaintext(len: usize, seed: u64) -> Vec<u8> {
 
 /// Every key under `.s3share/` of `bucket`.
 async fn stored(bed: &Bed, bucket: &str) -> Vec<(String, i64)> {
-    let listed = bed
-        .client()
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(".s3share/")
-        .send()
-        .await
-        .unwrap();
-    listed
-        .contents()
-        .iter()
-        .filter_map(|o| Some((o.key()?.to_owned(), o.size()?)))
-        .collect()
+    bed.own_objects(bucket).await
 }
 
 async fn object(bed: &Bed, bucket: &str, key: &str) -> Vec<u8> {

@@ -1355,6 +1355,13 @@ fn files_are_shared_encrypted_and_revoked_from_the_window() {
     w.until("the passphrase's problem", |h| {
         h.query_by_label_contains("too short").is_some()
     });
+    // What eframe saves of egui's memory between runs holds no passphrase.
+    let memory = w.harness.ctx.memory(|m| ron::to_string(m).unwrap());
+    assert!(
+        memory.contains("areas"),
+        "egui's memory as eframe saves it: {memory}"
+    );
+    assert!(!memory.contains("short"), "{memory}");
     let before = w.copied.len();
     w.click("Share encrypted");
     w.settle();

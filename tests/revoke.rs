@@ -25,20 +25,12 @@ fn bytes(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-/// Every key under `.s3share/links/` of `bucket`, as the server stores it.
+/// Every key under `.s3share/` of `bucket`, as the server stores it.
 async fn stored_copies(bed: &Bed, bucket: &str) -> Vec<String> {
-    let listed = bed
-        .client()
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(".s3share/")
-        .send()
+    bed.own_objects(bucket)
         .await
-        .unwrap();
-    listed
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(str::to_owned))
+        .into_iter()
+        .map(|(key, _)| key)
         .collect()
 }
 

@@ -95,6 +95,23 @@ impl Bed {
         name
     }
 
+    /// Every key under `.s3share/` of `bucket` (S3 Share's own objects) and its size.
+    pub async fn own_objects(&self, bucket: &str) -> Vec<(String, i64)> {
+        let listed = self
+            .client()
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(".s3share/")
+            .send()
+            .await
+            .unwrap();
+        listed
+            .contents()
+            .iter()
+            .filter_map(|o| Some((o.key()?.to_owned(), o.size()?)))
+            .collect()
+    }
+
     pub async fn put(&self, bucket: &str, key: &str, body: &[u8]) {
         self.client()
             .put_object()

@@ -288,7 +288,11 @@ impl State {
     /// refused waits for "Copy anyway".
     fn hand_out(&mut self, link: ShareLink) -> Vec<Effect> {
         self.clock_correction = link.clock_correction;
-        let refused = link.check.refused();
+        // A CloudFront link that could not be tried proved nothing (not the key, not the
+        // distribution): like a refused one, it waits for "Copy anyway".
+        let unproven = link.region == crate::share::cloudfront::VIA_CLOUDFRONT
+            && matches!(link.check, crate::s3::LinkCheck::NotChecked(_));
+        let refused = link.check.refused() || unproven;
         self.link = Some(ShownLink {
             link,
             copied: false,

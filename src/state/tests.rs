@@ -1089,6 +1089,15 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
         "https://d1.cloudfront.net/a.pdf?Expires=1&Signature=s&Key-Pair-Id=K2JCJMDEHXQW5F".into(),
     );
     let entry = crate::history::HistoryEntry::of(&made);
+    // One that could not be tried (the distribution unreachable from here) proved nothing:
+    // it waits for "Copy anyway".
+    state.open_folder("b", "");
+    state.select_object("a.pdf");
+    let mut untried = made.clone();
+    untried.check = crate::s3::LinkCheck::NotChecked("no route".into());
+    assert_eq!(copies(&state.apply(Event::Shared(Ok(untried)))), 0);
+    assert!(state.link.as_ref().is_some_and(|l| !l.copied));
+    assert_eq!(copies(&state.copy_current_link()), 1);
     assert_eq!(entry.kind, crate::history::LinkKind::CloudFront);
     assert!(entry.lifetime.is_none());
     assert_eq!(entry.cloudfront_key_id(), Some("K2JCJMDEHXQW5F"));

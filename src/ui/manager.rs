@@ -127,9 +127,6 @@ pub fn manager_ui(
                         if works && ui.small_button("Copy").clicked() {
                             intents.push(Intent::CopyAgain(entry.url.clone()));
                         }
-                        if state.copied_last(entry.url.expose()) {
-                            ui.label("Copied");
-                        }
                         if entry.kind == LinkKind::Download {
                             if ui.small_button("Renew").on_hover_text("A new link for the same file and filename, same lifetime; copied at once").clicked() {
                                 intents.push(Intent::Renew { id: entry.id.clone(), lifetime: None });
@@ -192,6 +189,10 @@ pub fn manager_ui(
                             .clicked()
                         {
                             intents.push(Intent::Forget(entry.id.clone()));
+                        }
+                        // Last, so the buttons never move under the pointer.
+                        if state.copied_last(entry.url.expose()) {
+                            ui.label("Copied");
                         }
                     });
                     if let Some(page) = entry.page.as_ref().filter(|p| !p.names.is_empty()) {

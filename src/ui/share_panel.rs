@@ -254,6 +254,15 @@ fn check_ui(
         }
         LinkCheck::NotChecked(_) | LinkCheck::Skipped => {
             ui.colored_label(ui.visuals().warn_fg_color, check.describe());
+            // Not copied yet: a CloudFront link nothing could try waits for the user.
+            if !copied
+                && ui
+                    .button("Copy anyway")
+                    .on_hover_text("Copy this link although it could not be tried from here")
+                    .clicked()
+            {
+                intents.push(Intent::CopyAnyway);
+            }
         }
         LinkCheck::Refused(_) => {
             ui.colored_label(ui.visuals().error_fg_color, check.describe());

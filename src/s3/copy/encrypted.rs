@@ -167,13 +167,7 @@ impl Session {
                 size: total,
             }),
             Err(err) => {
-                let _ = client
-                    .abort_multipart_upload()
-                    .bucket(bucket)
-                    .key(dest)
-                    .upload_id(&upload_id)
-                    .send()
-                    .await;
+                super::parts::abort_upload(&client, bucket, dest, &upload_id).await;
                 Err(err)
             }
         }

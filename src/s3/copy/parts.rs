@@ -93,13 +93,7 @@ impl Session {
             err
         });
         if result.is_err() {
-            let _ = client
-                .abort_multipart_upload()
-                .bucket(bucket)
-                .key(dest)
-                .upload_id(&upload_id)
-                .send()
-                .await;
+            abort_upload(client, bucket, dest, &upload_id).await;
         }
         result
     }
@@ -130,4 +124,21 @@ impl Session {
             .map_err(|e| self.copy_error(&e, bucket, source_key))?;
         Ok(completed.version_id().map(str::to_owned))
     }
+}
+
+/// Aborts a multipart upload that failed or was cancelled, so no part is left stored (best
+/// effort: the error being reported matters more).
+pub(super) async fn abort_upload(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+) {
+    let _ = client
+        .abort_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(upload_id)
+        .send()
+        .await;
 }

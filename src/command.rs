@@ -85,6 +85,8 @@ pub enum Command {
         change: crate::ops::CloudFrontChange,
         settings: Box<crate::ops::CloudFrontSettings>,
     },
+    /// The file dialog for the CloudFront form's private key; answers `KeyFilePicked`.
+    PickKeyFile,
     /// Cancel one upload (a multipart upload is aborted).
     CancelUpload { id: u64 },
     /// Cancel every upload and report on `done` once they have all stopped (quitting).
@@ -302,6 +304,8 @@ pub enum Event {
     FilesPicked(Vec<PathBuf>),
     /// No file dialog can open here (no portal / D-Bus session).
     NoFileDialog,
+    /// The private key file chosen in the dialog (None: cancelled, or no dialog here).
+    KeyFilePicked(Option<PathBuf>),
     /// The clipboard holds no copied files (the reason, when it could not be read).
     ClipboardHasNoFiles(Option<String>),
     /// The history file could not be written, or was unreadable and set aside: the message.
@@ -426,7 +430,8 @@ impl Command {
             | Command::ReadClipboardFiles
             | Command::AddProfile(_)
             | Command::SavePastedImage { .. }
-            | Command::SetCloudFront { .. } => return None,
+            | Command::SetCloudFront { .. }
+            | Command::PickKeyFile => return None,
         })
     }
 }

@@ -31,6 +31,8 @@ pub enum Intent {
     SaveCloudFront,
     /// Stop signing the form's bucket's links through CloudFront.
     RemoveCloudFront,
+    /// Choose the CloudFront form's private key file in a file dialog.
+    PickKeyFile,
     /// Close the CloudFront form without a change.
     CloseCloudFront,
     /// Go to the parent of the folder shown.

@@ -178,6 +178,7 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
             Vec::new()
         }
         Intent::SaveCloudFront => state.change_cloudfront(false),
+        Intent::PickKeyFile => send(Command::PickKeyFile),
         Intent::RemoveCloudFront => state.change_cloudfront(true),
         Intent::CloseCloudFront => {
             state.cloudfront_form = None;

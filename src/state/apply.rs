@@ -164,6 +164,20 @@ impl State {
                     Some(why) => format!("The clipboard could not be read ({why}): drag the files onto the window instead."),
                 });
             }
+            Event::KeyFilePicked(picked) => {
+                if let Some(form) = &mut self.cloudfront_form {
+                    match picked {
+                        Some(path) => form.private_key = path.display().to_string(),
+                        None if form.private_key.is_empty() => {
+                            form.error = Some(
+                                "No file chosen: type or paste the private key file's path."
+                                    .to_owned(),
+                            );
+                        }
+                        None => {}
+                    }
+                }
+            }
             Event::NoFileDialog => {
                 self.upload_notice = Some(
                     "No file dialog is available on this desktop: drag the files onto the window, or copy them and paste here (Ctrl+V)."

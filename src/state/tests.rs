@@ -1099,6 +1099,16 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     assert!(state.link.as_ref().is_some_and(|l| !l.copied));
     assert_eq!(copies(&state.copy_current_link()), 1);
     assert_eq!(entry.kind, crate::history::LinkKind::CloudFront);
+
+    // The form's key file from the file dialog (a cancelled dialog changes nothing).
+    state.open_cloudfront_form("b");
+    assert!(state.cloudfront_form.as_ref().unwrap().is_set);
+    state.apply(Event::KeyFilePicked(Some("/keys/new.pem".into())));
+    state.apply(Event::KeyFilePicked(None));
+    assert_eq!(
+        state.cloudfront_form.as_ref().unwrap().private_key,
+        "/keys/new.pem"
+    );
     assert!(entry.lifetime.is_none());
     assert_eq!(entry.cloudfront_key_id(), Some("K2JCJMDEHXQW5F"));
 }

@@ -31,7 +31,19 @@ pub fn cloudfront_form_ui(
                 };
                 field(ui, "Distribution domain", &mut form.domain, "d111111abcdef8.cloudfront.net");
                 field(ui, "Key id", &mut form.key_id, "K2JCJMDEHXQW5F");
-                field(ui, "Private key file", &mut form.private_key, "/home/me/keys/private_key.pem");
+                let label = ui.label("Private key file");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.private_key)
+                            .hint_text("/home/me/keys/private_key.pem")
+                            .desired_width(230.0),
+                    )
+                    .labelled_by(label.id);
+                    if ui.button("Choose…").clicked() {
+                        intents.push(Intent::PickKeyFile);
+                    }
+                });
+                ui.end_row();
                 field(ui, "Origin path (optional)", &mut form.origin_path, "/media");
             });
             // Enter in a field saves, as the button does.

@@ -223,6 +223,27 @@ impl Worker {
                     out.send(Event::CloudFrontSet { bucket, result });
                 });
             }
+            Command::PickKeyFile => {
+                use std::sync::atomic::Ordering;
+                if self.dialog_open.swap(true, Ordering::SeqCst) {
+                    return;
+                }
+                let (out, open) = (self.out.clone(), self.dialog_open.clone());
+                tokio::spawn(async move {
+                    let picked = if file_dialog_available() {
+                        rfd::AsyncFileDialog::new()
+                            .set_title("The CloudFront private key (.pem)")
+                            .add_filter("PEM private key", &["pem", "key"])
+                            .pick_file()
+                            .await
+                            .map(|f| f.path().to_owned())
+                    } else {
+                        None
+                    };
+                    out.send(Event::KeyFilePicked(picked));
+                    open.store(false, Ordering::SeqCst);
+                });
+            }
             Command::PickFiles => {
                 use std::sync::atomic::Ordering;
                 // One dialog at a time.

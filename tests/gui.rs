@@ -1503,6 +1503,13 @@ fn a_ninety_day_link_through_cloudfront_from_the_window() {
     w.until("the CloudFront choice", |h| {
         h.query_by_label_contains("Through CloudFront").is_some()
     });
+    // A longer custom lifetime is taken through CloudFront; a button chosen after it wins
+    // (the typed text must not come back at Copy link).
+    w.harness.get_by_label("Custom").focus();
+    w.step();
+    w.harness.get_by_label("Custom").type_text("45d");
+    w.press(egui::Modifiers::NONE, egui::Key::Enter);
+    w.settle();
     w.click("90 days");
     w.until("the 90-day end", |h| {
         h.query_by_label_contains("A new link through CloudFront works until")

@@ -16,10 +16,10 @@ pub(super) fn of_cloudfront(link: &ShareLink) -> HistoryEntry {
     );
     entry.expires_at = Some(link.expires_at);
     entry.check = link.check.clone();
-    entry.detail = Some(match &link.download_filename {
-        Some(name) => format!("through CloudFront, saved as {name}"),
-        None => "through CloudFront".to_owned(),
-    });
+    entry.detail = link
+        .download_filename
+        .as_ref()
+        .map(|name| format!("saved as {name}"));
     entry
 }
 

@@ -46,7 +46,12 @@ impl CloudFrontSetting {
     ) -> Result<CloudFrontSetting, S3Error> {
         let domain = check_domain(domain).map_err(bad)?;
         crate::share::cloudfront::check_key_id(key_id).map_err(bad)?;
-        let private_key = std::path::absolute(private_key).unwrap_or(private_key.to_owned());
+        // "~/keys/k.pem" as a shell would read it (the window's field is not a shell).
+        let private_key = match (private_key.strip_prefix("~"), std::env::var_os("HOME")) {
+            (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+            _ => private_key.to_owned(),
+        };
+        let private_key = std::path::absolute(&private_key).unwrap_or(private_key);
         CloudFrontKey::load(key_id, &private_key).map_err(bad)?;
         let origin_path = origin_path.unwrap_or_default().trim_matches('/');
         if origin_path

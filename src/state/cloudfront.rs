@@ -46,11 +46,23 @@ impl State {
     /// Why `what` (a presigned S3 link, up to 7 days) cannot have the lifetime shown: a
     /// lifetime only links through CloudFront can have was chosen.
     pub(super) fn cloudfront_only_lifetime(&self, what: &str) -> Option<S3Error> {
+        // With several files chosen the panel shows the slider's lifetime, which is used.
+        if self.selection.len() > 1 {
+            return None;
+        }
         let long = self.share.long_lifetime.filter(|_| self.via_cloudfront())?;
         Some(S3Error::bad_input(format!(
             "{what} is a presigned S3 link and lives at most 7 days, not {}: choose a lifetime on the slider for it (the longer ones are for Copy link through CloudFront).",
             crate::share::format_duration(long)
         )))
+    }
+
+    /// A refusal on screen goes (the choice it was about changed).
+    pub fn forget_refusal(&mut self) {
+        if matches!(self.share_status, ShareStatus::Refused(_)) {
+            self.share_status = ShareStatus::Idle;
+        }
+        self.pages.error = None;
     }
 
     /// When a link through CloudFront made now would end (its policy's end: no session

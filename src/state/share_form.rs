@@ -59,6 +59,15 @@ impl ShareSettings {
         }
     }
 
+    /// Picks a lifetime only CloudFront links can have (30 days, 90 days, 1 year); the
+    /// custom field is emptied, since it no longer applies (typed text left there would be
+    /// applied at the next Copy link).
+    pub fn set_long_lifetime(&mut self, lifetime: std::time::Duration) {
+        self.long_lifetime = Some(lifetime);
+        self.custom_text.clear();
+        self.custom_error = None;
+    }
+
     /// Applies the custom field ("90m", "2h30m", "3d") when the typing is done (Enter,
     /// focus elsewhere, or a link is asked for); keeps the last good expiry on error.
     pub fn apply_custom(&mut self) {

@@ -1040,6 +1040,18 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     // The slider's choice replaces the long one.
     state.share.set_preset(0);
     assert!(state.share.long_lifetime.is_none());
+    // A long choice empties the custom field: text left there would win at Copy link.
+    state.share.custom_text = "45d".into();
+    state
+        .share
+        .set_long_lifetime(std::time::Duration::from_secs(90 * 86_400));
+    assert!(state.share.custom_text.is_empty());
+    state.share.apply_custom();
+    assert_eq!(
+        state.share.long_lifetime,
+        Some(std::time::Duration::from_secs(90 * 86_400))
+    );
+    state.share.set_preset(0);
     // Through CloudFront the custom field takes more than 7 days too.
     state.share.custom_text = "45d".into();
     state.share.apply_custom();

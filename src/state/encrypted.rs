@@ -40,11 +40,7 @@ impl State {
                 return Vec::new();
             }
         };
-        self.share_status = ShareStatus::Signing {
-            copy_progress: None,
-            encrypting: true,
-        };
-        self.pages.error = None;
+        self.start_signing(true);
         vec![Effect::Send(Command::ShareEncrypted {
             bucket: self.listing.bucket.clone(),
             key,

@@ -191,11 +191,7 @@ impl super::State {
             let lifetime = lifetime.map(Expiry::as_duration);
             return state.copy_via_cloudfront(key, lifetime, download_filename);
         }
-        state.share_status = super::ShareStatus::Signing {
-            copy_progress: None,
-            encrypting: false,
-        };
-        state.pages.error = None;
+        state.start_signing(false);
         vec![Effect::Send(Command::Share {
             bucket: state.listing.bucket.clone(),
             key,

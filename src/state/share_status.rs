@@ -79,6 +79,16 @@ impl super::State {
         self.share_status.error()
     }
 
+    /// A link for the selected object is being made (`encrypting`: an encrypted share);
+    /// what a page refused before no longer stands beside it.
+    pub(super) fn start_signing(&mut self, encrypting: bool) {
+        self.share_status = ShareStatus::Signing {
+            copy_progress: None,
+            encrypting,
+        };
+        self.pages.error = None;
+    }
+
     /// The link on screen goes (another file, folder or session).
     pub(super) fn drop_link(&mut self) {
         self.link = None;

@@ -168,16 +168,18 @@ pub fn manager_ui(
                         }
                         if works && let Some(key_id) = entry.cloudfront_key_id() {
                             // The honest answer: only rotating the key stops it, and with it
-                            // every link that key signed (those made here are counted).
-                            let same_key = state
-                                .history
-                                .still_valid(now)
-                                .filter(|e| e.cloudfront_key_id() == Some(key_id))
-                                .count();
-                            ui.weak("How to stop it?").on_hover_text(format!(
-                                "A CloudFront signed URL cannot be revoked on its own. To stop it before its end, remove public key {key_id} from the distribution's key group (rotate the key): that stops every link it signed — {same_key} still working in this list, and any made elsewhere with it. Deleting the object stops it too, once CloudFront's cached copy expires (or after an invalidation of its path).",
-                                key_id = crate::share::escape::text(key_id)
-                            ));
+                            // every link that key signed (counted here only when asked).
+                            ui.weak("How to stop it?").on_hover_ui(|ui| {
+                                let same_key = state
+                                    .history
+                                    .still_valid(now)
+                                    .filter(|e| e.cloudfront_key_id() == Some(key_id))
+                                    .count();
+                                ui.label(format!(
+                                    "A CloudFront signed URL cannot be revoked on its own. To stop it before its end, remove public key {key_id} from the distribution's key group (rotate the key): that stops every link it signed — {same_key} still working in this list, and any made elsewhere with it. Deleting the object stops it too, once CloudFront's cached copy expires (or after an invalidation of its path).",
+                                    key_id = crate::share::escape::text(key_id)
+                                ));
+                            });
                         }
                         if ui
                             .small_button("Forget")

@@ -255,26 +255,24 @@ fn check_ui(
         LinkCheck::NotChecked(_) | LinkCheck::Skipped => {
             ui.colored_label(ui.visuals().warn_fg_color, check.describe());
             // Not copied yet: a CloudFront link nothing could try waits for the user.
-            if !copied
-                && ui
-                    .button("Copy anyway")
-                    .on_hover_text("Copy this link although it could not be tried from here")
-                    .clicked()
-            {
-                intents.push(Intent::CopyAnyway);
-            }
+            copy_anyway(ui, copied, "it could not be tried from here", intents);
         }
         LinkCheck::Refused(_) => {
             ui.colored_label(ui.visuals().error_fg_color, check.describe());
-            if !copied
-                && ui
-                    .button("Copy anyway")
-                    .on_hover_text("Copy this link although the server refused it just now")
-                    .clicked()
-            {
-                intents.push(Intent::CopyAnyway);
-            }
+            copy_anyway(ui, copied, "the server refused it just now", intents);
         }
+    }
+}
+
+/// "Copy anyway" for a link on screen not copied yet (`why` it was not).
+fn copy_anyway(ui: &mut egui::Ui, copied: bool, why: &str, intents: &mut Vec<Intent>) {
+    if !copied
+        && ui
+            .button("Copy anyway")
+            .on_hover_text(format!("Copy this link although {why}"))
+            .clicked()
+    {
+        intents.push(Intent::CopyAnyway);
     }
 }
 

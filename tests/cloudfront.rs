@@ -418,3 +418,189 @@ async fn links_through_cloudfront_open_until_their_end_and_not_otherwise() {
     let gone = s3share(home.path(), &["cloudfront", "show", &bucket]).await;
     assert_eq!(gone.status.code(), Some(2));
 }
+
+/// S3 Share's own keys in `bucket` under `prefix` (listed by the bed's client).
+async fn stored_under(bed: &common::Bed, bucket: &str, prefix: &str) -> Vec<String> {
+    bed.own_objects(bucket)
+        .await
+        .into_iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with(prefix))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revoked() {
+    let bed = local_bed(LocalS3Options::default()).await;
+    let bucket = bed.bucket("edge-revoke").await;
+    let key = "handbook/Team handbook+v2.pdf";
+    let body = b"the handbook, revocably".to_vec();
+    bed.put(&bucket, key, &body).await;
+    let public = std::fs::read_to_string(fixture("cloudfront-test-key.pub.pem")).unwrap();
+    let root = bed.server.as_ref().unwrap().root().to_owned();
+    let edge = CloudFrontEdge::start(&public, KEY_ID, root, &bucket, "")
+        .await
+        .unwrap();
+    let api = edge.api_endpoint(&bed.access_key, &bed.secret_key);
+    let home = tempfile::tempdir().unwrap();
+    write_profile(home.path(), &bed);
+    // CloudFront's API endpoint as the AWS CLI reads it: the profile's services section.
+    let config = std::fs::read_to_string(home.path().join("config")).unwrap();
+    std::fs::write(
+        home.path().join("config"),
+        format!(
+            "{config}services = bed-services\n\n[services bed-services]\ncloudfront =\n  endpoint_url = {api}\n"
+        ),
+    )
+    .unwrap();
+    let private_key = fixture("cloudfront-test-key.pem");
+    let uri = format!("s3://{bucket}/{key}");
+    let revocable = ["--via-cloudfront", "--revocable", "--expires", "90d"];
+
+    // Without the distribution's id: refused before anything is copied.
+    let saved = set(
+        home.path(),
+        &bucket,
+        &edge.domain(),
+        private_key.to_str().unwrap(),
+        None,
+    )
+    .await;
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
+    assert!(text(&saved.stderr).contains("--distribution-id"));
+    let refused = s3share(home.path(), &[&["link", &uri][..], &revocable].concat()).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("distribution's ID"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(stored_under(&bed, &bucket, ".s3share").await.is_empty());
+    let bad_id = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &edge.domain(),
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            private_key.to_str().unwrap(),
+            "--distribution-id",
+            "E2/../x",
+        ],
+    )
+    .await;
+    assert_eq!(bad_id.status.code(), Some(2));
+    assert!(text(&bad_id.stderr).contains("not a distribution ID"));
+    let with_id = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &edge.domain(),
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            private_key.to_str().unwrap(),
+            "--distribution-id",
+            testbed::CLOUDFRONT_DISTRIBUTION_ID,
+        ],
+    )
+    .await;
+    assert!(with_id.status.success(), "{}", text(&with_id.stderr));
+    let shown = s3share(home.path(), &["cloudfront", "show", &bucket]).await;
+    assert!(text(&shown.stdout).contains(&format!(
+        "distribution-id\t{}",
+        testbed::CLOUDFRONT_DISTRIBUTION_ID
+    )));
+
+    // A 90-day revocable link: it points at a copy outside .s3share/links/ (whose lifecycle
+    // rule deletes copies after 8 days), was tried, and opens for anyone.
+    let made = s3share(home.path(), &[&["link", &uri][..], &revocable].concat()).await;
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let stderr = text(&made.stderr);
+    let url = text(&made.stdout).trim().to_owned();
+    assert!(stderr.contains("checked: opens for anyone"), "{stderr}");
+    let id = stderr
+        .split("s3share revoke ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("a revoke id in {stderr}"))
+        .to_owned();
+    let copies = stored_under(&bed, &bucket, ".s3share/cloudfront-links").await;
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(copies[0].ends_with("/Team handbook+v2.pdf"), "{copies:?}");
+    assert!(copies[0].contains(&id), "{copies:?}");
+    assert!(
+        stored_under(&bed, &bucket, ".s3share/links")
+            .await
+            .is_empty()
+    );
+    let expires: u64 = query_value(&url, "Expires").parse().unwrap();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(expires.abs_diff(now + 90 * 86_400) < 120, "90 days");
+    let got = http_get(&url).await;
+    assert_eq!((got.status, got.body), (200, body.clone()));
+
+    // The edge keeps what it served: deleting the copy alone would not stop the link.
+    // Revoking deletes it, asks for an invalidation of its folder, waits for it, and
+    // then checks the link no longer opens.
+    let revoked = s3share(home.path(), &["revoke", &id]).await;
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    let said = text(&revoked.stderr);
+    assert!(said.contains("invalidation"), "{said}");
+    assert!(said.contains("checked, it no longer opens"), "{said}");
+    let invalidations = edge.invalidations();
+    assert_eq!(invalidations.len(), 1, "{invalidations:?}");
+    let folder = &copies[0][..copies[0].rfind('/').unwrap()];
+    assert_eq!(invalidations[0].paths, vec![format!("/{folder}/*")]);
+    assert!(invalidations[0].completed, "revoking waited for it");
+    assert!(edge.api_refusals().is_empty(), "{:?}", edge.api_refusals());
+    assert_ne!(http_get(&url).await.status, 200);
+    assert!(stored_under(&bed, &bucket, ".s3share").await.is_empty());
+    // The object itself is untouched, and a link to it through CloudFront still opens.
+    let plain = s3share(
+        home.path(),
+        &["link", &uri, "--via-cloudfront", "--expires", "30d"],
+    )
+    .await;
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    assert_eq!(http_get(text(&plain.stdout).trim()).await.status, 200);
+
+    // CloudFront refuses the invalidation: the revoke fails, says what the profile needs,
+    // and the link is not marked revoked (its cached copy may still be served); once
+    // allowed, revoking again works.
+    let second = s3share(home.path(), &[&["link", &uri][..], &revocable].concat()).await;
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let second_url = text(&second.stdout).trim().to_owned();
+    let second_id = text(&second.stderr)
+        .split("s3share revoke ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(http_get(&second_url).await.status, 200);
+    edge.refuse_api(Some((403, "AccessDenied")));
+    let denied = s3share(home.path(), &["revoke", &second_id]).await;
+    assert!(!denied.status.success());
+    let said = text(&denied.stderr);
+    assert!(said.contains("cloudfront:CreateInvalidation"), "{said}");
+    assert!(said.contains("edges may still serve"), "{said}");
+    assert_eq!(
+        http_get(&second_url).await.status,
+        200,
+        "the edge still serves its cached copy"
+    );
+    edge.refuse_api(None);
+    let again = s3share(home.path(), &["revoke", &second_id]).await;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_ne!(http_get(&second_url).await.status, 200);
+}

@@ -31,6 +31,10 @@ pub struct SignIn {
     pub profile_context: Option<super::explain::ProfileContext>,
     /// The CAs every HTTPS client trusts (ca_bundle / AWS_CA_BUNDLE).
     pub ca_bundle: Option<super::CaBundle>,
+    /// Where CloudFront's API is asked (invalidations), as the AWS CLI resolves it:
+    /// AWS_ENDPOINT_URL_CLOUDFRONT or the profile's `services` section, then
+    /// AWS_ENDPOINT_URL / endpoint_url; None: cloudfront.amazonaws.com.
+    pub cloudfront_endpoint: Option<String>,
 }
 
 impl SignIn {
@@ -53,6 +57,7 @@ impl SignIn {
             addressing: None,
             profile_context: None,
             ca_bundle: None,
+            cloudfront_endpoint: None,
         }
     }
 }
@@ -214,6 +219,7 @@ pub async fn sign_in(
     // (AWS_ENDPOINT_URL_S3, a profile's `services` section, then endpoint_url): the
     // endpoint that lists is the endpoint that signs.
     let endpoint_url = s3_endpoint(&sdk);
+    let cloudfront_endpoint = service_endpoint(&sdk, "CloudFront");
     // `s3 =\n  addressing_style = path|virtual|auto`, as the AWS CLI reads it.
     let addressing = match s3_section {
         Some(section) => Addressing::from_s3_section(&section).map_err(S3Error::bad_input)?,
@@ -233,6 +239,7 @@ pub async fn sign_in(
             source: source.clone(),
         }),
         ca_bundle,
+        cloudfront_endpoint,
     })
 }
 
@@ -256,11 +263,16 @@ fn check_region(region: &str) -> Result<(), S3Error> {
 /// `From<&SdkConfig>`): an endpoint set in code, else AWS_ENDPOINT_URL_S3 or the profile's
 /// `services` section, else AWS_ENDPOINT_URL / endpoint_url.
 fn s3_endpoint(sdk: &aws_types::SdkConfig) -> Option<String> {
+    service_endpoint(sdk, "S3")
+}
+
+/// The endpoint of service `service_id` ("S3", "CloudFront") as the SDK resolves it.
+fn service_endpoint(sdk: &aws_types::SdkConfig, service_id: &str) -> Option<String> {
     if sdk.get_origin("endpoint_url").is_client_config() {
         return sdk.endpoint_url().map(str::to_owned);
     }
     let key = aws_types::service_config::ServiceConfigKey::builder()
-        .service_id("S3")
+        .service_id(service_id)
         .env("AWS_ENDPOINT_URL")
         .profile("endpoint_url")
         .build();

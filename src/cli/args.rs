@@ -85,7 +85,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "tsv")]
         format: ListFormat,
         /// A link that can be taken back (s3share revoke ID): it points at a copy made on
-        /// the server for it alone, under .s3share/links/, stored until the link ends.
+        /// the server for it alone, under .s3share/links/ (with --via-cloudfront:
+        /// .s3share/cloudfront-links/), stored until the link ends.
         #[arg(long)]
         revocable: bool,
         /// s3://bucket/folder/: one link to a page that lists every file of the folder
@@ -106,7 +107,7 @@ pub enum Command {
         passphrase_file: Option<std::path::PathBuf>,
         /// A CloudFront signed URL through the bucket's distribution (s3share cloudfront
         /// set): no 7-day cap, and it does not end with your session.
-        #[arg(long, conflicts_with_all = ["encrypt", "page", "recursive", "revocable"])]
+        #[arg(long, conflicts_with_all = ["encrypt", "page", "recursive"])]
         via_cloudfront: bool,
         /// With --via-cloudfront: the link opens only from this time (RFC 3339, as
         /// 2027-01-04T09:00:00Z).
@@ -263,6 +264,10 @@ pub enum CloudFrontAction {
         /// The origin's path, if the distribution serves a folder of the bucket (/media).
         #[arg(long, value_name = "PATH")]
         origin_path: Option<String>,
+        /// The distribution's ID (E2QWRUHAPOMQZL): needed for revocable links, whose
+        /// revoking asks CloudFront to clear the link's copy from its edges.
+        #[arg(long, value_name = "ID")]
+        distribution_id: Option<String>,
     },
     /// What is set for BUCKET.
     Show { bucket: String },

@@ -7,7 +7,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::CloudFrontAction;
 use super::output::{print_check, print_qr, print_warnings, refuse_dead_link, write_line};
-use super::signals::or_cancel;
 use crate::history::HistoryEntry;
 use crate::ops::{CloudFrontRequest, CloudFrontSetting, CloudFrontSettings};
 use crate::s3::{S3Error, Session};
@@ -62,10 +61,16 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
             key_id,
             private_key,
             origin_path,
+            distribution_id,
         } => {
             let bucket = bucket_name(bucket)?;
-            let setting =
-                CloudFrontSetting::new(domain, key_id, private_key, origin_path.as_deref())?;
+            let setting = CloudFrontSetting::new(
+                domain,
+                key_id,
+                private_key,
+                origin_path.as_deref(),
+                distribution_id.as_deref(),
+            )?;
             all.by_bucket.insert(bucket.clone(), setting.clone());
             all.save()?;
             say!(
@@ -75,6 +80,16 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
                 setting.domain
             );
             say!("make one with: s3share link s3://{bucket}/KEY --via-cloudfront --expires 90d");
+            match setting.why_not_revocable(&bucket) {
+                None => say!(
+                    "revocable ones too (--revocable): revoking clears the link's copy from distribution {}'s edges",
+                    setting.distribution_id.as_deref().unwrap_or_default()
+                ),
+                Some(_) if setting.origin_path.is_empty() => say!(
+                    "for revocable links (--revocable) add --distribution-id ID: revoking clears the link's copy from the distribution's edges"
+                ),
+                Some(_) => {}
+            }
         }
         CloudFrontAction::Show { bucket } => {
             let bucket = bucket_name(bucket)?;
@@ -90,6 +105,10 @@ pub fn run(action: &CloudFrontAction, out: &mut impl Write) -> Result<(), S3Erro
                 ("key-id", setting.key_id.as_str()),
                 ("private-key", key.as_str()),
                 ("origin-path", origin.as_str()),
+                (
+                    "distribution-id",
+                    setting.distribution_id.as_deref().unwrap_or("-"),
+                ),
             ];
             for (name, value) in lines {
                 write_line(
@@ -127,12 +146,16 @@ fn read_request(
     filename: Option<&DownloadFilename>,
     not_before: Option<&str>,
     ip: Option<&str>,
+    revocable: bool,
 ) -> Result<ViaCloudFront, S3Error> {
     let setting = settings()?.get(bucket).cloned().ok_or_else(|| {
         S3Error::bad_input(format!(
             "s3://{bucket}/ has no CloudFront distribution set: set it first with s3share cloudfront set {bucket} --domain D --key-id ID --private-key FILE."
         ))
     })?;
+    if revocable && let Some(why) = setting.why_not_revocable(bucket) {
+        return Err(S3Error::bad_input(why));
+    }
     let not_before = not_before
         .map(|text| {
             chrono::DateTime::parse_from_rfc3339(text.trim())
@@ -154,6 +177,7 @@ fn read_request(
             download_filename: filename.cloned(),
             not_before,
             ip,
+            revocable,
         },
     })
 }
@@ -169,6 +193,7 @@ pub fn read_link_inputs(command: &super::Command) -> Result<Option<ViaCloudFront
             via_cloudfront: true,
             not_before,
             ip,
+            revocable,
             ..
         } => {
             let (bucket, _) = crate::s3::parse_s3_uri(uri)?;
@@ -178,6 +203,7 @@ pub fn read_link_inputs(command: &super::Command) -> Result<Option<ViaCloudFront
                 filename.as_ref(),
                 not_before.as_deref(),
                 ip.as_deref(),
+                *revocable,
             )
             .map(Some)
         }
@@ -202,9 +228,18 @@ pub async fn link(
     (try_it, qr): (bool, bool),
     out: &mut impl Write,
 ) -> Result<(), S3Error> {
-    let made =
-        crate::ops::link_via_cloudfront(session, &via.setting, bucket, key, &via.request, try_it);
-    let link = or_cancel(cancel, made).await?;
+    let on_copy = super::revoke::copy_progress(via.request.lifetime);
+    // Ctrl+C stops a copy through `cancel`: the use case deletes what was copied.
+    let link = crate::ops::link_via_cloudfront(
+        session,
+        &via.setting,
+        (bucket, key),
+        &via.request,
+        try_it,
+        cancel,
+        &on_copy,
+    )
+    .await?;
     refuse_dead_link(&link, "through CloudFront: ")?;
     write_line(out, link.url.expose())?;
     super::history::remember(vec![HistoryEntry::of(&link)]);
@@ -216,6 +251,13 @@ pub async fn link(
     );
     print_check(&link);
     print_warnings(&link.warnings);
+    if let Some(id) = link
+        .copy
+        .as_ref()
+        .and_then(|c| crate::s3::copy_link_id(&c.key))
+    {
+        say!("revocable: take it back with s3share revoke {id}");
+    }
     if qr {
         print_qr(link.url.expose())?;
     }

@@ -22,19 +22,24 @@ pub async fn share_one(
     options: &ShareOptions,
     check: bool,
 ) -> Result<ShareLink, S3Error> {
-    let on_copy = |done: u64, total: u64| {
+    let on_copy = copy_progress(options.expiry.as_duration());
+    let shared = ops::share(session, bucket, key, options, check, cancel, &on_copy);
+    // Ctrl+C stops the copy through `cancel`: the use case deletes what was copied.
+    shared.await
+}
+
+/// What a revocable link's copy costs, said before it is made, then its progress (stderr).
+pub fn copy_progress(lifetime: std::time::Duration) -> impl Fn(u64, u64) + Send + Sync {
+    move |done: u64, total: u64| {
         if done == 0 {
             say!(
                 "making a copy for this link: {}",
-                ops::copy_cost(total, options)
+                ops::copy_cost(total, lifetime)
             );
         } else if done < total {
             say!("copied {} of {}", human_size(done), human_size(total));
         }
-    };
-    let shared = ops::share(session, bucket, key, options, check, cancel, &on_copy);
-    // Ctrl+C stops the copy through `cancel`: the use case deletes what was copied.
-    shared.await
+    }
 }
 
 /// `s3share revoke ID`: exit 0 once the link is checked to no longer open.
@@ -61,21 +66,24 @@ pub async fn revoke_one(
         );
         return Ok(());
     }
-    let revoked = match (&entry.page, &entry.copy) {
-        (Some(page), _) => {
-            let closing =
-                ops::close_page(session, &entry.bucket, &page.key, &page.copies, &entry.url);
-            or_cancel(cancel, closing).await?
-        }
-        (None, Some(copy)) => {
-            or_cancel(
+    let revoked =
+        match (&entry.page, &entry.copy) {
+            (Some(page), _) => {
+                let closing =
+                    ops::close_page(session, &entry.bucket, &page.key, &page.copies, &entry.url);
+                or_cancel(cancel, closing).await?
+            }
+            (None, Some(copy)) => or_cancel(
                 cancel,
-                ops::revoke(session, &entry.bucket, copy, &entry.url),
+                ops::revoke(session, &entry.bucket, copy, &entry.url, &|what| {
+                    say!(
+                        "{what}: waiting until it has (Ctrl+C stops waiting; revoke again to check)"
+                    );
+                }),
             )
-            .await?
-        }
-        (None, None) => return Err(not_revocable(entry)),
-    };
+            .await?,
+            (None, None) => return Err(not_revocable(entry)),
+        };
     record(Change::Revoked {
         id: id.to_owned(),
         at: revoked.at,

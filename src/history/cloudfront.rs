@@ -16,6 +16,13 @@ pub(super) fn of_cloudfront(link: &ShareLink) -> HistoryEntry {
     );
     entry.expires_at = Some(link.expires_at);
     entry.check = link.check.clone();
+    // A revocable link: its id is its copy's (s3share revoke ID), and the copy is kept.
+    if let Some(copy) = &link.copy {
+        if let Some(id) = crate::s3::copy_link_id(&copy.key) {
+            id.clone_into(&mut entry.id);
+        }
+        entry.copy = Some(copy.as_ref().clone());
+    }
     entry.detail = link
         .download_filename
         .as_ref()

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use super::or_stop;
 
 use crate::error::{ErrorKind, S3Error};
 use crate::s3::{LinkCheck, Session, ShareLink};
@@ -29,6 +32,10 @@ pub struct CloudFrontSetting {
     /// the distribution serves the whole bucket.
     #[serde(default)]
     pub origin_path: String,
+    /// The distribution's id (E2QWRUHAPOMQZL): revoking a link through it asks CloudFront
+    /// to clear the link's copy from its edges. Needed only for revocable links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution_id: Option<String>,
 }
 
 fn bad(err: CloudFrontError) -> S3Error {
@@ -43,8 +50,13 @@ impl CloudFrontSetting {
         key_id: &str,
         private_key: &Path,
         origin_path: Option<&str>,
+        distribution_id: Option<&str>,
     ) -> Result<CloudFrontSetting, S3Error> {
         let domain = check_domain(domain).map_err(bad)?;
+        let distribution_id = distribution_id.map(str::trim).filter(|id| !id.is_empty());
+        if let Some(id) = distribution_id {
+            crate::s3::check_distribution_id(id)?;
+        }
         crate::share::cloudfront::check_key_id(key_id).map_err(bad)?;
         // "~/keys/k.pem" as a shell would read it (the window's field is not a shell).
         let private_key = match (private_key.strip_prefix("~"), std::env::var_os("HOME")) {
@@ -74,6 +86,7 @@ impl CloudFrontSetting {
             } else {
                 format!("{origin_path}/")
             },
+            distribution_id: distribution_id.map(str::to_owned),
         })
     }
 
@@ -89,6 +102,10 @@ impl CloudFrontSetting {
                     .any(|p| p.is_empty() || p == "." || p == ".."));
         let clean = domain == self.domain
             && origin_ok
+            && self
+                .distribution_id
+                .as_deref()
+                .is_none_or(|id| crate::s3::check_distribution_id(id).is_ok())
             && !self.origin_path.contains(['?', '#', '\\', '%'])
             && !self
                 .origin_path
@@ -243,7 +260,34 @@ pub struct CloudFrontRequest {
     pub not_before: Option<SystemTime>,
     /// Only from these addresses (a custom policy).
     pub ip: Option<IpRange>,
+    /// A link that can be taken back: it points at a copy made for it alone, under
+    /// `.s3share/cloudfront-links/`, and revoking deletes the copy and clears it from
+    /// CloudFront's edges.
+    pub revocable: bool,
 }
+
+impl CloudFrontSetting {
+    /// Why this setting cannot give revocable links (None: it can).
+    pub fn why_not_revocable(&self, bucket: &str) -> Option<String> {
+        if self.distribution_id.is_none() {
+            return Some(format!(
+                "A revocable link through CloudFront needs the distribution's ID, to clear the link's copy from CloudFront's edges when it is revoked: add it to s3://{bucket}/'s CloudFront setting (s3share cloudfront set {bucket} … --distribution-id ID)."
+            ));
+        }
+        if !self.origin_path.is_empty() {
+            return Some(format!(
+                "The distribution serves only /{} of s3://{bucket}/, and a revocable link's copy is kept under {}: CloudFront could not serve it. Make the link without Revocable.",
+                self.origin_path.trim_end_matches('/'),
+                crate::s3::CLOUDFRONT_LINKS_FOLDER
+            ));
+        }
+        None
+    }
+}
+
+/// How long revoking waits for CloudFront to clear a copy from its edges (CloudFront
+/// usually takes a minute or two; the AWS CLI's waiter gives it 10 minutes).
+pub const INVALIDATION_WAIT: Duration = Duration::from_secs(15 * 60);
 
 /// Said with every link through CloudFront: what can end it before its time.
 pub const CLOUDFRONT_CAVEAT: &str = "It stops sooner if its key leaves the distribution's key group or the distribution is disabled.";
@@ -254,31 +298,109 @@ pub const CLOUDFRONT_CAVEAT: &str = "It stops sooner if its key leaves the distr
 pub async fn link_via_cloudfront(
     session: &Session,
     setting: &CloudFrontSetting,
-    bucket: &str,
-    key: &str,
+    (bucket, key): (&str, &str),
     request: &CloudFrontRequest,
     try_it: bool,
+    cancel: &CancellationToken,
+    on_copy: &(dyn Fn(u64, u64) + Send + Sync),
 ) -> Result<ShareLink, S3Error> {
     crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
+    // Everything is checked before anything is copied or signed.
+    let distribution = match request.revocable {
+        true => match setting.why_not_revocable(bucket) {
+            Some(why) => return Err(S3Error::bad_input(why)),
+            None => setting.distribution_id.clone(),
+        },
+        false => None,
+    };
     let resource = setting.resource(bucket, key, request.download_filename.as_ref())?;
     let (key_id, path) = (setting.key_id.clone(), setting.private_key.clone());
     let signer = tokio::task::spawn_blocking(move || CloudFrontKey::load(&key_id, &path))
         .await
         .map_err(|e| S3Error::plain(ErrorKind::Server, e.to_string()))?
         .map_err(bad)?;
-    let signed_at = session.now();
-    let end = signed_at
+    let asked_at = session.now();
+    let end = asked_at
         .checked_add(request.lifetime)
         .ok_or_else(|| bad(CloudFrontError::TooLong))?;
     let policy = Policy {
-        resource: resource.clone(),
+        resource,
         end,
         start: request.not_before,
         ip: request.ip.clone(),
     };
+    policy.check(asked_at).map_err(bad)?;
+    let stopped = "Cancelled: no link was made.";
+    let Some(distribution) = distribution else {
+        let made = async {
+            session.check_object_exists(bucket, key).await?;
+            sign_and_try(session, (bucket, key), &signer, policy, request, try_it).await
+        };
+        return or_stop(cancel, stopped, made).await;
+    };
+    let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    let dest = crate::s3::copy_key_in(crate::s3::CLOUDFRONT_LINKS_FOLDER, &id, end, key);
+    let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
+    or_stop(
+        cancel,
+        stopped,
+        session.check_copy_permissions(bucket, folder),
+    )
+    .await?;
+    let mut copy = session
+        .copy_for_link(bucket, &source, &dest, cancel, on_copy)
+        .await?;
+    copy.distribution = Some(distribution);
+    // The copy is deleted once its folder's end has passed: that end is the policy's.
+    let policy = Policy {
+        resource: setting.resource(bucket, &copy.key, request.download_filename.as_ref())?,
+        ..policy
+    };
+    let linked = or_stop(
+        cancel,
+        "Cancelled: the copy made for the link was deleted.",
+        sign_and_try(
+            session,
+            (bucket, &copy.key),
+            &signer,
+            policy,
+            request,
+            try_it,
+        ),
+    )
+    .await;
+    match linked {
+        Ok(link) if !matches!(link.check, LinkCheck::Refused(_)) => Ok(ShareLink {
+            key: key.to_owned(),
+            copy: Some(Box::new(copy)),
+            ..link
+        }),
+        // A link that does not open keeps no copy: it would be stored for nothing.
+        refused_or_failed => {
+            let _ = session.delete_link_copy(bucket, &copy).await;
+            refused_or_failed.map(|link| ShareLink {
+                key: key.to_owned(),
+                ..link
+            })
+        }
+    }
+}
+
+/// Signs `policy` now and tries the URL (or a 60-second probe of it when it cannot open
+/// from here yet): the link to `key`.
+async fn sign_and_try(
+    session: &Session,
+    (bucket, key): (&str, &str),
+    signer: &CloudFrontKey,
+    policy: Policy,
+    request: &CloudFrontRequest,
+    try_it: bool,
+) -> Result<ShareLink, S3Error> {
+    let signed_at = session.now();
     policy.check(signed_at).map_err(bad)?;
-    session.check_object_exists(bucket, key).await?;
-    let url = sign_url(&signer, &policy, signed_at).map_err(bad)?;
+    let resource = policy.resource.clone();
+    let url = sign_url(signer, &policy, signed_at).map_err(bad)?;
     // A link that starts later, or opens only from other addresses, cannot open from here:
     // a 60-second link to the same file with the same key is tried instead (the key, the
     // domain, the origin path and the object are what can be wrong).
@@ -300,7 +422,7 @@ pub async fn link_via_cloudfront(
                 start: None,
                 ip: None,
             };
-            let probe = sign_url(&signer, &probe, signed_at).map_err(bad)?;
+            let probe = sign_url(signer, &probe, signed_at).map_err(bad)?;
             match cloudfront_check(session.try_url(bucket, &probe).await) {
                 LinkCheck::Opens => LinkCheck::Probed(why),
                 other => other,
@@ -335,6 +457,7 @@ pub enum CloudFrontChange {
         key_id: String,
         private_key: std::path::PathBuf,
         origin_path: Option<String>,
+        distribution_id: Option<String>,
     },
     Remove,
 }
@@ -380,9 +503,15 @@ pub fn change_cloudfront(
             key_id,
             private_key,
             origin_path,
+            distribution_id,
         } => {
-            let setting =
-                CloudFrontSetting::new(&domain, &key_id, &private_key, origin_path.as_deref())?;
+            let setting = CloudFrontSetting::new(
+                &domain,
+                &key_id,
+                &private_key,
+                origin_path.as_deref(),
+                distribution_id.as_deref(),
+            )?;
             settings.by_bucket.insert(bucket.to_owned(), setting);
         }
         CloudFrontChange::Remove => {

@@ -221,6 +221,7 @@ pub async fn share_encrypted(
                     key: data_key,
                     version_id: None,
                     size,
+                    distribution: None,
                 },
                 UploadOutcome::Cancelled => {
                     return Err(S3Error::plain(ErrorKind::Cancelled, STOPPED));

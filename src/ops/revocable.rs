@@ -16,11 +16,11 @@ use crate::share::{SignedUrl, format_duration, human_size};
 const REVOKE_CHECK_FOR: Duration = Duration::from_secs(3);
 
 /// "keeps a 1.2 GiB copy for 7 days": said before a copy is made.
-pub fn copy_cost(size: u64, options: &ShareOptions) -> String {
+pub fn copy_cost(size: u64, lifetime: Duration) -> String {
     format!(
         "keeps a {} copy for {} (until the link ends)",
         human_size(size),
-        format_duration(options.expiry.as_duration())
+        format_duration(lifetime)
     )
 }
 
@@ -186,13 +186,16 @@ pub struct Revoked {
     pub checked: bool,
 }
 
-/// Takes a revocable link back: deletes its copy (every version of it), then checks that
-/// `url` no longer opens. A denied delete is an error, and nothing is said revoked.
+/// Takes a revocable link back: deletes its copy (every version of it), for a link through
+/// CloudFront clears the copy from CloudFront's edges and waits until they have (`on_wait`
+/// hears what is awaited), then checks that `url` no longer opens. A denied delete or
+/// invalidation is an error, and nothing is said revoked (revoking again is safe).
 pub async fn revoke(
     session: &Session,
     bucket: &str,
     copy: &LinkCopy,
     url: &SignedUrl,
+    on_wait: &(dyn Fn(&str) + Send + Sync),
 ) -> Result<Revoked, S3Error> {
     session.delete_link_copy(bucket, copy).await?;
     // A bucket that keeps versions may hold the copy as a noncurrent version (a copy made
@@ -207,7 +210,57 @@ pub async fn revoke(
             session.delete_link_copy(bucket, &version).await?;
         }
     }
+    if let Some(distribution) = &copy.distribution {
+        clear_from_edges(session, distribution, &copy.key, on_wait).await?;
+    }
     until_refused(session, bucket, url, &copy.key).await
+}
+
+/// Asks CloudFront to drop the folder of `copy_key` (the copy, whatever query it was
+/// asked with) from every edge, and waits until it has, polling as the AWS CLI's waiter
+/// does but sooner at first (an invalidation of one path often completes in seconds).
+async fn clear_from_edges(
+    session: &Session,
+    distribution: &str,
+    copy_key: &str,
+    on_wait: &(dyn Fn(&str) + Send + Sync),
+) -> Result<(), S3Error> {
+    let folder = &copy_key[..=copy_key.rfind('/').unwrap_or(0)];
+    // The folder is S3 Share's own name (end and id): nothing in it needs encoding.
+    let path = format!("/{folder}*");
+    let id = session
+        .create_invalidation(distribution, std::slice::from_ref(&path))
+        .await
+        .map_err(|err| S3Error {
+            message: format!(
+                "The link's copy was deleted, but CloudFront's edges may still serve what they cached of it until their cache ends: {} Revoke again once that is fixed.",
+                err.message
+            ),
+            ..err
+        })?;
+    on_wait(&format!(
+        "CloudFront is clearing the copy from its edges (invalidation {}; usually a minute or two)",
+        id.0
+    ));
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_secs(1);
+    loop {
+        if session.invalidation_completed(distribution, &id).await? {
+            return Ok(());
+        }
+        if started.elapsed() >= super::cloudfront::INVALIDATION_WAIT {
+            return Err(S3Error::plain(
+                ErrorKind::Server,
+                format!(
+                    "The link's copy was deleted, but CloudFront had not finished clearing it from its edges after {} (invalidation {} of distribution {distribution}): an edge that cached it may still serve it. Revoke again later to check.",
+                    format_duration(super::cloudfront::INVALIDATION_WAIT),
+                    id.0
+                ),
+            ));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(20));
+    }
 }
 
 /// Tries `url` without credentials until the server refuses it (for a few seconds: a
@@ -257,13 +310,18 @@ pub async fn delete_ended_copies(
     now: SystemTime,
 ) -> Result<Vec<String>, S3Error> {
     let mut deleted = Vec::new();
-    let folders = [crate::s3::LINKS_FOLDER, crate::s3::PAGES_FOLDER];
+    let folders = [
+        crate::s3::LINKS_FOLDER,
+        crate::s3::CLOUDFRONT_LINKS_FOLDER,
+        crate::s3::PAGES_FOLDER,
+    ];
     for stored in session.link_copies(bucket, &folders).await? {
         if stored.link_ends.is_some_and(|end| end <= now) {
             let copy = LinkCopy {
                 key: stored.key.clone(),
                 version_id: stored.version_id,
                 size: 0,
+                distribution: None,
             };
             session.delete_link_copy(bucket, &copy).await?;
             if !deleted.contains(&stored.key) {

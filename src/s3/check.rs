@@ -297,7 +297,7 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 
 /// One client per CA bundle (the session's ca_bundle / AWS_CA_BUNDLE, or the usual roots),
 /// made once: its TLS roots and proxy settings are read then.
-fn agent(ca_bundle: Option<&crate::aws::CaBundle>) -> ureq::Agent {
+pub(super) fn agent(ca_bundle: Option<&crate::aws::CaBundle>) -> ureq::Agent {
     static AGENTS: OnceLock<
         std::sync::Mutex<std::collections::HashMap<Option<std::path::PathBuf>, ureq::Agent>>,
     > = OnceLock::new();

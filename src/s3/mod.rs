@@ -6,6 +6,7 @@ mod check;
 mod cleanup;
 mod compat;
 mod copy;
+mod invalidation;
 mod link;
 mod list;
 mod new_profile;
@@ -24,7 +25,11 @@ pub use crate::aws::{
 pub use crate::error::{ErrorKind, S3Error};
 pub use check::{LinkCheck, LinkProblem};
 pub use cleanup::LifecycleRule;
-pub use copy::{CopySource, LINKS_FOLDER, LinkCopy, copy_key, copy_link_id};
+pub use copy::{
+    CLOUDFRONT_LINKS_FOLDER, CopySource, LINKS_FOLDER, LinkCopy, copy_key, copy_key_in,
+    copy_link_id,
+};
+pub use invalidation::check_distribution_id;
 pub use list::{BucketEntry, Depth, ListPage, ObjectEntry, file_name};
 pub use new_profile::{NewProfile, test_and_save};
 pub use page::{PAGES_FOLDER, shared_page_key};

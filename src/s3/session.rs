@@ -23,6 +23,8 @@ pub struct Session {
     pub(super) inner: Arc<Inner>,
     /// Stamps every link: the window's clock, so the countdown and the signer agree.
     clock: Clock,
+    /// Where CloudFront's API is asked (None: cloudfront.amazonaws.com).
+    cloudfront_endpoint: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -178,6 +180,7 @@ impl Session {
             addressing,
             profile_context,
             ca_bundle,
+            cloudfront_endpoint,
         } = sign_in;
         let server_date = ServerDate::default();
         // A server that stops answering must not hang a run: connecting and waiting for an
@@ -213,6 +216,7 @@ impl Session {
         }
         Session {
             clock: system_clock(),
+            cloudfront_endpoint: cloudfront_endpoint.map(Arc::from),
             inner: Arc::new(Inner {
                 profile,
                 region,
@@ -235,6 +239,20 @@ impl Session {
     pub fn with_clock(mut self, clock: Clock) -> Session {
         self.clock = clock;
         self
+    }
+
+    /// The same session, asking CloudFront's API at `endpoint` (sessions made in code: the
+    /// demo and tests; a profile's comes from AWS_ENDPOINT_URL_CLOUDFRONT and the like).
+    pub fn with_cloudfront_endpoint(mut self, endpoint: &str) -> Session {
+        self.cloudfront_endpoint = Some(Arc::from(endpoint));
+        self
+    }
+
+    /// Where CloudFront's API is asked: the endpoint set for it, else CloudFront's own.
+    pub fn cloudfront_endpoint(&self) -> &str {
+        self.cloudfront_endpoint
+            .as_deref()
+            .unwrap_or("https://cloudfront.amazonaws.com")
     }
 
     /// Now, by the clock that signs: this computer's, corrected by the server's when they

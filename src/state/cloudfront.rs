@@ -18,6 +18,8 @@ pub struct CloudFrontForm {
     /// The private key's path (the key itself is never read into the form).
     pub private_key: String,
     pub origin_path: String,
+    /// The distribution's id (for revocable links; optional).
+    pub distribution_id: String,
     pub error: Option<String>,
     /// Checking and saving.
     pub saving: bool,
@@ -83,6 +85,9 @@ impl State {
                 .map(|s| format!("/{}", s.origin_path.trim_end_matches('/')))
                 .filter(|p| p != "/")
                 .unwrap_or_default(),
+            distribution_id: set
+                .and_then(|s| s.distribution_id.clone())
+                .unwrap_or_default(),
             error: None,
             saving: false,
             is_set: set.is_some(),
@@ -114,6 +119,8 @@ impl State {
                 key_id: form.key_id.trim().to_owned(),
                 private_key: form.private_key.trim().into(),
                 origin_path: Some(form.origin_path.trim().to_owned()).filter(|p| !p.is_empty()),
+                distribution_id: Some(form.distribution_id.trim().to_owned())
+                    .filter(|p| !p.is_empty()),
             }
         };
         form.saving = true;
@@ -175,6 +182,7 @@ impl State {
                 download_filename,
                 not_before: None,
                 ip: None,
+                revocable: self.share.revocable,
             },
         })]
     }

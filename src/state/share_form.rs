@@ -182,9 +182,13 @@ impl super::State {
             }
         };
         if state.via_cloudfront() {
-            if state.share.revocable {
+            if state.share.revocable
+                && let Some(why) = state
+                    .cloudfront_here()
+                    .and_then(|s| s.why_not_revocable(&state.listing.bucket))
+            {
                 state.share_status = super::ShareStatus::Refused(crate::s3::S3Error::bad_input(
-                    "A link through CloudFront cannot be revoked on its own (edges keep serving it): untick Revocable, or untick Through CloudFront for a revocable presigned link.",
+                    format!("{why} (Or untick Through CloudFront for a revocable presigned link.)"),
                 ));
                 return Vec::new();
             }

@@ -591,6 +591,7 @@ fn revocable_entry(key: &str, ends_in: i64) -> crate::history::HistoryEntry {
         key: crate::s3::copy_key(&format!("id{}", key.len()), ends, key),
         version_id: None,
         size: 3,
+        distribution: None,
     }));
     crate::history::HistoryEntry::of(&made)
 }
@@ -720,6 +721,7 @@ fn a_revocable_link_arriving_after_the_selection_moved_is_kept_not_copied() {
         key: ".s3share/links/1-abc/big.bin".into(),
         version_id: None,
         size: 9,
+        distribution: None,
     }));
     let effects = state.apply(Event::Shared(Ok(made)));
     assert_eq!(copies(&effects), 0, "not put on the clipboard");
@@ -867,6 +869,7 @@ fn encrypted_share(name: &str) -> Box<crate::ops::EncryptedShare> {
             key: ".s3share/links/1-x/data".into(),
             version_id: None,
             size: 10,
+            distribution: None,
         },
         link,
         name: name.into(),
@@ -1010,6 +1013,7 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
         key_id: "K2JCJMDEHXQW5F".into(),
         private_key: "/keys/k.pem".into(),
         origin_path: String::new(),
+        distribution_id: None,
     };
     state.cloudfront.by_bucket.insert("b".into(), setting);
     state.open_folder("b", "");
@@ -1073,7 +1077,7 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     state.share.via_cloudfront = true;
     state.share.custom_text.clear();
     state.share.set_preset(0);
-    // Revocable and through CloudFront: refused, said why.
+    // Revocable and through CloudFront without the distribution's id: refused, said why.
     state.share.revocable = true;
     assert!(state.copy_link().is_empty());
     assert!(
@@ -1081,8 +1085,20 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
             .share_error()
             .unwrap()
             .message
-            .contains("cannot be revoked")
+            .contains("distribution's ID")
     );
+    state.share_status = ShareStatus::Idle;
+    // With it: a revocable link through CloudFront is asked for.
+    state
+        .cloudfront
+        .by_bucket
+        .get_mut("b")
+        .unwrap()
+        .distribution_id = Some("E2QWRUHAPOMQZL".into());
+    assert!(matches!(
+        &state.copy_link()[..],
+        [Effect::Send(Command::ShareViaCloudFront { request, .. })] if request.revocable
+    ));
     state.share.revocable = false;
     state.share_status = ShareStatus::Idle;
     // Another bucket: presigned links as before.

@@ -45,6 +45,7 @@ pub fn cloudfront_form_ui(
                 });
                 ui.end_row();
                 field(ui, "Origin path (optional)", &mut form.origin_path, "/media");
+                field(ui, "Distribution ID (for revocable links)", &mut form.distribution_id, "E2QWRUHAPOMQZL");
             });
             // Enter in a field saves, as the button does.
             if ui.input(|i| i.key_pressed(egui::Key::Enter)) && !form.saving {
@@ -99,11 +100,12 @@ pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
     if !state.share.via_cloudfront {
         return;
     }
-    if state.share.revocable {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            "Revocable does not apply through CloudFront (edges keep serving a link): untick one of them.",
-        );
+    if state.share.revocable
+        && let Some(why) = state
+            .cloudfront_here()
+            .and_then(|s| s.why_not_revocable(&state.listing.bucket))
+    {
+        ui.colored_label(ui.visuals().warn_fg_color, why);
     }
     ui.horizontal(|ui| {
         for (label, lifetime) in LONG_LIFETIMES {

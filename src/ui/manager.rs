@@ -152,12 +152,20 @@ pub fn manager_ui(
                                 ("Revoke", "Stop this link now: the encrypted file and its page are deleted")
                             } else if page {
                                 ("Close page", "Stop this page now: it is deleted (with the copies its links point at, if revocable)")
+                            } else if entry.kind == LinkKind::CloudFront {
+                                ("Revoke", "Stop this link now: the copy it points at is deleted, and CloudFront clears it from its edges (usually a minute or two; this row waits until it has)")
                             } else {
                                 ("Revoke", "Stop this link now: the copy it points at is deleted")
                             };
                             if state.manager.revoking.running.as_deref() == Some(entry.id.as_str()) {
                                 ui.spinner();
-                                ui.label(if page { "Closing…" } else { "Revoking…" });
+                                ui.label(if page {
+                                    "Closing…"
+                                } else if entry.kind == LinkKind::CloudFront {
+                                    "Revoking… (CloudFront clears its edges: usually a minute or two)"
+                                } else {
+                                    "Revoking…"
+                                });
                             } else if ui
                                 .small_button(button)
                                 .on_hover_text(hover)
@@ -166,7 +174,10 @@ pub fn manager_ui(
                                 intents.push(Intent::AskRevoke(entry.id.clone()));
                             }
                         }
-                        if works && let Some(key_id) = entry.cloudfront_key_id() {
+                        if works
+                            && entry.copy_stored().is_none()
+                            && let Some(key_id) = entry.cloudfront_key_id()
+                        {
                             // The honest answer: only rotating the key stops it, and with it
                             // every link that key signed (counted here only when asked).
                             ui.weak("How to stop it?").on_hover_ui(|ui| {
@@ -176,7 +187,7 @@ pub fn manager_ui(
                                     .filter(|e| e.cloudfront_key_id() == Some(key_id))
                                     .count();
                                 ui.label(format!(
-                                    "A CloudFront signed URL cannot be revoked on its own. To stop it before its end, remove public key {key_id} from the distribution's key group (rotate the key): that stops every link it signed — {same_key} still working in this list, and any made elsewhere with it. Deleting the object stops it too, once CloudFront's cached copy expires (or after an invalidation of its path).",
+                                    "This CloudFront signed URL was not made revocable, so it cannot be revoked on its own. To stop it before its end, remove public key {key_id} from the distribution's key group (rotate the key): that stops every link it signed — {same_key} still working in this list, and any made elsewhere with it. Deleting the object stops it too, once CloudFront's cached copy expires (or after an invalidation of its path).",
                                     key_id = crate::share::escape::text(key_id)
                                 ));
                             });

@@ -32,9 +32,11 @@ pub(super) fn revocable_ui(
     if !state.share.revocable {
         return;
     }
-    let options = crate::s3::ShareOptions {
-        expiry: state.share.expiry,
-        ..Default::default()
+    // Through CloudFront a link (and so its copy) may last longer than the slider's 7 days.
+    let kept = if state.via_cloudfront() && !several {
+        state.cloudfront_lifetime()
+    } else {
+        state.share.expiry.as_duration()
     };
     let rows = &state.listing.objects;
     let size_of = |key: &str| rows.position(key).map_or(0, |i| rows.size(i));
@@ -47,12 +49,12 @@ pub(super) fn revocable_ui(
         format!(
             "Each link points at a copy of its file: {} of copies kept for {} (until the links end).",
             crate::share::human_size(size),
-            format_duration(options.expiry.as_duration())
+            format_duration(kept)
         )
     } else {
         format!(
             "The link points at a copy: it {}.",
-            crate::ops::copy_cost(size, &options)
+            crate::ops::copy_cost(size, kept)
         )
     };
     ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());

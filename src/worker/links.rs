@@ -32,11 +32,24 @@ impl Worker {
                 key,
                 setting,
                 request,
-            } => self.spawn_request(|session| async move {
-                let made =
-                    ops::link_via_cloudfront(&session, &setting, &bucket, &key, &request, true);
-                Event::Shared(made.await)
-            }),
+            } => {
+                let out = self.out.clone();
+                self.spawn_request(|session| async move {
+                    let progress =
+                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
+                    let never = CancellationToken::new();
+                    let made = ops::link_via_cloudfront(
+                        &session,
+                        &setting,
+                        (&bucket, &key),
+                        &request,
+                        true,
+                        &never,
+                        &progress,
+                    );
+                    Event::Shared(made.await)
+                });
+            }
             Command::ShareEncrypted {
                 bucket,
                 key,
@@ -77,7 +90,7 @@ impl Worker {
                 copy,
                 url,
             } => self.spawn_request(|session| async move {
-                let result = ops::revoke(&session, &bucket, &copy, &url).await;
+                let result = ops::revoke(&session, &bucket, &copy, &url, &|_| {}).await;
                 Event::Revoked { id, result }
             }),
             Command::ClosePage {

@@ -9,11 +9,22 @@
 //!
 //! The client's address is the socket's, unless the request carries
 //! `X-Test-Client-Ip` (so a test can come "from" another network).
+//!
+//! Like CloudFront, the edge keeps what it served (by path and the query it forwards) and
+//! serves it again from that cache, even once the object is gone from the bucket, until an
+//! invalidation that covers the path has completed. The invalidations come through a small
+//! CloudFront API (`CreateInvalidation`, `GetInvalidation` of API version 2020-05-31) on a
+//! port of its own, which checks each request's SigV4 signature (service `cloudfront`,
+//! region `us-east-1`) with its own code against the keys it was given. An invalidation
+//! answers `InProgress` to its first `GetInvalidation`, then completes.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+mod api;
 
 use base64::Engine as _;
 use http_body_util::Full;
@@ -25,16 +36,33 @@ use rsa::pkcs8::DecodePublicKey as _;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-/// A running edge; stops when dropped.
+/// A running edge (and its API); stops when dropped.
 pub struct CloudFrontEdge {
     addr: SocketAddr,
-    task: JoinHandle<()>,
+    api_addr: SocketAddr,
+    edge: Arc<Edge>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Drop for CloudFrontEdge {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
+}
+
+/// The distribution id the API answers for.
+pub const DISTRIBUTION_ID: &str = "E2TESTBEDEDGE1";
+
+/// One invalidation as the API holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalidation {
+    pub id: String,
+    pub paths: Vec<String>,
+    pub completed: bool,
+    /// `GetInvalidation` calls still answered `InProgress`.
+    polls_left: u32,
 }
 
 struct Edge {
@@ -44,6 +72,22 @@ struct Edge {
     origin: PathBuf,
     /// `http://127.0.0.1:PORT`: the start of every resource URL.
     base: String,
+    /// What was served, by path and forwarded query: served again until invalidated.
+    cache: Mutex<HashMap<String, Served>>,
+    invalidations: Mutex<Vec<Invalidation>>,
+    /// The keys that may call the API (access key, secret).
+    api_keys: Mutex<Option<(String, String)>>,
+    /// An error code every API call answers with (a test of a refused invalidation).
+    api_refusal: Mutex<Option<(u16, String)>>,
+    /// Why API requests were refused, for a test's message.
+    api_log: Mutex<Vec<String>>,
+}
+
+/// A body served, and its Content-Disposition.
+type Served = (Vec<u8>, Option<String>);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl CloudFrontEdge {
@@ -60,6 +104,8 @@ impl CloudFrontEdge {
             .map_err(|e| std::io::Error::other(format!("public key: {e}")))?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let api_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let api_addr = api_listener.local_addr()?;
         let mut origin = store.join(bucket);
         for part in origin_path.split('/').filter(|p| !p.is_empty()) {
             origin.push(part);
@@ -69,13 +115,19 @@ impl CloudFrontEdge {
             public,
             origin,
             base: format!("http://{addr}"),
+            cache: Mutex::default(),
+            invalidations: Mutex::default(),
+            api_keys: Mutex::default(),
+            api_refusal: Mutex::default(),
+            api_log: Mutex::default(),
         });
+        let serving = edge.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, peer)) = listener.accept().await else {
                     return;
                 };
-                let edge = edge.clone();
+                let edge = serving.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request| {
                         let edge = edge.clone();
@@ -89,12 +141,57 @@ impl CloudFrontEdge {
                 });
             }
         });
-        Ok(CloudFrontEdge { addr, task })
+        let api = edge.clone();
+        let api_task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = api_listener.accept().await else {
+                    return;
+                };
+                let edge = api.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let edge = edge.clone();
+                        async move { Ok::<_, std::convert::Infallible>(edge.api(request).await) }
+                    });
+                    let _ = ConnBuilder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(CloudFrontEdge {
+            addr,
+            api_addr,
+            edge,
+            tasks: vec![task, api_task],
+        })
     }
 
     /// `http://127.0.0.1:PORT`: the distribution's "domain" in tests.
     pub fn domain(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The CloudFront API's endpoint (AWS_ENDPOINT_URL_CLOUDFRONT in tests); it accepts
+    /// requests signed with `access_key` and `secret`.
+    pub fn api_endpoint(&self, access_key: &str, secret: &str) -> String {
+        *lock(&self.edge.api_keys) = Some((access_key.to_owned(), secret.to_owned()));
+        format!("http://{}", self.api_addr)
+    }
+
+    /// Every invalidation asked for so far.
+    pub fn invalidations(&self) -> Vec<Invalidation> {
+        lock(&self.edge.invalidations).clone()
+    }
+
+    /// Why API requests were refused so far.
+    pub fn api_refusals(&self) -> Vec<String> {
+        lock(&self.edge.api_log).clone()
+    }
+
+    /// Every API call answers `status` with error `code` (None: answered again).
+    pub fn refuse_api(&self, refusal: Option<(u16, &str)>) {
+        *lock(&self.edge.api_refusal) = refusal.map(|(s, c)| (s, c.to_owned()));
     }
 }
 
@@ -215,41 +312,58 @@ impl Edge {
         {
             return refuse("Access denied: not from an allowed address");
         }
-        self.serve(path, &kept)
+        let cached = format!("{path}?{}", kept.join("&"));
+        if let Some((body, disposition)) = lock(&self.cache).get(&cached).cloned() {
+            return served(body, disposition, "Hit from cloudfront");
+        }
+        match self.serve(path, &kept) {
+            Ok((body, disposition)) => {
+                lock(&self.cache).insert(cached, (body.clone(), disposition.clone()));
+                served(body, disposition, "Miss from cloudfront")
+            }
+            Err(refused) => *refused,
+        }
     }
 
-    /// The object from the store, with the asked Content-Disposition.
-    fn serve(&self, path: &str, query: &[&str]) -> Answer {
+    /// The object from the store, and the Content-Disposition asked for.
+    fn serve(&self, path: &str, query: &[&str]) -> Result<Served, Box<Answer>> {
         let Ok(key) = percent_decode_str(path.trim_start_matches('/')).decode_utf8() else {
-            return refuse("Bad path");
+            return Err(Box::new(refuse("Bad path")));
         };
         if key
             .split('/')
             .any(|part| part.is_empty() || part == "." || part == "..")
         {
-            return refuse("Bad path");
+            return Err(Box::new(refuse("Bad path")));
         }
         let file = key
             .split('/')
             .fold(self.origin.clone(), |dir, part| dir.join(part));
         let Ok(body) = std::fs::read(&file) else {
             let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
-            return hyper::Response::builder()
-                .status(404)
-                .body(Full::new(body.into()))
-                .expect("a valid answer");
+            return Err(Box::new(
+                hyper::Response::builder()
+                    .status(404)
+                    .body(Full::new(body.into()))
+                    .expect("a valid answer"),
+            ));
         };
-        let mut answer = hyper::Response::builder()
-            .status(200)
-            .header("content-type", "application/octet-stream")
-            .header("x-cache", "Miss from cloudfront");
-        if let Some(disposition) = query
+        let disposition = query
             .iter()
             .find_map(|p| p.strip_prefix("response-content-disposition="))
             .and_then(|v| percent_decode_str(v).decode_utf8().ok())
-        {
-            answer = answer.header("content-disposition", disposition.as_ref());
-        }
-        answer.body(Full::new(body.into())).expect("a valid answer")
+            .map(|v| v.into_owned());
+        Ok((body, disposition))
     }
+}
+
+fn served(body: Vec<u8>, disposition: Option<String>, cache: &str) -> Answer {
+    let mut answer = hyper::Response::builder()
+        .status(200)
+        .header("content-type", "application/octet-stream")
+        .header("x-cache", cache);
+    if let Some(disposition) = disposition {
+        answer = answer.header("content-disposition", disposition);
+    }
+    answer.body(Full::new(body.into())).expect("a valid answer")
 }

@@ -36,7 +36,7 @@ use tokio::task::JoinHandle;
 
 mod cloudfront;
 mod synthetic;
-pub use cloudfront::CloudFrontEdge;
+pub use cloudfront::{CloudFrontEdge, DISTRIBUTION_ID as CLOUDFRONT_DISTRIBUTION_ID, Invalidation};
 pub use synthetic::SyntheticFolder;
 
 /// The header S3 puts on HeadBucket answers (and on wrong-region refusals).

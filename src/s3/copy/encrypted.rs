@@ -110,6 +110,7 @@ impl Session {
                 key: dest.to_owned(),
                 version_id: stored.version_id().map(str::to_owned),
                 size: total,
+                distribution: None,
             });
         }
         let created = client
@@ -165,6 +166,7 @@ impl Session {
                 key: dest.to_owned(),
                 version_id,
                 size: total,
+                distribution: None,
             }),
             Err(err) => {
                 super::parts::abort_upload(&client, bucket, dest, &upload_id).await;

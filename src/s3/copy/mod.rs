@@ -17,6 +17,9 @@ mod parts;
 
 /// Where the copies live (inside S3 Share's own folder, never listed as the person's).
 pub const LINKS_FOLDER: &str = ".s3share/links/";
+/// Where the copies of revocable links through CloudFront live: outside `LINKS_FOLDER`,
+/// whose lifecycle rule deletes copies after 8 days (these links may last a year).
+pub const CLOUDFRONT_LINKS_FOLDER: &str = ".s3share/cloudfront-links/";
 
 const MIB: u64 = 1024 * 1024;
 /// S3 copies at most 5 GiB in one CopyObject; larger objects are copied in parts.
@@ -36,6 +39,10 @@ pub struct LinkCopy {
     #[serde(default)]
     pub version_id: Option<String>,
     pub size: u64,
+    /// The CloudFront distribution that serves the copy (a revocable link through
+    /// CloudFront): revoking also clears the copy from its edges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<String>,
 }
 
 /// What HEAD said of the object to copy: enough to refuse before copying, to keep what
@@ -57,6 +64,11 @@ pub struct CopySource {
 /// links are found by listing alone), the file keeps its name (what the browser saves),
 /// less control characters: a listing cannot carry them in XML, and cleaning up lists.
 pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
+    copy_key_in(LINKS_FOLDER, id, ends, key)
+}
+
+/// `copy_key` in `folder` (`LINKS_FOLDER` or `CLOUDFRONT_LINKS_FOLDER`).
+pub fn copy_key_in(folder: &str, id: &str, ends: SystemTime, key: &str) -> String {
     let ends = ends
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
@@ -64,13 +76,14 @@ pub fn copy_key(id: &str, ends: SystemTime, key: &str) -> String {
     let name = key.rsplit('/').next().unwrap_or(key);
     let name: String = name.chars().filter(|c| !c.is_control()).collect();
     let name = if name.is_empty() { "file" } else { &name };
-    format!("{LINKS_FOLDER}{ends}-{id}/{name}")
+    format!("{folder}{ends}-{id}/{name}")
 }
 
 /// When the link of a copy (or a page of links) ends, from the end its key was named with.
 pub fn end_in_key(key: &str) -> Option<SystemTime> {
     let rest = key
         .strip_prefix(LINKS_FOLDER)
+        .or_else(|| key.strip_prefix(CLOUDFRONT_LINKS_FOLDER))
         .or_else(|| key.strip_prefix(super::page::PAGES_FOLDER))?;
     let folder = rest.split('/').next()?;
     let (secs, _) = folder.split_once('-')?;
@@ -79,7 +92,11 @@ pub fn end_in_key(key: &str) -> Option<SystemTime> {
 
 /// The link id in copy `key`'s folder name (`<end>-<id>`).
 pub fn copy_link_id(key: &str) -> Option<&str> {
-    let folder = key.strip_prefix(LINKS_FOLDER)?.split('/').next()?;
+    let folder = key
+        .strip_prefix(LINKS_FOLDER)
+        .or_else(|| key.strip_prefix(CLOUDFRONT_LINKS_FOLDER))?
+        .split('/')
+        .next()?;
     folder
         .split_once('-')
         .map(|(_, id)| id)
@@ -239,6 +256,7 @@ impl Session {
             key: dest.to_owned(),
             version_id,
             size: source.size,
+            distribution: None,
         };
         // A server that answers a part copy without copying (rclone serve s3 does) would
         // hand out a link to something else: the copy's size must be the object's.

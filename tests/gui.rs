@@ -148,6 +148,17 @@ fn server_window(
     prepare: impl FnOnce(&Path),
     credentials: &str,
 ) -> Window {
+    server_window_with(options, prepare, credentials, |_, _| String::new())
+}
+
+/// `server_window`, with lines `profile_lines` gives (from the store's root, on the
+/// window's runtime, once the server runs) added to profile "test".
+fn server_window_with(
+    options: LocalS3Options,
+    prepare: impl FnOnce(&Path),
+    credentials: &str,
+    profile_lines: impl FnOnce(&Path, &tokio::runtime::Runtime) -> String,
+) -> Window {
     let runtime = runtime();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("s3");
@@ -159,10 +170,11 @@ fn server_window(
     let server = runtime
         .block_on(LocalS3::start(&root, ACCESS, SECRET, options))
         .unwrap();
+    let more = profile_lines(&root, &runtime);
     std::fs::write(
         dir.path().join("config"),
         format!(
-            "[profile test]\nregion = us-east-1\nendpoint_url = {}\n",
+            "[profile test]\nregion = us-east-1\nendpoint_url = {}\n{more}",
             server.endpoint()
         ),
     )
@@ -1550,6 +1562,111 @@ fn a_ninety_day_link_through_cloudfront_from_the_window() {
         w.harness.query_by_label("Renew").is_none(),
         "no presigned renew of it"
     );
+}
+
+/// A revocable 90-day link through CloudFront from the window: the distribution's ID is
+/// set in the bucket's CloudFront form, Copy link makes the copy and signs through the
+/// distribution, and Revoke in Shared links deletes the copy and waits for CloudFront to
+/// clear it from its edges; the link then no longer opens.
+#[test]
+fn a_revocable_link_through_cloudfront_is_revoked_from_the_window() {
+    use egui::accesskit::Role;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let public = std::fs::read_to_string(fixtures.join("cloudfront-test-key.pub.pem")).unwrap();
+    let mut edge = None;
+    let mut w = server_window_with(
+        LocalS3Options {
+            buckets: vec!["shared".into()],
+            ..LocalS3Options::default()
+        },
+        |root| std::fs::write(root.join("shared").join("plan.txt"), "the plan").unwrap(),
+        &static_keys(),
+        |root, runtime| {
+            let started = runtime
+                .block_on(testbed::CloudFrontEdge::start(
+                    &public,
+                    "K2JCJMDEHXQW5F",
+                    root.to_owned(),
+                    "shared",
+                    "",
+                ))
+                .unwrap();
+            let api = started.api_endpoint(ACCESS, SECRET);
+            edge = Some(started);
+            format!("services = edge\n\n[services edge]\ncloudfront =\n  endpoint_url = {api}\n")
+        },
+    );
+    let edge = edge.unwrap();
+    w.until("the bucket", |h| {
+        h.query_by_role_and_label(Role::Button, "shared").is_some()
+    });
+    w.harness
+        .get_by_role_and_label(Role::Button, "shared")
+        .click_secondary();
+    w.step();
+    w.step();
+    w.click("CloudFront…");
+    for (field, text) in [
+        ("Distribution domain", edge.domain()),
+        ("Key id", "K2JCJMDEHXQW5F".to_owned()),
+        (
+            "Private key file",
+            fixtures
+                .join("cloudfront-test-key.pem")
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        (
+            "Distribution ID (for revocable links)",
+            testbed::CLOUDFRONT_DISTRIBUTION_ID.to_owned(),
+        ),
+    ] {
+        w.until_label(field);
+        w.harness.get_by_label(field).focus();
+        w.step();
+        w.harness.get_by_label(field).type_text(&text);
+        w.step();
+    }
+    w.click("Check and save");
+    w.until("the form closes", |h| {
+        h.query_by_label("Check and save").is_none()
+    });
+    w.click("plan.txt");
+    w.click("Revocable");
+    w.click("90 days");
+    w.until("the copy's cost for 90 days", |h| {
+        h.query_by_label_contains("copy for 90 days").is_some()
+    });
+    w.click("Copy link");
+    w.until("the link", |h| h.query_by_label("Copied").is_some());
+    let url = w.copied.last().unwrap().clone();
+    assert!(
+        url.starts_with(&format!("{}/.s3share/cloudfront-links/", edge.domain())),
+        "{url}"
+    );
+    assert_eq!(plain_get(&url).0, 200);
+
+    w.click("Shared links (1)");
+    assert!(
+        w.harness.query_by_label("How to stop it?").is_none(),
+        "a revocable one is revoked, not rotated away"
+    );
+    w.click("Revoke");
+    w.until_label("Revoke now");
+    assert!(
+        w.harness
+            .query_by_label_contains("CloudFront is asked to clear it from its edges")
+            .is_some()
+    );
+    w.click("Revoke now");
+    w.until("the revoke", |h| {
+        h.query_by_label_contains("the link no longer opens")
+            .is_some()
+    });
+    let invalidations = edge.invalidations();
+    assert_eq!(invalidations.len(), 1);
+    assert!(invalidations[0].completed);
+    assert!(matches!(plain_get(&url).0, 403 | 404));
 }
 
 /// Enter or Ctrl+C pressed while a window is on top (Shared links, the CloudFront form)

@@ -285,6 +285,12 @@ fn revoke_confirmation(
             ),
             "Close now",
         ),
+        None if entry.kind == LinkKind::CloudFront => (
+            format!(
+                "Revoke this link through CloudFront? Its copy is deleted and CloudFront is asked to clear it from its edges: it stops for everyone once they have (usually a minute or two; this row waits and says so). {name} itself and its other links keep working."
+            ),
+            "Revoke now",
+        ),
         None => (
             format!(
                 "Revoke this link? It stops at once for everyone who has it. {name} itself and its other links keep working."

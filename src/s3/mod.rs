@@ -17,6 +17,7 @@ mod region_cache;
 mod request;
 mod server_date;
 mod session;
+mod sigv4;
 pub mod upload;
 
 pub use crate::aws::{

@@ -8,12 +8,6 @@ use crate::aws::Addressing;
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{
-    PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-    UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::check::LinkCheck;
@@ -149,8 +143,50 @@ pub fn object_url_in_style(
     bucket: &str,
     key: &str,
 ) -> String {
-    use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
     let key = utf8_percent_encode(key, KEY_PATH);
+    format!("{}/{key}", bucket_base(endpoint, style, region, bucket))
+}
+
+/// Where a bucket's keys start (`https://b.s3.eu-west-1.amazonaws.com`,
+/// `http://127.0.0.1:9000/b`), remembered per thread for the last bucket asked: ten thousand
+/// links to one folder resolve it once.
+fn bucket_base(endpoint: Option<&str>, style: Addressing, region: &str, bucket: &str) -> String {
+    type Asked = (Option<String>, Addressing, String, String);
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(Asked, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    let same = |asked: &Asked| {
+        asked.0.as_deref() == endpoint && asked.1 == style && asked.2 == region && asked.3 == bucket
+    };
+    if let Some(base) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(asked, _)| same(asked))
+            .map(|(_, base)| base.clone())
+    }) {
+        return base;
+    }
+    let base = resolve_bucket_base(endpoint, style, region, bucket);
+    LAST.with_borrow_mut(|last| {
+        *last = Some((
+            (
+                endpoint.map(str::to_owned),
+                style,
+                region.to_owned(),
+                bucket.to_owned(),
+            ),
+            base.clone(),
+        ));
+    });
+    base
+}
+
+fn resolve_bucket_base(
+    endpoint: Option<&str>,
+    style: Addressing,
+    region: &str,
+    bucket: &str,
+) -> String {
+    use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
     let force_path_style = match style {
         Addressing::Path => true,
         Addressing::Auto => endpoint.is_some(),
@@ -178,7 +214,7 @@ pub fn object_url_in_style(
             }
         });
     match resolved {
-        Some(base) => format!("{}/{key}", base.trim_end_matches('/')),
+        Some(base) => base.trim_end_matches('/').to_owned(),
         // A name the resolver refuses (an invalid bucket): the request names the path, and
         // the server answers for it.
         None => {
@@ -186,7 +222,7 @@ pub fn object_url_in_style(
                 || format!("https://s3.{region}.amazonaws.com"),
                 |e| e.trim_end_matches('/').to_owned(),
             );
-            format!("{base}/{}/{key}", utf8_percent_encode(bucket, UNRESERVED))
+            format!("{base}/{}", utf8_percent_encode(bucket, UNRESERVED))
         }
     }
 }
@@ -203,43 +239,16 @@ pub fn presign_url(
     signed_at: SystemTime,
     expiry: Expiry,
 ) -> Result<String, S3Error> {
-    let identity: Identity = credentials.clone().into();
-    let mut settings = SigningSettings::default();
-    settings.signature_location = SignatureLocation::QueryParams;
-    settings.expires_in = Some(expiry.as_duration());
-    // S3 signs the path encoded once, exactly as sent, with no dot-segment clean-up.
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("s3")
-        .time(signed_at)
-        .settings(settings)
-        .build()
-        .map_err(|e| signing_error(&e))?
-        .into();
-    let signable = SignableRequest::new(
+    super::sigv4::presign(
         method,
         url,
-        headers.iter().copied(),
-        SignableBody::UnsignedPayload,
+        headers,
+        (region, "s3"),
+        credentials,
+        signed_at,
+        expiry.as_secs(),
     )
-    .map_err(|e| signing_error(&e))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| signing_error(&e))?
-        .into_parts();
-    let mut signed = String::with_capacity(url.len() + 512);
-    signed.push_str(url);
-    let mut separator = if url.contains('?') { '&' } else { '?' };
-    for (name, value) in instructions.params() {
-        signed.push(separator);
-        signed.push_str(name);
-        signed.push('=');
-        signed.extend(utf8_percent_encode(value, UNRESERVED));
-        separator = '&';
-    }
-    Ok(signed)
+    .map_err(|e| signing_error(&e))
 }
 
 /// Adds `response-content-disposition` to an unsigned object URL.

@@ -495,6 +495,35 @@ async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revo
     .await;
     assert_eq!(bad_id.status.code(), Some(2));
     assert!(text(&bad_id.stderr).contains("not a distribution ID"));
+    // A distribution ID that is not the domain's distribution: refused when a revocable
+    // link is asked for (revoking would clear another distribution's edges), nothing copied.
+    let other_domain = edge.domain().replace("127.0.0.1", "localhost");
+    let mismatched = s3share(
+        home.path(),
+        &[
+            "cloudfront",
+            "set",
+            &bucket,
+            "--domain",
+            &other_domain,
+            "--key-id",
+            KEY_ID,
+            "--private-key",
+            private_key.to_str().unwrap(),
+            "--distribution-id",
+            testbed::CLOUDFRONT_DISTRIBUTION_ID,
+        ],
+    )
+    .await;
+    assert!(mismatched.status.success(), "{}", text(&mismatched.stderr));
+    let refused = s3share(home.path(), &[&["link", &uri][..], &revocable].concat()).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("do not belong together"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(stored_under(&bed, &bucket, ".s3share").await.is_empty());
     let with_id = s3share(
         home.path(),
         &[
@@ -593,6 +622,10 @@ async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revo
     assert!(!denied.status.success());
     let said = text(&denied.stderr);
     assert!(said.contains("cloudfront:CreateInvalidation"), "{said}");
+    assert!(
+        said.contains("asked at http://127.0.0.1:"),
+        "the endpoint asked: {said}"
+    );
     assert!(said.contains("edges may still serve"), "{said}");
     assert_eq!(
         http_get(&second_url).await.status,

@@ -271,7 +271,7 @@ impl CloudFrontSetting {
     pub fn why_not_revocable(&self, bucket: &str) -> Option<String> {
         if self.distribution_id.is_none() {
             return Some(format!(
-                "A revocable link through CloudFront needs the distribution's ID, to clear the link's copy from CloudFront's edges when it is revoked: add it to s3://{bucket}/'s CloudFront setting (s3share cloudfront set {bucket} … --distribution-id ID)."
+                "A revocable link through CloudFront needs the distribution's ID, to clear the link's copy from CloudFront's edges when it is revoked: add it to s3://{bucket}/'s CloudFront setting (Distribution ID in the bucket's CloudFront… form, or s3share cloudfront set {bucket} … --distribution-id ID)."
             ));
         }
         if !self.origin_path.is_empty() {
@@ -338,9 +338,20 @@ pub async fn link_via_cloudfront(
         };
         return or_stop(cancel, stopped, made).await;
     };
+    // Revoking will ask CloudFront to clear the copy from this distribution's edges: the
+    // distribution must be the one at the domain, and CloudFront must answer this profile,
+    // before a link said to be revocable is handed out.
+    or_stop(
+        cancel,
+        stopped,
+        check_distribution(session, setting, bucket, &distribution),
+    )
+    .await?;
     let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let dest = crate::s3::copy_key_in(crate::s3::CLOUDFRONT_LINKS_FOLDER, &id, end, key);
+    // The copy's URL is checked before the copy exists (nothing is left behind on a refusal).
+    let copy_resource = setting.resource(bucket, &dest, request.download_filename.as_ref())?;
     let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
     or_stop(
         cancel,
@@ -354,7 +365,7 @@ pub async fn link_via_cloudfront(
     copy.distribution = Some(distribution);
     // The copy is deleted once its folder's end has passed: that end is the policy's.
     let policy = Policy {
-        resource: setting.resource(bucket, &copy.key, request.download_filename.as_ref())?,
+        resource: copy_resource,
         ..policy
     };
     let linked = or_stop(
@@ -385,6 +396,29 @@ pub async fn link_via_cloudfront(
             })
         }
     }
+}
+
+/// Distribution `distribution` answers at the setting's domain (its CloudFront domain or an
+/// alternate domain name), as CloudFront itself says.
+async fn check_distribution(
+    session: &Session,
+    setting: &CloudFrontSetting,
+    bucket: &str,
+    distribution: &str,
+) -> Result<(), S3Error> {
+    let hosts = session.distribution_hosts(distribution).await?;
+    let host = setting
+        .domain
+        .split_once("://")
+        .map_or(setting.domain.as_str(), |(_, host)| host)
+        .to_ascii_lowercase();
+    if hosts.contains(&host) {
+        return Ok(());
+    }
+    Err(S3Error::bad_input(format!(
+        "Distribution {distribution} answers at {}, not at {host}: the distribution ID and the domain of s3://{bucket}/'s CloudFront setting do not belong together, and revoking would clear the wrong distribution's edges. Correct one of them.",
+        crate::share::escape::text(&hosts.join(", "))
+    )))
 }
 
 /// Signs `policy` now and tries the URL (or a 60-second probe of it when it cannot open

@@ -212,6 +212,14 @@ pub async fn revoke(
     }
     if let Some(distribution) = &copy.distribution {
         clear_from_edges(session, distribution, &copy.key, on_wait).await?;
+        // A link with a custom policy (a start, an address range) may be refused from here
+        // whatever happened: a refusal would prove nothing.
+        if url.expose().contains("Policy=") {
+            return Ok(Revoked {
+                at: SystemTime::now(),
+                checked: false,
+            });
+        }
     }
     until_refused(session, bucket, url, &copy.key).await
 }
@@ -245,8 +253,25 @@ async fn clear_from_edges(
     let started = std::time::Instant::now();
     let mut pause = Duration::from_secs(1);
     loop {
-        if session.invalidation_completed(distribution, &id).await? {
-            return Ok(());
+        match session.invalidation_completed(distribution, &id).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            // A moment's trouble (the network, throttling, CloudFront's own errors) is
+            // asked again within the wait; anything else ends it, said with what was done.
+            Err(err)
+                if matches!(
+                    err.kind,
+                    ErrorKind::Network | ErrorKind::NoAnswer | ErrorKind::Server
+                ) && started.elapsed() < super::cloudfront::INVALIDATION_WAIT => {}
+            Err(err) => {
+                return Err(S3Error {
+                    message: format!(
+                        "The link's copy was deleted and CloudFront was asked to clear it from its edges (invalidation {} of distribution {distribution}), but whether it has could not be learned: {} Until it has, an edge that cached it may still serve it. Revoke again later to check.",
+                        id.0, err.message
+                    ),
+                    ..err
+                });
+            }
         }
         if started.elapsed() >= super::cloudfront::INVALIDATION_WAIT {
             return Err(S3Error::plain(

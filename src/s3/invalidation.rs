@@ -14,6 +14,8 @@ use crate::error::{ErrorKind, S3Error};
 use crate::share::escape;
 
 const API_VERSION: &str = "2020-05-31";
+/// CloudFront's API, when no endpoint is set for it.
+pub const DEFAULT_ENDPOINT: &str = "https://cloudfront.amazonaws.com";
 
 /// An invalidation CloudFront accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,16 @@ fn first<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let open = format!("<{tag}>");
     let rest = &xml[xml.find(&open)? + open.len()..];
     rest.find(&format!("</{tag}>")).map(|end| &rest[..end])
+}
+
+/// The text of every `<tag>` in `xml`.
+fn all<'a>(xml: &'a str, tag: &str) -> impl Iterator<Item = &'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    xml.split(&open)
+        .skip(1)
+        .filter_map(move |rest| rest.split_once(&close).map(|(text, _)| text))
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 fn xml_text(text: &str) -> String {
@@ -99,6 +111,26 @@ impl Session {
             .cloudfront_call("GET", url, String::new(), distribution)
             .await?;
         Ok(first(&answer, "Status") == Some("Completed"))
+    }
+
+    /// The host names distribution `distribution` answers to: its CloudFront domain and its
+    /// alternate domain names (GetDistribution).
+    pub async fn distribution_hosts(&self, distribution: &str) -> Result<Vec<String>, S3Error> {
+        check_distribution_id(distribution)?;
+        let url = format!(
+            "{}/{API_VERSION}/distribution/{distribution}",
+            self.cloudfront_endpoint().trim_end_matches('/')
+        );
+        let answer = self
+            .cloudfront_call("GET", url, String::new(), distribution)
+            .await?;
+        let mut hosts: Vec<String> = first(&answer, "DomainName")
+            .into_iter()
+            .chain(all(&answer, "CNAME"))
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        hosts.dedup();
+        Ok(hosts)
     }
 
     /// One signed call; its answer's body, or the error CloudFront named, in words.
@@ -185,12 +217,18 @@ impl Session {
         }
         let code = first(&text, "Code").unwrap_or("no code");
         let message = escape::text(first(&text, "Message").unwrap_or_default());
+        // Asked somewhere else than CloudFront itself (AWS_ENDPOINT_URL_CLOUDFRONT, a
+        // profile's endpoint_url): said, since that may be why.
+        let message = match self.cloudfront_endpoint() {
+            DEFAULT_ENDPOINT => message,
+            other => format!("{message}; asked at {}", escape::text(other)).into(),
+        };
         let profile = &self.profile().name;
         Err(match code {
             "AccessDenied" => S3Error::plain(
                 ErrorKind::AccessDenied,
                 format!(
-                    "CloudFront refused profile {profile} ({message}): it needs cloudfront:CreateInvalidation and cloudfront:GetInvalidation on distribution {distribution}."
+                    "CloudFront refused profile {profile} ({message}): revocable links need cloudfront:GetDistribution, cloudfront:CreateInvalidation and cloudfront:GetInvalidation on distribution {distribution}."
                 ),
             ),
             "NoSuchDistribution" => S3Error::bad_input(format!(

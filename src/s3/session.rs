@@ -252,7 +252,7 @@ impl Session {
     pub fn cloudfront_endpoint(&self) -> &str {
         self.cloudfront_endpoint
             .as_deref()
-            .unwrap_or("https://cloudfront.amazonaws.com")
+            .unwrap_or(super::invalidation::DEFAULT_ENDPOINT)
     }
 
     /// Now, by the clock that signs: this computer's, corrected by the server's when they

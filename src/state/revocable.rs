@@ -14,8 +14,9 @@ use crate::share::format_local_time;
 pub struct Revoking {
     /// The row whose Revoke was clicked, waiting for "Revoke now".
     pub confirm: Option<String>,
-    /// The row being revoked (its copy deleted, then the link tried).
-    pub running: Option<String>,
+    /// The rows being revoked (each copy deleted, then its link tried; through CloudFront
+    /// this takes minutes, and other rows may be revoked meanwhile).
+    pub running: std::collections::BTreeSet<String>,
     /// One line about the last revoke or lifecycle rule.
     pub notice: Option<String>,
     /// Buckets whose ended copies were looked for in this session (once each).
@@ -38,6 +39,9 @@ impl State {
         let Some(entry) = self.history.get(id) else {
             return Vec::new();
         };
+        if self.manager.revoking.running.contains(id) {
+            return Vec::new();
+        }
         let command = if let Some(page) = entry.page_open() {
             Command::ClosePage {
                 id: id.to_owned(),
@@ -56,7 +60,7 @@ impl State {
         } else {
             return Vec::new();
         };
-        self.manager.revoking.running = Some(id.to_owned());
+        self.manager.revoking.running.insert(id.to_owned());
         self.manager.revoking.notice = None;
         vec![Effect::Send(command)]
     }
@@ -66,7 +70,7 @@ impl State {
         id: String,
         result: Result<crate::ops::Revoked, S3Error>,
     ) -> Vec<Effect> {
-        self.manager.revoking.running = None;
+        self.manager.revoking.running.remove(&id);
         if let (Ok(revoked), Some(entry)) = (&result, self.history.get(&id)) {
             let url = entry.url.clone();
             self.link_taken_back(&url, revoked.at);

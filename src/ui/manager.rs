@@ -157,7 +157,7 @@ pub fn manager_ui(
                             } else {
                                 ("Revoke", "Stop this link now: the copy it points at is deleted")
                             };
-                            if state.manager.revoking.running.as_deref() == Some(entry.id.as_str()) {
+                            if state.manager.revoking.running.contains(&entry.id) {
                                 ui.spinner();
                                 ui.label(if page {
                                     "Closing…"
@@ -318,13 +318,21 @@ fn copies_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
         ui.label(notice);
     }
     let bucket = &state.listing.bucket;
-    let has_copies = !bucket.is_empty()
-        && state
+    let copies = || {
+        state
             .history
             .entries
             .iter()
-            .any(|e| &e.bucket == bucket && e.copy.is_some());
-    if !has_copies {
+            .filter(|e| !bucket.is_empty() && &e.bucket == bucket)
+            .filter_map(|e| e.copy.as_ref())
+    };
+    if copies().any(|c| c.distribution.is_some()) {
+        ui.weak(format!(
+            "Revocable links through CloudFront keep their copy under {} until they end (up to a year; the lifecycle rule below does not touch them); S3 Share deletes them once ended when it opens the bucket.",
+            crate::s3::CLOUDFRONT_LINKS_FOLDER
+        ));
+    }
+    if !copies().any(|c| c.distribution.is_none()) {
         return;
     }
     ui.horizontal_wrapped(|ui| {

@@ -13,7 +13,8 @@
 //! Like CloudFront, the edge keeps what it served (by path and the query it forwards) and
 //! serves it again from that cache, even once the object is gone from the bucket, until an
 //! invalidation that covers the path has completed. The invalidations come through a small
-//! CloudFront API (`CreateInvalidation`, `GetInvalidation` of API version 2020-05-31) on a
+//! CloudFront API (`GetDistribution`, `CreateInvalidation`, `GetInvalidation` of API version
+//! 2020-05-31) on a
 //! port of its own, which checks each request's SigV4 signature (service `cloudfront`,
 //! region `us-east-1`) with its own code against the keys it was given. An invalidation
 //! answers `InProgress` to its first `GetInvalidation`, then completes.

@@ -75,7 +75,12 @@ pub fn copy_key_in(folder: &str, id: &str, ends: SystemTime, key: &str) -> Strin
         .as_secs();
     let name = key.rsplit('/').next().unwrap_or(key);
     let name: String = name.chars().filter(|c| !c.is_control()).collect();
-    let name = if name.is_empty() { "file" } else { &name };
+    // "." and ".." would be rewritten by a browser in the link's URL.
+    let name = if name.is_empty() || name == "." || name == ".." {
+        "file"
+    } else {
+        &name
+    };
     format!("{folder}{ends}-{id}/{name}")
 }
 

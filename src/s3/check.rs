@@ -188,7 +188,18 @@ pub fn try_link(
         .and_then(|v| v.to_str().ok())
         .and_then(parse_http_date);
     let check = match status {
-        200 | 206 | 416 => LinkCheck::Opens,
+        200 | 206 | 416 => {
+            // The byte asked for (or a small file whole) is read, so that the connection
+            // goes back to the pool for the next try: ten thousand tries then use a few
+            // connections, not ten thousand. A server that ignored the range and sends a
+            // large file gets its connection closed instead.
+            let _ = response
+                .body_mut()
+                .with_config()
+                .limit(64 * 1024)
+                .read_to_vec();
+            LinkCheck::Opens
+        }
         _ => {
             let body = response
                 .body_mut()
@@ -315,6 +326,10 @@ pub(super) fn agent(ca_bundle: Option<&crate::aws::CaBundle>) -> ureq::Agent {
             }
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
+                // Many links are tried several at a time (ops::MANY_AT_ONCE): each keeps its
+                // connection for the next.
+                .max_idle_connections_per_host(32)
+                .max_idle_connections(64)
                 .timeout_connect(Some(Duration::from_secs(5)))
                 .timeout_global(Some(Duration::from_secs(20)))
                 .tls_config(tls.build())

@@ -216,6 +216,10 @@ async fn serve(
         let Ok((socket, _)) = listener.accept().await else {
             continue;
         };
+        // Answers go out as written (a header and a small body are two writes): without
+        // this, Nagle's algorithm and the client's delayed ACK hold each answer on a
+        // kept-alive connection for 40 ms.
+        let _ = socket.set_nodelay(true);
         let gate = gate.clone();
         let service = service_fn(move |req| {
             let gate = gate.clone();

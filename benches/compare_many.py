@@ -12,6 +12,11 @@ tried without credentials before it is printed) on 1,000 and 10,000 files, on a 
 With --bed the server is the test bed's (s3s, as in the tests, checking every signature)
 instead of rclone serve s3.
 
+Beside each S3 Share run: the CPU seconds the server itself used meanwhile, and a listing of
+the same folder alone (`s3share ls`): on this 2-core machine the server's CPU is the limit.
+"One by one" fetches the same links in turn, a new connection each (what a shell loop of
+presign + curl, or `mc share` plus a try per link, does), without even signing them.
+
 Prints links per second side by side; asserts nothing (figures from one shared machine).
 Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 1000,10000] [--bed]
 """
@@ -31,6 +36,43 @@ def bed_bench(tmp, data, binary):
     return server, env, int(endpoint.rsplit(":", 1)[1])
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tree_cpu(pid):
+    """CPU seconds used so far by process `pid` and every descendant still running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += used.get(p, 0.0)
+        todo.extend(c for c, parent in parents.items() if parent == p)
+    return total
+
+
+def one_by_one(urls):
+    """Each link fetched in turn (its first byte), a new connection each; seconds."""
+    import http.client, urllib.parse
+    t0 = time.perf_counter()
+    for url in urls:
+        u = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        conn.request("GET", u.path + "?" + u.query, headers={"Range": "bytes=0-0"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        if response.status not in (200, 206):
+            sys.exit(f"one by one: HTTP {response.status}")
+    return time.perf_counter() - t0
 
 
 def timed(cmd, env):
@@ -72,18 +114,30 @@ def main():
         rows = []
         for n in sizes:
             uri = f"s3://bench/many{n}/"
+            cpu0 = tree_cpu(server.pid)
+            secs, _ = timed([s3share, "--profile", "bench", "ls", uri], env)
+            rows.append((f"  listing alone (s3share ls), {n} files", n / secs, secs,
+                         tree_cpu(server.pid) - cpu0))
+            cpu0 = tree_cpu(server.pid)
             secs, out = timed([s3share, "--profile", "bench", "link", uri, "--recursive"], env)
+            server_cpu = tree_cpu(server.pid) - cpu0
             assert len(out.splitlines()) == n
-            rows.append((f"s3share link --recursive, {n} files (tried, 16 at once)", n / secs, secs))
+            rows.append((f"s3share link --recursive, {n} files (tried, 16 at once)", n / secs, secs,
+                         server_cpu))
+            urls = [line.split("\t")[-1] for line in out.splitlines()]
+            cpu0 = tree_cpu(server.pid)
+            secs = one_by_one(urls)
+            rows.append((f"one by one, the same {n} links fetched in turn", n / secs, secs,
+                         tree_cpu(server.pid) - cpu0))
             if args.before:
                 secs, out = timed([args.before, "--profile", "bench", "link", uri, "--recursive"], env)
-                rows.append((f"one by one (the previous build), {n} files", n / secs, secs))
+                rows.append((f"the build given with --before, {n} files", n / secs, secs, None))
         runs = 20
         t0 = time.perf_counter()
         for i in range(runs):
             timed(["aws", "s3", "presign", f"s3://bench/many{sizes[0]}/f{i:05}.txt"], env)
         secs = time.perf_counter() - t0
-        rows.append((f"aws s3 presign in a loop ({runs} runs, untried)", runs / secs, secs))
+        rows.append((f"aws s3 presign in a loop ({runs} runs, untried)", runs / secs, secs, None))
         code = ("import boto3,time\n"
                 f"c=boto3.client('s3',endpoint_url='http://127.0.0.1:{port}')\n"
                 "t=time.perf_counter()\n"
@@ -92,10 +146,11 @@ def main():
                 "print(time.perf_counter()-t)")
         secs = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                                     text=True, check=True).stdout)
-        rows.append((f"boto3 generate_presigned_url in-process ({sizes[0]}, untried)", sizes[0] / secs, secs))
-        print(f"{'':66}{'links/s':>10}{'seconds':>10}")
-        for label, rate, secs in rows:
-            print(f"{label:66}{rate:>10.0f}{secs:>10.2f}")
+        rows.append((f"boto3 generate_presigned_url in-process ({sizes[0]}, untried)", sizes[0] / secs, secs, None))
+        print(f"{'':66}{'links/s':>10}{'seconds':>10}{'server CPU s':>14}")
+        for label, rate, secs, cpu in rows:
+            cpu = "" if cpu is None else f"{cpu:.2f}"
+            print(f"{label:66}{rate:>10.0f}{secs:>10.2f}{cpu:>14}")
     finally:
         server.kill()
 

@@ -6,7 +6,6 @@ use std::io::Write;
 use tokio_util::sync::CancellationToken;
 
 use super::history::remember;
-use super::signals::or_cancel;
 use crate::history::HistoryEntry;
 use crate::s3::{ErrorKind, S3Error, Session, ShareOptions};
 use crate::share::link_list::{ListFormat, list_line};
@@ -20,15 +19,13 @@ pub async fn print_many(
     format: ListFormat,
     out: &mut impl Write,
 ) -> Result<(), S3Error> {
-    let keys = or_cancel(cancel, crate::ops::keys_to_share(session, bucket, prefix)).await?;
     let mut failed = 0;
     // Every link printed is recorded, in one write at the end (also when stopped early).
     let mut made = Vec::new();
     let outcome = print_links(
         session,
         cancel,
-        bucket,
-        &keys,
+        (bucket, prefix),
         options,
         format,
         out,
@@ -37,17 +34,14 @@ pub async fn print_many(
     )
     .await;
     remember(made);
-    outcome?;
+    let count = outcome?;
     if failed > 0 {
         return Err(S3Error::plain(
             ErrorKind::LinkRefused,
-            format!(
-                "{failed} of {} links could not be made (see above).",
-                keys.len()
-            ),
+            format!("{failed} of {count} links could not be made (see above)."),
         ));
     }
-    say!("{} links", keys.len());
+    say!("{count} links");
     Ok(())
 }
 
@@ -55,14 +49,13 @@ pub async fn print_many(
 async fn print_links(
     session: &Session,
     cancel: &CancellationToken,
-    bucket: &str,
-    keys: &[String],
+    (bucket, prefix): (&str, &str),
     options: &ShareOptions,
     format: ListFormat,
     out: &mut impl Write,
     made: &mut Vec<HistoryEntry>,
     failed: &mut usize,
-) -> Result<(), S3Error> {
+) -> Result<usize, S3Error> {
     // Several at once, printed in the folder's order as each is ready.
     let each = |_, key: &str, result: Result<crate::s3::ShareLink, S3Error>| match result {
         Ok(link) if !link.check.refused() => {
@@ -84,5 +77,6 @@ async fn print_links(
             Ok(())
         }
     };
-    crate::ops::share_all(session, bucket, keys, options, cancel, each).await
+    // Listed and tried at once: the first links print after the first page.
+    crate::ops::share_folder(session, bucket, prefix, options, cancel, each).await
 }

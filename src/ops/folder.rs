@@ -30,6 +30,45 @@ pub async fn keys_to_share(
     Ok(keys)
 }
 
+/// Links for every key below `prefix` (as `keys_to_share` finds them), made and tried while
+/// the listing goes on: the first links come after the first page, not after the last.
+/// `on_each` hears each in S3's order (see `share_all`); returns how many there were.
+pub async fn share_folder(
+    session: &Session,
+    bucket: &str,
+    prefix: &str,
+    options: &crate::s3::ShareOptions,
+    cancel: &tokio_util::sync::CancellationToken,
+    on_each: impl FnMut(usize, &str, Result<crate::s3::ShareLink, S3Error>) -> Result<(), S3Error>,
+) -> Result<usize, S3Error> {
+    let (found, keys) = tokio::sync::mpsc::unbounded_channel();
+    let listing = async move {
+        session
+            .list_all_with(bucket, prefix, Depth::AllLevels, |page| {
+                for key in page.objects.into_iter().map(|o| o.key) {
+                    if !is_own_key(&key) {
+                        // The receiver is gone only when sharing stopped (an error said).
+                        let _ = found.send(key);
+                    }
+                }
+            })
+            .await
+        // `found` goes here: the keys end with the listing.
+    };
+    let keys = futures_util::stream::unfold(keys, |mut keys| async move {
+        keys.recv().await.map(|key| (key, keys))
+    });
+    let sharing = super::revocable::share_stream(session, bucket, keys, options, cancel, on_each);
+    let ((), count) = futures_util::future::try_join(listing, sharing).await?;
+    if count == 0 {
+        return Err(S3Error::plain(
+            ErrorKind::NoSuchKey,
+            format!("There are no files to share under s3://{bucket}/{prefix}."),
+        ));
+    }
+    Ok(count)
+}
+
 /// Makes a file request page and hands it out only if it works as a sender would use it:
 /// the page opens and a test upload through its policy is accepted. A page that does not
 /// work is deleted again and the reason is the error.

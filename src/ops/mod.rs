@@ -4,7 +4,8 @@
 //!
 //! | use case | window (worker) | command line |
 //! |---|---|---|
-//! | `keys_to_share` (links for a folder) | `Command::ShareFolder` | `link --recursive` |
+//! | `keys_to_share` (links for a folder) | `Command::ShareFolder` | |
+//! | `share_folder` (links for a folder, listed and tried at once) | | `link --recursive` |
 //! | `make_request` (a tried file request) | `Command::RequestFiles` | `request` |
 //! | `count_received` | `Command::ListReceived` | (the window only) |
 //! | `upload_and_share` | `Command::Upload` | `upload` |
@@ -37,7 +38,7 @@ pub use encrypted::{
     EncryptedRequest, EncryptedShare, Encryption, Passphrase, Plaintext, share_encrypted,
 };
 pub use fetch::fetch_encrypted;
-pub use folder::{count_received, keys_to_share, make_request};
+pub use folder::{count_received, keys_to_share, make_request, share_folder};
 pub use link_fragment::{parse_link, safe_name};
 pub use page::{PageFiles, PageOptions, SharedPage, close_page, share_page};
 pub use revocable::{Revoked, copy_cost, delete_ended_copies, revoke, share, share_all};

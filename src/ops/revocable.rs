@@ -107,13 +107,31 @@ pub async fn share_all(
     keys: &[String],
     options: &ShareOptions,
     cancel: &CancellationToken,
-    mut on_each: impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error>,
+    on_each: impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error>,
 ) -> Result<(), S3Error> {
-    use futures_util::stream::{self, StreamExt};
-    // By index: a closure over `&String` items would not be Send for every lifetime.
-    let mut links = stream::iter(0..keys.len())
-        .map(|i| share_listed(session, bucket, &keys[i], options, cancel))
+    let keys = futures_util::stream::iter(keys.iter().cloned());
+    share_stream(session, bucket, keys, options, cancel, on_each)
+        .await
+        .map(|_| ())
+}
+
+/// `share_all` for keys as they come (a listing still going on): returns how many there were.
+pub(super) async fn share_stream(
+    session: &Session,
+    bucket: &str,
+    keys: impl futures_util::Stream<Item = String>,
+    options: &ShareOptions,
+    cancel: &CancellationToken,
+    mut on_each: impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error>,
+) -> Result<usize, S3Error> {
+    use futures_util::stream::StreamExt;
+    let links = keys
+        .map(|key| async move {
+            let link = share_listed(session, bucket, &key, options, cancel).await;
+            (key, link)
+        })
         .buffered(MANY_AT_ONCE);
+    let mut links = std::pin::pin!(links);
     let mut index = 0;
     loop {
         let next = tokio::select! {
@@ -122,10 +140,10 @@ pub async fn share_all(
                 return Err(S3Error::plain(ErrorKind::Cancelled, "Cancelled: the links made so far were kept."));
             }
         };
-        let Some(result) = next else {
-            return Ok(());
+        let Some((key, result)) = next else {
+            return Ok(index);
         };
-        on_each(index, &keys[index], result)?;
+        on_each(index, &key, result)?;
         index += 1;
     }
 }

@@ -79,8 +79,9 @@ def main():
 
         bench = subprocess.run(["cargo", "bench", "--quiet", "--bench", "presign"], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout
-        line = [l for l in bench.splitlines() if l.startswith("s3share presign")][0]
-        ours_rate = float(line.split("=")[1].split()[0])
+        lines = [l for l in bench.splitlines() if l.startswith("s3share ")]
+        line = [l for l in lines if l.startswith("s3share presign")][0]
+        ours_rate = float(line.split("= ")[1].split("/s")[0])
         import boto3
         from botocore.config import Config
         client = boto3.client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9000",
@@ -96,7 +97,9 @@ def main():
             client.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": f"folder/file-{i}.pdf",
                                           "ResponseContentDisposition": "attachment; filename=\"report.pdf\""}, ExpiresIn=3600)
         boto_rate = n / (time.perf_counter() - t0)
-        print(f"(b) presigns per second: {line}")
+        print("(b) presigns per second:")
+        for l in lines:
+            print(f"    {l}")
         print(f"    boto3 generate_presigned_url: {n} links = {boto_rate:.0f} links/s -> s3share {ours_rate / boto_rate:.1f}x")
     finally:
         server.terminate()

@@ -306,6 +306,8 @@ pub enum Event {
     NoFileDialog,
     /// The private key file chosen in the dialog (None: cancelled, or no dialog here).
     KeyFilePicked(Option<PathBuf>),
+    /// No file dialog can open here for the key file (no portal / D-Bus session).
+    NoKeyFileDialog,
     /// The clipboard holds no copied files (the reason, when it could not be read).
     ClipboardHasNoFiles(Option<String>),
     /// The history file could not be written, or was unreadable and set aside: the message.

@@ -17,9 +17,16 @@ const REVOKE_CHECK_FOR: Duration = Duration::from_secs(3);
 
 /// "keeps a 1.2 GiB copy for 7 days": said before a copy is made.
 pub fn copy_cost(size: u64, lifetime: Duration) -> String {
+    let size = human_size(size);
+    // "an 8 MB", "an 11 GB", "an 18 kB" are said with a vowel.
+    let number: String = size.chars().take_while(char::is_ascii_digit).collect();
+    let article = if number.starts_with('8') || number == "11" || number == "18" {
+        "an"
+    } else {
+        "a"
+    };
     format!(
-        "keeps a {} copy for {} (until the link ends)",
-        human_size(size),
+        "keeps {article} {size} copy for {} (until the link ends)",
         format_duration(lifetime)
     )
 }
@@ -373,4 +380,18 @@ pub async fn delete_ended_copies(
         }
     }
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn the_copys_cost_is_said_with_the_right_article() {
+        let week = Duration::from_secs(7 * 86_400);
+        assert!(super::copy_cost(82, week).starts_with("keeps an 82 B copy for 7 days"));
+        assert!(super::copy_cost(1_200_000, week).starts_with("keeps a 1"));
+        assert!(super::copy_cost(11, week).starts_with("keeps an 11 B"));
+        assert!(super::copy_cost(110, week).starts_with("keeps a 110 B"));
+    }
 }

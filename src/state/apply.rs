@@ -178,6 +178,14 @@ impl State {
                     }
                 }
             }
+            Event::NoKeyFileDialog => {
+                if let Some(form) = &mut self.cloudfront_form {
+                    form.error = Some(
+                        "No file dialog is available on this desktop: type or paste the private key file's path."
+                            .to_owned(),
+                    );
+                }
+            }
             Event::NoFileDialog => {
                 self.upload_notice = Some(
                     "No file dialog is available on this desktop: drag the files onto the window, or copy them and paste here (Ctrl+V)."

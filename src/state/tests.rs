@@ -1140,3 +1140,28 @@ fn a_bucket_behind_cloudfront_links_through_it_with_longer_lifetimes() {
     assert!(entry.lifetime.is_none());
     assert_eq!(entry.cloudfront_key_id(), Some("K2JCJMDEHXQW5F"));
 }
+
+#[test]
+fn a_lifetime_refusal_goes_once_the_lifetime_changes() {
+    let mut state = State::default();
+    state.open_folder("b", "");
+    state.select_object("a.pdf");
+    state.share.custom_text = "8".into();
+    state.share.apply_custom();
+    // A link and the folder's links were refused for that lifetime.
+    assert!(state.copy_link().is_empty());
+    state.share_status = ShareStatus::Refused(crate::s3::S3Error::bad_input(
+        "custom lifetime: 8 has no unit",
+    ));
+    state.many.summary = Some("No links made: custom lifetime: 8 has no unit.".into());
+    assert!(state.share_error().is_some());
+    state.share.custom_text = "2h30m".into();
+    state.share.apply_custom();
+    state.lifetime_changed();
+    assert!(state.share_error().is_none(), "the refusal went");
+    assert_eq!(state.many.summary, None);
+    // Another summary (links made) stays.
+    state.many.summary = Some("12 links copied".into());
+    state.lifetime_changed();
+    assert_eq!(state.many.summary.as_deref(), Some("12 links copied"));
+}

@@ -292,6 +292,7 @@ fn lifetime_ui(
         let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
         if ui.add(slider).labelled_by(label.id).changed() {
             state.share.set_preset(index);
+            state.lifetime_changed();
         }
         match state
             .share
@@ -311,6 +312,7 @@ fn lifetime_ui(
             .clicked()
         {
             state.share.set_preset(EXPIRY_PRESETS.len() - 1);
+            state.lifetime_changed();
         }
         let label = ui.label("Custom");
         let response = ui
@@ -325,6 +327,9 @@ fn lifetime_ui(
         // keeps the keyboard, so what is typed next does not land in the file list.
         if response.lost_focus() {
             state.share.apply_custom();
+            if state.share.custom_error.is_none() {
+                state.lifetime_changed();
+            }
             if state.share.custom_error.is_some() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 response.request_focus();
             }
@@ -370,7 +375,17 @@ fn lifetime_ui(
         format_local_time(end)
     };
     // Two short lines of fixed height, readable at the narrowest panel: the end, then how
-    // long that is. The Copy link button below never moves as the text changes.
+    // long that is. The Copy link button below never moves as the text changes. While the
+    // custom field cannot be read no link is made, and no end is promised.
+    if lifetime_problem.is_some() {
+        ui.label(
+            egui::RichText::new("No link until the lifetime is fixed")
+                .size(15.0)
+                .strong(),
+        );
+        ui.weak("(the custom lifetime above cannot be read)");
+        return lifetime_problem;
+    }
     ui.label(
         egui::RichText::new(if cloudfront {
             format!("A new link through CloudFront works until {until}")

@@ -222,6 +222,22 @@ fn a_typed_lifetime_is_used_only_when_it_is_whole_and_valid() {
                     .is_some(),
                 "{typed}: says why"
             );
+            // No end is promised while no link can be made.
+            assert!(
+                h.query_by_label_contains("A new link works until")
+                    .is_none(),
+                "{typed}: an end shown beside the refusal"
+            );
+            assert!(
+                h.query_by_label("No link until the lifetime is fixed")
+                    .is_some()
+            );
+        } else {
+            assert!(
+                h.query_by_label_contains("A new link works until")
+                    .is_some(),
+                "{typed}"
+            );
         }
         h.key_press(egui::Key::Enter);
         h.run();

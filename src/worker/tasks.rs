@@ -230,17 +230,17 @@ impl Worker {
                 }
                 let (out, open) = (self.out.clone(), self.dialog_open.clone());
                 tokio::spawn(async move {
-                    let picked = if file_dialog_available() {
-                        rfd::AsyncFileDialog::new()
+                    if file_dialog_available() {
+                        let picked = rfd::AsyncFileDialog::new()
                             .set_title("The CloudFront private key (.pem)")
                             .add_filter("PEM private key", &["pem", "key"])
                             .pick_file()
                             .await
-                            .map(|f| f.path().to_owned())
+                            .map(|f| f.path().to_owned());
+                        out.send(Event::KeyFilePicked(picked));
                     } else {
-                        None
-                    };
-                    out.send(Event::KeyFilePicked(picked));
+                        out.send(Event::NoKeyFileDialog);
+                    }
                     open.store(false, Ordering::SeqCst);
                 });
             }

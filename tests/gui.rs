@@ -1242,6 +1242,12 @@ fn a_revocable_link_is_made_and_taken_back_from_the_window() {
     w.click("Shared links (2)");
     w.click("Revoke");
     w.until_label("Revoke now");
+    // Escape answers the question (no), and leaves Shared links open.
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.step();
+    assert!(w.harness.query_by_label("Revoke now").is_none());
+    w.click("Revoke");
+    w.until_label("Revoke now");
     assert!(
         w.harness
             .query_by_label_contains("It stops at once for everyone who has it")

@@ -29,6 +29,9 @@ impl App {
             Some(Intent::CloseCloudFront)
         } else if state.new_profile.is_some() {
             Some(Intent::CancelAddProfile)
+        } else if state.manager.open && state.manager.revoking.confirm.is_some() {
+            // Escape answers the open question first ("Revoke now?": no), then closes.
+            Some(Intent::CancelRevoke)
         } else if state.manager.open {
             Some(Intent::ToggleManager)
         } else {

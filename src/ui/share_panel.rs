@@ -183,15 +183,21 @@ fn share_ui(ui: &mut egui::Ui, state: &mut State, now: SystemTime, intents: &mut
     }
     if let Some(link) = state.link() {
         let (text, last_minute) = time_left_text(now, link.effective_expires_at);
-        // This link's own end (a menu's lifetime may differ from the panel's above).
+        // This link's own end (a menu's lifetime may differ from the panel's above); once
+        // passed, said as past.
         ui.label(format!(
-            "This {}link works until {}",
+            "This {}link {} {}",
             if state.link.as_ref().is_some_and(|shown| shown.encrypted) {
                 "encrypted "
             } else if link.copy.is_some() {
                 "revocable "
             } else {
                 ""
+            },
+            if link.effective_expires_at <= now {
+                "ended at"
+            } else {
+                "works until"
             },
             crate::share::format_local_time_seconds(link.effective_expires_at)
         ));

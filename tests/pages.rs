@@ -151,8 +151,16 @@ async fn a_page_lists_every_file_with_a_working_link_and_closes() {
 async fn closing_a_revocable_page_stops_every_link_on_it() {
     let bed = bed().await;
     let bucket = bed.bucket("page-revocable").await;
-    bed.put(&bucket, "out/a.txt", b"aaa").await;
-    bed.put(&bucket, "out/b.txt", b"bbb").await;
+    // More files than copies are made at once: each link must still point at its own file.
+    let names: Vec<String> = (0..20).map(|i| format!("f{i:02}.txt")).collect();
+    for name in &names {
+        bed.put(
+            &bucket,
+            &format!("out/{name}"),
+            format!("body of {name}").as_bytes(),
+        )
+        .await;
+    }
     let dir = tempfile::tempdir().unwrap();
     write_profile(dir.path(), &bed);
     let (url, stderr) = page_link(
@@ -167,11 +175,23 @@ async fn closing_a_revocable_page_stops_every_link_on_it() {
     .await;
     let html = String::from_utf8(http_get(&url).await.body).unwrap();
     let links = links_on(&html);
-    assert_eq!(links.len(), 2);
+    assert_eq!(links.len(), names.len());
     for link in &links {
         assert!(link.contains("/.s3share/links/"), "{link}");
-        assert_eq!(http_get(link).await.status, 200);
+        let got = http_get(link).await;
+        assert_eq!(got.status, 200);
+        let name = link.split('?').next().unwrap().rsplit('/').next().unwrap();
+        assert_eq!(
+            String::from_utf8(got.body).unwrap(),
+            format!("body of {name}")
+        );
     }
+    let mut linked: Vec<&str> = links
+        .iter()
+        .map(|l| l.split('?').next().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    linked.sort_unstable();
+    assert_eq!(linked, names, "one link per file");
     let out = s3share(dir.path(), &["revoke", &close_id(&stderr)]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("every file's link on it is revoked"));
@@ -181,7 +201,12 @@ async fn closing_a_revocable_page_stops_every_link_on_it() {
     }
     // The files themselves stay.
     let ls = s3share(dir.path(), &["ls", &format!("s3://{bucket}/out/")]).await;
-    assert_eq!(text(&ls.stdout).lines().count(), 2, "{}", text(&ls.stdout));
+    assert_eq!(
+        text(&ls.stdout).lines().count(),
+        names.len(),
+        "{}",
+        text(&ls.stdout)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

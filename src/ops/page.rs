@@ -131,18 +131,22 @@ pub async fn share_page(
         .expiry;
         let (ends, _) = effective_end(signed_at, page_expiry, credentials.expiry());
         let mut page_files = Vec::with_capacity(entries.len());
+        // What each link points at: the file, or (revocable) its copy.
+        let mut targets: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+        if options.revocable {
+            let copying = (id.as_str(), own_end, cancel, on_progress);
+            copy_all(
+                session,
+                bucket,
+                &entries,
+                copying,
+                &mut copies,
+                &mut targets,
+            )
+            .await?;
+        }
         for (done, entry) in entries.iter().enumerate() {
-            let mut target = entry.key.clone();
-            if options.revocable {
-                let source = session.copy_source(bucket, &entry.key).await?;
-                let link_id = format!("{id}{done:05}");
-                let dest = copy_key(&link_id, own_end, &entry.key);
-                let copy = session
-                    .copy_for_link(bucket, &source, &dest, cancel, &|_, _| {})
-                    .await?;
-                target = copy.key.clone();
-                copies.push(copy);
-            }
+            let target = &targets[done];
             let name = crate::s3::file_name(&entry.key);
             let link_options = super::revocable::until(
                 own_end,
@@ -154,7 +158,7 @@ pub async fn share_page(
                 },
             );
             let link = session
-                .sign_download(bucket, &target, &region, &link_options)
+                .sign_download(bucket, target, &region, &link_options)
                 .await?;
             page_files.push(PageFile {
                 path: entry.key[folder.len().min(entry.key.len())..].to_owned(),
@@ -165,7 +169,9 @@ pub async fn share_page(
                     .map_or(0, |d| d.as_millis() as i64),
                 url: link.url.expose().to_owned(),
             });
-            on_progress(done + 1, entries.len());
+            if !options.revocable {
+                on_progress(done + 1, entries.len());
+            }
         }
         let ends_ms = ends
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -231,6 +237,64 @@ pub async fn close_page(
         session.delete_link_copy(bucket, copy).await?;
     }
     super::revocable::until_refused(session, bucket, url, page_key).await
+}
+
+/// How many copies a revocable page makes at once (server-side copies: bounded, so one
+/// page does not take every connection the server gives).
+const COPIES_AT_ONCE: usize = 8;
+
+/// The copies of a revocable page's files, `COPIES_AT_ONCE` at a time: each made is added to
+/// `copies` (so a failure deletes it with the page) and becomes its file's target. After the
+/// first failure no new copy starts, the ones under way finish, and the failure is returned.
+async fn copy_all(
+    session: &Session,
+    bucket: &str,
+    entries: &[ObjectEntry],
+    (id, own_end, cancel, on_progress): (
+        &str,
+        SystemTime,
+        &CancellationToken,
+        &(dyn Fn(usize, usize) + Send + Sync),
+    ),
+    copies: &mut Vec<LinkCopy>,
+    targets: &mut [String],
+) -> Result<(), S3Error> {
+    use futures_util::stream::{self, StreamExt};
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let failed = &failed;
+    // By index: a closure over `&ObjectEntry` items would not be Send for every lifetime.
+    let mut made = stream::iter(0..entries.len())
+        .map(|index| async move {
+            if failed.load(std::sync::atomic::Ordering::SeqCst) {
+                return Ok(None);
+            }
+            let entry = &entries[index];
+            let source = session.copy_source(bucket, &entry.key).await?;
+            let dest = copy_key(&format!("{id}{index:05}"), own_end, &entry.key);
+            let copy = session
+                .copy_for_link(bucket, &source, &dest, cancel, &|_, _| {})
+                .await?;
+            Ok::<_, S3Error>(Some((index, copy)))
+        })
+        .buffer_unordered(COPIES_AT_ONCE);
+    let mut first_error = None;
+    let mut done = 0;
+    while let Some(result) = made.next().await {
+        match result {
+            Ok(Some((index, copy))) => {
+                targets[index] = copy.key.clone();
+                copies.push(copy);
+                done += 1;
+                on_progress(done, entries.len());
+            }
+            Ok(None) => {}
+            Err(err) => {
+                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// Best effort, after a page that failed: nothing of it is kept.

@@ -65,6 +65,31 @@ async fn set(
     s3share(home, &args).await
 }
 
+/// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY
+/// --distribution-id ID`.
+async fn set_with_id(
+    home: &Path,
+    bucket: &str,
+    domain: &str,
+    key: &Path,
+    id: &str,
+) -> std::process::Output {
+    let args = [
+        "cloudfront",
+        "set",
+        bucket,
+        "--domain",
+        domain,
+        "--key-id",
+        KEY_ID,
+        "--private-key",
+        key.to_str().unwrap(),
+        "--distribution-id",
+        id,
+    ];
+    s3share(home, &args).await
+}
+
 fn query_value<'a>(url: &'a str, name: &str) -> &'a str {
     url.split_once('?')
         .unwrap()
@@ -476,21 +501,12 @@ async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revo
         text(&refused.stderr)
     );
     assert!(stored_under(&bed, &bucket, ".s3share").await.is_empty());
-    let bad_id = s3share(
+    let bad_id = set_with_id(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &edge.domain(),
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            private_key.to_str().unwrap(),
-            "--distribution-id",
-            "E2/../x",
-        ],
+        &bucket,
+        &edge.domain(),
+        &private_key,
+        "E2/../x",
     )
     .await;
     assert_eq!(bad_id.status.code(), Some(2));
@@ -498,21 +514,12 @@ async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revo
     // A distribution ID that is not the domain's distribution: refused when a revocable
     // link is asked for (revoking would clear another distribution's edges), nothing copied.
     let other_domain = edge.domain().replace("127.0.0.1", "localhost");
-    let mismatched = s3share(
+    let mismatched = set_with_id(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &other_domain,
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            private_key.to_str().unwrap(),
-            "--distribution-id",
-            testbed::CLOUDFRONT_DISTRIBUTION_ID,
-        ],
+        &bucket,
+        &other_domain,
+        &private_key,
+        testbed::CLOUDFRONT_DISTRIBUTION_ID,
     )
     .await;
     assert!(mismatched.status.success(), "{}", text(&mismatched.stderr));
@@ -524,21 +531,12 @@ async fn a_revocable_link_through_cloudfront_is_cleared_from_the_edges_when_revo
         text(&refused.stderr)
     );
     assert!(stored_under(&bed, &bucket, ".s3share").await.is_empty());
-    let with_id = s3share(
+    let with_id = set_with_id(
         home.path(),
-        &[
-            "cloudfront",
-            "set",
-            &bucket,
-            "--domain",
-            &edge.domain(),
-            "--key-id",
-            KEY_ID,
-            "--private-key",
-            private_key.to_str().unwrap(),
-            "--distribution-id",
-            testbed::CLOUDFRONT_DISTRIBUTION_ID,
-        ],
+        &bucket,
+        &edge.domain(),
+        &private_key,
+        testbed::CLOUDFRONT_DISTRIBUTION_ID,
     )
     .await;
     assert!(with_id.status.success(), "{}", text(&with_id.stderr));

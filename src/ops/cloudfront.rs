@@ -347,18 +347,11 @@ pub async fn link_via_cloudfront(
         check_distribution(session, setting, bucket, &distribution),
     )
     .await?;
-    let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
-    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    let dest = crate::s3::copy_key_in(crate::s3::CLOUDFRONT_LINKS_FOLDER, &id, end, key);
+    let folder = crate::s3::CLOUDFRONT_LINKS_FOLDER;
+    let (source, dest) =
+        super::revocable::before_copy(session, (bucket, key), folder, end, cancel).await?;
     // The copy's URL is checked before the copy exists (nothing is left behind on a refusal).
     let copy_resource = setting.resource(bucket, &dest, request.download_filename.as_ref())?;
-    let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
-    or_stop(
-        cancel,
-        stopped,
-        session.check_copy_permissions(bucket, folder),
-    )
-    .await?;
     let mut copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;

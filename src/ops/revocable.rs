@@ -8,7 +8,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::or_stop;
 use crate::error::{ErrorKind, S3Error};
-use crate::s3::{LinkCheck, LinkCopy, Session, ShareLink, ShareOptions, copy_key};
+use crate::s3::{
+    CopySource, LINKS_FOLDER, LinkCheck, LinkCopy, Session, ShareLink, ShareOptions, copy_key_in,
+};
 use crate::share::{SignedUrl, format_duration, human_size};
 
 /// How long a revoked link is retried until it no longer opens (a server may answer from
@@ -53,19 +55,8 @@ pub async fn share(
         .await;
     }
     crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
-    // Everything is checked before anything is copied: the object (there, not archived),
-    // then that S3 Share may write and delete its copies.
-    let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
-    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let ends = session.now() + options.expiry.as_duration();
-    let dest = copy_key(&id, ends, key);
-    let folder = &dest[..=dest.rfind('/').unwrap_or(0)];
-    or_stop(
-        cancel,
-        stopped,
-        session.check_copy_permissions(bucket, folder),
-    )
-    .await?;
+    let (source, dest) = before_copy(session, (bucket, key), LINKS_FOLDER, ends, cancel).await?;
     let copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;
@@ -98,6 +89,30 @@ pub async fn share(
             Err(err)
         }
     }
+}
+
+/// Everything checked before a link's copy is made: the object (there, not archived), then
+/// that S3 Share may write and delete its copies in the copy's folder. Returns the source and
+/// the copy's key, in `folder`, named with a new link id and `ends`.
+pub(super) async fn before_copy(
+    session: &Session,
+    (bucket, key): (&str, &str),
+    folder: &str,
+    ends: SystemTime,
+    cancel: &CancellationToken,
+) -> Result<(CopySource, String), S3Error> {
+    let stopped = "Cancelled: no link was made.";
+    let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    let dest = copy_key_in(folder, &id, ends, key);
+    let copy_folder = &dest[..=dest.rfind('/').unwrap_or(0)];
+    or_stop(
+        cancel,
+        stopped,
+        session.check_copy_permissions(bucket, copy_folder),
+    )
+    .await?;
+    Ok((source, dest))
 }
 
 /// How many links `share_all` makes and tries at once: enough to hide each round trip,

@@ -29,13 +29,12 @@ fn first<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
 }
 
 /// The text of every `<tag>` in `xml`.
-fn all<'a>(xml: &'a str, tag: &str) -> impl Iterator<Item = &'a str> {
+fn all<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     xml.split(&open)
         .skip(1)
-        .filter_map(move |rest| rest.split_once(&close).map(|(text, _)| text))
-        .collect::<Vec<_>>()
-        .into_iter()
+        .filter_map(|rest| rest.split_once(&close).map(|(text, _)| text))
+        .collect()
 }
 
 fn xml_text(text: &str) -> String {

@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use hmac::{Hmac, KeyInit as _, Mac as _};
@@ -20,31 +20,18 @@ pub struct NoHost(String);
 
 /// `20130524T000000Z` and `20130524`.
 fn amz_date(time: SystemTime) -> (String, String) {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-        .cast_signed();
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's civil_from_days).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    use chrono::{Datelike as _, Timelike as _};
+    let utc = chrono::DateTime::<chrono::Utc>::from(time);
     let mut date = String::with_capacity(8);
-    push_digits(&mut date, year, 4);
-    push_digits(&mut date, month, 2);
-    push_digits(&mut date, day, 2);
+    push_digits(&mut date, i64::from(utc.year()), 4);
+    push_digits(&mut date, i64::from(utc.month()), 2);
+    push_digits(&mut date, i64::from(utc.day()), 2);
     let mut time = String::with_capacity(16);
     time.push_str(&date);
     time.push('T');
-    push_digits(&mut time, rest / 3600, 2);
-    push_digits(&mut time, rest % 3600 / 60, 2);
-    push_digits(&mut time, rest % 60, 2);
+    push_digits(&mut time, i64::from(utc.hour()), 2);
+    push_digits(&mut time, i64::from(utc.minute()), 2);
+    push_digits(&mut time, i64::from(utc.second()), 2);
     time.push('Z');
     (time, date)
 }
@@ -395,6 +382,7 @@ mod tests {
     use super::*;
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     use std::time::Duration;
+    use std::time::UNIX_EPOCH;
 
     const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
         .remove(b'-')

@@ -73,7 +73,7 @@ impl State {
             .many
             .summary
             .as_deref()
-            .is_some_and(|s| s.starts_with("No links made: custom lifetime"))
+            .is_some_and(|s| s.starts_with(super::many::LIFETIME_REFUSED))
         {
             self.many.summary = None;
         }

@@ -10,6 +10,9 @@ use crate::share::link_list::list_line;
 
 use crate::command::CONFIRM_ABOVE;
 
+/// How the folder's links refused for the lifetime begin (the refusal goes when it changes).
+pub(super) const LIFETIME_REFUSED: &str = "No links made: custom lifetime";
+
 impl State {
     /// Links for the selected files.
     pub fn copy_selected_links(&mut self) -> Vec<Effect> {
@@ -60,7 +63,7 @@ impl State {
         self.share.apply_custom();
         match &self.share.custom_error {
             Some(problem) => {
-                self.many.summary = Some(format!("No links made: custom lifetime: {problem}."));
+                self.many.summary = Some(format!("{LIFETIME_REFUSED}: {problem}."));
                 false
             }
             None => true,

@@ -318,21 +318,25 @@ fn copies_ui(ui: &mut egui::Ui, state: &State, intents: &mut Vec<Intent>) {
         ui.label(notice);
     }
     let bucket = &state.listing.bucket;
-    let copies = || {
-        state
-            .history
-            .entries
-            .iter()
-            .filter(|e| !bucket.is_empty() && &e.bucket == bucket)
-            .filter_map(|e| e.copy.as_ref())
-    };
-    if copies().any(|c| c.distribution.is_some()) {
+    // One pass: whether the open bucket has copies through CloudFront, and other copies.
+    let (mut through_cloudfront, mut presigned) = (false, false);
+    for copy in state
+        .history
+        .entries
+        .iter()
+        .filter(|e| !bucket.is_empty() && &e.bucket == bucket)
+        .filter_map(|e| e.copy.as_ref())
+    {
+        through_cloudfront |= copy.distribution.is_some();
+        presigned |= copy.distribution.is_none();
+    }
+    if through_cloudfront {
         ui.weak(format!(
             "Revocable links through CloudFront keep their copy under {} until they end (up to a year; the lifecycle rule below does not touch them); S3 Share deletes them once ended when it opens the bucket.",
             crate::s3::CLOUDFRONT_LINKS_FOLDER
         ));
     }
-    if !copies().any(|c| c.distribution.is_none()) {
+    if !presigned {
         return;
     }
     ui.horizontal_wrapped(|ui| {

@@ -9,6 +9,12 @@ use crate::ops;
 use crate::s3::upload::UploadProgress;
 
 impl Worker {
+    /// Tells the window how far a link's copy has got.
+    fn copy_progress(&self) -> impl Fn(u64, u64) + Send + Sync + 'static {
+        let out = self.out.clone();
+        move |done, total| out.send(Event::LinkCopyProgress { done, total })
+    }
+
     /// Only the commands `handle` sends here; any other is not a link command and is left.
     pub(super) fn handle_link(&self, command: Command) {
         match command {
@@ -17,10 +23,8 @@ impl Worker {
                 key,
                 options,
             } => {
-                let out = self.out.clone();
+                let progress = self.copy_progress();
                 self.spawn_request(|session| async move {
-                    let progress =
-                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
                     let never = CancellationToken::new();
                     let link =
                         ops::share(&session, &bucket, &key, &options, true, &never, &progress);
@@ -33,10 +37,8 @@ impl Worker {
                 setting,
                 request,
             } => {
-                let out = self.out.clone();
+                let progress = self.copy_progress();
                 self.spawn_request(|session| async move {
-                    let progress =
-                        move |done, total| out.send(Event::LinkCopyProgress { done, total });
                     let never = CancellationToken::new();
                     let made = ops::link_via_cloudfront(
                         &session,

@@ -275,7 +275,7 @@ fn suffix(detail: &str) -> String {
 }
 
 /// The text of the first `<name>…</name>` in an S3 XML error.
-fn xml_field(body: &str, name: &str) -> Option<String> {
+pub(super) fn xml_field(body: &str, name: &str) -> Option<String> {
     let start = body.find(&format!("<{name}>"))? + name.len() + 2;
     let end = start + body[start..].find(&format!("</{name}>"))?;
     Some(body[start..end].trim().to_owned())

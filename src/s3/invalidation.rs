@@ -10,6 +10,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
 use super::Session;
+use super::check::xml_field;
 use crate::error::{ErrorKind, S3Error};
 use crate::share::escape;
 
@@ -20,13 +21,6 @@ pub const DEFAULT_ENDPOINT: &str = "https://cloudfront.amazonaws.com";
 /// An invalidation CloudFront accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidationId(pub String);
-
-/// The text of the first `<tag>` in `xml`.
-fn first<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let rest = &xml[xml.find(&open)? + open.len()..];
-    rest.find(&format!("</{tag}>")).map(|end| &rest[..end])
-}
 
 /// The text of every `<tag>` in `xml`.
 fn all<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
@@ -79,14 +73,12 @@ impl Session {
         let answer = self
             .cloudfront_call("POST", url, body, distribution)
             .await?;
-        first(&answer, "Id")
-            .map(|id| InvalidationId(id.to_owned()))
-            .ok_or_else(|| {
-                S3Error::plain(
-                    ErrorKind::Server,
-                    "CloudFront accepted the invalidation but its answer named none.",
-                )
-            })
+        xml_field(&answer, "Id").map(InvalidationId).ok_or_else(|| {
+            S3Error::plain(
+                ErrorKind::Server,
+                "CloudFront accepted the invalidation but its answer named none.",
+            )
+        })
     }
 
     /// True once the invalidation has completed on every edge.
@@ -109,7 +101,7 @@ impl Session {
         let answer = self
             .cloudfront_call("GET", url, String::new(), distribution)
             .await?;
-        Ok(first(&answer, "Status") == Some("Completed"))
+        Ok(xml_field(&answer, "Status").as_deref() == Some("Completed"))
     }
 
     /// The host names distribution `distribution` answers to: its CloudFront domain and its
@@ -123,9 +115,9 @@ impl Session {
         let answer = self
             .cloudfront_call("GET", url, String::new(), distribution)
             .await?;
-        let mut hosts: Vec<String> = first(&answer, "DomainName")
+        let mut hosts: Vec<String> = xml_field(&answer, "DomainName")
             .into_iter()
-            .chain(all(&answer, "CNAME"))
+            .chain(all(&answer, "CNAME").into_iter().map(str::to_owned))
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
         hosts.dedup();
@@ -214,16 +206,16 @@ impl Session {
         if (200..300).contains(&status) {
             return Ok(text);
         }
-        let code = first(&text, "Code").unwrap_or("no code");
-        let message = escape::text(first(&text, "Message").unwrap_or_default());
+        let code = xml_field(&text, "Code").unwrap_or_else(|| "no code".to_owned());
+        let message = escape::text(&xml_field(&text, "Message").unwrap_or_default()).into_owned();
         // Asked somewhere else than CloudFront itself (AWS_ENDPOINT_URL_CLOUDFRONT, a
         // profile's endpoint_url): said, since that may be why.
         let message = match self.cloudfront_endpoint() {
             DEFAULT_ENDPOINT => message,
-            other => format!("{message}; asked at {}", escape::text(other)).into(),
+            other => format!("{message}; asked at {}", escape::text(other)),
         };
         let profile = &self.profile().name;
-        Err(match code {
+        Err(match code.as_str() {
             "AccessDenied" => S3Error::plain(
                 ErrorKind::AccessDenied,
                 format!(
@@ -237,14 +229,14 @@ impl Session {
                 ErrorKind::CredentialsRejected,
                 format!(
                     "CloudFront did not accept the keys of profile {profile} ({}: {message}).",
-                    escape::text(code)
+                    escape::text(&code)
                 ),
             ),
             _ => S3Error::plain(
                 ErrorKind::Server,
                 format!(
                     "CloudFront refused the request (HTTP {status}, {}: {message}).",
-                    escape::text(code)
+                    escape::text(&code)
                 ),
             ),
         })
@@ -268,9 +260,9 @@ mod tests {
     #[test]
     fn answers_are_read_by_tag_and_paths_escaped() {
         let xml = "<Invalidation><Id>I2J0I21PCUYOIK</Id><Status>InProgress</Status></Invalidation>";
-        assert_eq!(first(xml, "Id"), Some("I2J0I21PCUYOIK"));
-        assert_eq!(first(xml, "Status"), Some("InProgress"));
-        assert_eq!(first(xml, "Code"), None);
+        assert_eq!(xml_field(xml, "Id").as_deref(), Some("I2J0I21PCUYOIK"));
+        assert_eq!(xml_field(xml, "Status").as_deref(), Some("InProgress"));
+        assert_eq!(xml_field(xml, "Code"), None);
         assert_eq!(xml_text("/a&b<c>/*"), "/a&amp;b&lt;c&gt;/*");
     }
 }

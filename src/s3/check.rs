@@ -274,11 +274,23 @@ fn suffix(detail: &str) -> String {
     }
 }
 
-/// The text of the first `<name>…</name>` in an S3 XML error.
+/// The text of the first `<name>…</name>` in an S3 (or CloudFront) XML answer, with XML's
+/// five entities read back (`&apos;` is a quote in the message shown, not five characters).
 pub(super) fn xml_field(body: &str, name: &str) -> Option<String> {
     let start = body.find(&format!("<{name}>"))? + name.len() + 2;
     let end = start + body[start..].find(&format!("</{name}>"))?;
-    Some(body[start..end].trim().to_owned())
+    let text = body[start..end].trim();
+    if !text.contains('&') {
+        return Some(text.to_owned());
+    }
+    // `&amp;` last, so "&amp;lt;" stays "&lt;".
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
 }
 
 fn unreachable_reason(err: &ureq::Error) -> String {
@@ -342,6 +354,16 @@ pub(super) fn agent(ca_bundle: Option<&crate::aws::CaBundle>) -> ureq::Agent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_entities_in_an_answer_are_read_back() {
+        let body = "<Error><Code>NotImplemented</Code><Message>unknown service &apos;cloudfront&apos; &amp;lt;x&gt;</Message></Error>";
+        assert_eq!(
+            xml_field(body, "Message").as_deref(),
+            Some("unknown service 'cloudfront' &lt;x>")
+        );
+        assert_eq!(xml_field(body, "Code").as_deref(), Some("NotImplemented"));
+    }
 
     fn error(code: &str, message: &str) -> String {
         format!(

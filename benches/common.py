@@ -1,5 +1,6 @@
-"""What the benchmark scripts share: a free port, a process's RSS, and profile files for a
-local S3 endpoint that the AWS CLI, rclone and s3share read alike."""
+"""What the benchmark scripts share: a free port, a process's RSS, the CPU a process tree
+used, and profile files for a local S3 endpoint that the AWS CLI, rclone and s3share read
+alike."""
 import os, socket, subprocess, time
 
 
@@ -43,3 +44,24 @@ def rclone_bench(tmp, data, seconds=3600):
                       "s3 =\n    addressing_style = path\n")
     env["S3SHARE_HISTORY_FILE"] = os.path.join(tmp, "history.json")
     return server, env, port
+
+
+def tree_cpu(pid):
+    """CPU seconds used so far by process `pid` and every descendant still running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += used.get(p, 0.0)
+        todo.extend(c for c, parent in parents.items() if parent == p)
+    return total

@@ -22,7 +22,7 @@ Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 100
 """
 import argparse, os, subprocess, sys, tempfile, time
 
-from common import profile_env, rclone_bench
+from common import profile_env, rclone_bench, tree_cpu
 
 
 def bed_bench(tmp, data, binary):
@@ -36,27 +36,6 @@ def bed_bench(tmp, data, binary):
     return server, env, int(endpoint.rsplit(":", 1)[1])
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def tree_cpu(pid):
-    """CPU seconds used so far by process `pid` and every descendant still running."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents, used = {}, {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry)] = int(fields[1])
-            used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        total += used.get(p, 0.0)
-        todo.extend(c for c, parent in parents.items() if parent == p)
-    return total
 
 
 def one_by_one(urls):

@@ -16,7 +16,7 @@ awscli). The folders are made once under ~/.cache/s3share-bench (1,000,000 files
 """
 import argparse, os, re, shutil, subprocess, sys, tempfile, threading, time
 
-from common import free_port, profile_env, rss_mb
+from common import free_port, profile_env, rss_mb, tree_cpu
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/s3share-bench")
@@ -39,7 +39,8 @@ def make_folder(count):
 
 
 def run_cli(name, cmd, env):
-    """Time to the first line and to the end, lines printed, peak RSS (MB)."""
+    """Time to the first line and to the end, lines printed, peak RSS (MB), the tool's own
+    CPU seconds."""
     t0 = time.perf_counter()
     p = subprocess.Popen(["/usr/bin/time", "-v"] + cmd, env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, bufsize=1 << 20)
@@ -54,7 +55,9 @@ def run_cli(name, cmd, env):
     if p.returncode != 0:
         sys.exit(f"{name} failed: {err[-1500:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
-    return first or total, total, lines, rss
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", err).group(1))
+              for kind in ("User", "System"))
+    return first or total, total, lines, rss, cpu
 
 
 def percentile(values, p):
@@ -199,15 +202,23 @@ def main():
                 ("s3share ls", [s3share, "ls", f"s3://{bucket}/n{count}/"]),
                 ("aws s3 ls", ["aws", "s3", "ls", f"s3://{bucket}/n{count}/"]),
                 ("rclone lsf", ["rclone", "lsf", "--config", "", remotes[bucket] + f"{bucket}/n{count}"]),
+                # rclone's default for "Other" servers is ListObjects v1 (marker); v2 beside it
+                # shows whether the listing call, rather than the server, sets the pace.
+                ("rclone lsf v2", ["rclone", "lsf", "--config", "", "--s3-list-version", "2",
+                                   remotes[bucket] + f"{bucket}/n{count}"]),
             ]
+            serving = server if bucket == "bench" else testbed
             for name, cmd in runs:
-                first, total, lines, rss = run_cli(name, cmd, dict(env, AWS_PROFILE=bucket))
-                print(f"  {name:11} first line {first * 1000:7.0f} ms   whole {total:7.2f} s"
-                      f"   {lines:>9,} lines   peak RSS {rss:6.1f} MB")
+                server_cpu = tree_cpu(serving.pid)
+                first, total, lines, rss, cpu = run_cli(name, cmd, dict(env, AWS_PROFILE=bucket))
+                server_cpu = tree_cpu(serving.pid) - server_cpu
+                print(f"  {name:13} first line {first * 1000:7.0f} ms   whole {total:7.2f} s"
+                      f"   {lines:>9,} lines   peak RSS {rss:6.1f} MB   CPU {cpu:5.2f} s"
+                      f"   server CPU {server_cpu:6.2f} s")
             if args.no_window:
                 continue
             w = window(s3share, env, bucket, count, display)
-            print(f"  window      first rows {w['first_rows'] * 1000:7.0f} ms   whole {w['whole']:7.2f} s"
+            print(f"  window        first rows {w['first_rows'] * 1000:7.0f} ms   whole {w['whole']:7.2f} s"
                   f"   RSS listed {w['rss_listed']:.0f} MB, at the end {w['rss_end']:.0f} MB")
             for phase in ("streaming", "filtering", "sorting", "scrolled"):
                 ms = w[phase]

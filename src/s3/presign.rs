@@ -8,24 +8,16 @@ use crate::aws::Addressing;
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::check::LinkCheck;
 use crate::error::{ErrorKind, S3Error};
 use crate::share::{Expiry, SignedUrl};
 
-/// Everything but SigV4's unreserved characters is encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-/// In a key, "/" separates "folders" and stays as it is.
-const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
-
 /// A key as it stands in a URL path (or in x-amz-copy-source): encoded once, slashes kept.
 pub fn encoded_key(key: &str) -> String {
-    utf8_percent_encode(key, KEY_PATH).to_string()
+    let mut encoded = String::with_capacity(key.len() + 16);
+    super::sigv4::encode_str_into(&mut encoded, key, true);
+    encoded
 }
 
 /// What the user chose for a download link.
@@ -143,14 +135,23 @@ pub fn object_url_in_style(
     bucket: &str,
     key: &str,
 ) -> String {
-    let key = utf8_percent_encode(key, KEY_PATH);
-    format!("{}/{key}", bucket_base(endpoint, style, region, bucket))
+    let mut url = String::with_capacity(64 + key.len() + key.len() / 2);
+    bucket_base(&mut url, endpoint, style, region, bucket);
+    url.push('/');
+    super::sigv4::encode_str_into(&mut url, key, true);
+    url
 }
 
 /// Where a bucket's keys start (`https://b.s3.eu-west-1.amazonaws.com`,
 /// `http://127.0.0.1:9000/b`), remembered per thread for the last bucket asked: ten thousand
 /// links to one folder resolve it once.
-fn bucket_base(endpoint: Option<&str>, style: Addressing, region: &str, bucket: &str) -> String {
+fn bucket_base(
+    out: &mut String,
+    endpoint: Option<&str>,
+    style: Addressing,
+    region: &str,
+    bucket: &str,
+) {
     type Asked = (Option<String>, Addressing, String, String);
     thread_local! {
         static LAST: std::cell::RefCell<Option<(Asked, String)>> = const { std::cell::RefCell::new(None) };
@@ -158,12 +159,14 @@ fn bucket_base(endpoint: Option<&str>, style: Addressing, region: &str, bucket: 
     let same = |asked: &Asked| {
         asked.0.as_deref() == endpoint && asked.1 == style && asked.2 == region && asked.3 == bucket
     };
-    if let Some(base) = LAST.with_borrow(|last| {
+    let known = LAST.with_borrow(|last| {
         last.as_ref()
             .filter(|(asked, _)| same(asked))
-            .map(|(_, base)| base.clone())
-    }) {
-        return base;
+            .map(|(_, base)| out.push_str(base))
+            .is_some()
+    });
+    if known {
+        return;
     }
     let base = resolve_bucket_base(endpoint, style, region, bucket);
     LAST.with_borrow_mut(|last| {
@@ -177,7 +180,7 @@ fn bucket_base(endpoint: Option<&str>, style: Addressing, region: &str, bucket: 
             base.clone(),
         ));
     });
-    base
+    out.push_str(&base);
 }
 
 fn resolve_bucket_base(
@@ -222,7 +225,9 @@ fn resolve_bucket_base(
                 || format!("https://s3.{region}.amazonaws.com"),
                 |e| e.trim_end_matches('/').to_owned(),
             );
-            format!("{base}/{}", utf8_percent_encode(bucket, UNRESERVED))
+            let mut url = base + "/";
+            super::sigv4::encode_str_into(&mut url, bucket, false);
+            url
         }
     }
 }
@@ -253,10 +258,12 @@ pub fn presign_url(
 
 /// Adds `response-content-disposition` to an unsigned object URL.
 pub fn with_content_disposition(url: &str, disposition: &str) -> String {
-    format!(
-        "{url}?response-content-disposition={}",
-        utf8_percent_encode(disposition, UNRESERVED)
-    )
+    const NAME: &str = "?response-content-disposition=";
+    let mut with = String::with_capacity(url.len() + NAME.len() + disposition.len() * 2);
+    with.push_str(url);
+    with.push_str(NAME);
+    super::sigv4::encode_str_into(&mut with, disposition, false);
+    with
 }
 
 fn signing_error(err: &dyn std::error::Error) -> S3Error {

@@ -5,6 +5,7 @@
 //! aws-sigv4's query signing with single encoding and no path normalization (S3's rules),
 //! which the tests check against it for many keys, tokens, headers and ports.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::time::SystemTime;
@@ -18,22 +19,36 @@ use sha2::{Digest as _, Sha256};
 #[error("the URL {0:?} has no scheme and host to sign")]
 pub struct NoHost(String);
 
-/// `20130524T000000Z` and `20130524`.
-fn amz_date(time: SystemTime) -> (String, String) {
+/// `20130524T000000Z` (its first 8 bytes are the date, `20130524`), worked out once per
+/// second per thread: a run of links signs them all in the same second.
+fn amz_date(time: SystemTime) -> [u8; 16] {
     use chrono::{Datelike as _, Timelike as _};
+    thread_local! {
+        static LAST: std::cell::Cell<(i64, [u8; 16])> = const { std::cell::Cell::new((i64::MIN, [0; 16])) };
+    }
     let utc = chrono::DateTime::<chrono::Utc>::from(time);
-    let mut date = String::with_capacity(8);
-    push_digits(&mut date, i64::from(utc.year()), 4);
-    push_digits(&mut date, i64::from(utc.month()), 2);
-    push_digits(&mut date, i64::from(utc.day()), 2);
-    let mut time = String::with_capacity(16);
-    time.push_str(&date);
-    time.push('T');
-    push_digits(&mut time, i64::from(utc.hour()), 2);
-    push_digits(&mut time, i64::from(utc.minute()), 2);
-    push_digits(&mut time, i64::from(utc.second()), 2);
-    time.push('Z');
-    (time, date)
+    let second = utc.timestamp();
+    let (cached, text) = LAST.get();
+    if cached == second {
+        return text;
+    }
+    let mut text = *b"00000000T000000Z";
+    put_digits(&mut text[0..4], i64::from(utc.year()));
+    put_digits(&mut text[4..6], i64::from(utc.month()));
+    put_digits(&mut text[6..8], i64::from(utc.day()));
+    put_digits(&mut text[9..11], i64::from(utc.hour()));
+    put_digits(&mut text[11..13], i64::from(utc.minute()));
+    put_digits(&mut text[13..15], i64::from(utc.second()));
+    LAST.set((second, text));
+    text
+}
+
+/// `value` in as many decimal digits as `out` holds (leading zeros).
+fn put_digits(out: &mut [u8], mut value: i64) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + u8::try_from(value % 10).unwrap_or(0);
+        value /= 10;
+    }
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
@@ -93,26 +108,76 @@ fn hex_into(out: &mut [u8; 64], bytes: &[u8]) {
     }
 }
 
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+/// The bytes SigV4 leaves as they are: letters, digits and `-._~`.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// How many of `bytes`' first bytes are unreserved (or `/` when `keep_slash`).
+fn plain_run(bytes: &[u8], keep_slash: bool) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !(UNRESERVED[usize::from(b)] || keep_slash && b == b'/'))
+        .unwrap_or(bytes.len())
 }
 
-/// `bytes` encoded as SigV4 encodes: every byte but the unreserved ones as `%XX`.
-fn encode_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    for &b in bytes {
-        push_encoded(out, b);
+/// `bytes` encoded as SigV4 encodes: every byte but the unreserved ones (and `/` when
+/// `keep_slash`, as in a key's path) as `%XX`; runs of plain bytes are copied whole.
+pub(super) fn encode_bytes_into(out: &mut Vec<u8>, mut bytes: &[u8], keep_slash: bool) {
+    loop {
+        let run = plain_run(bytes, keep_slash);
+        out.extend_from_slice(&bytes[..run]);
+        let Some((&b, rest)) = bytes[run..].split_first() else {
+            return;
+        };
+        push_escaped(out, b);
+        bytes = rest;
     }
 }
 
+/// `text` percent-encoded onto `out` as [`encode_bytes_into`] encodes.
+pub(super) fn encode_str_into(out: &mut String, text: &str, keep_slash: bool) {
+    let mut bytes = text.as_bytes();
+    loop {
+        let run = plain_run(bytes, keep_slash);
+        let (plain, rest) = bytes.split_at(run);
+        // A plain run is ASCII (only the run is checked, not what `out` holds).
+        out.push_str(std::str::from_utf8(plain).expect("ASCII"));
+        let Some((&b, rest)) = rest.split_first() else {
+            return;
+        };
+        out.push('%');
+        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+        bytes = rest;
+    }
+}
+
+fn encode_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    encode_bytes_into(out, bytes, false);
+}
+
+fn push_escaped(out: &mut Vec<u8>, b: u8) {
+    out.extend_from_slice(&[
+        b'%',
+        HEX_UPPER[usize::from(b >> 4)],
+        HEX_UPPER[usize::from(b & 15)],
+    ]);
+}
+
 fn push_encoded(out: &mut Vec<u8>, b: u8) {
-    if is_unreserved(b) {
+    if UNRESERVED[usize::from(b)] {
         out.push(b);
     } else {
-        out.extend_from_slice(&[
-            b'%',
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 15)],
-        ]);
+        push_escaped(out, b);
     }
 }
 
@@ -131,6 +196,13 @@ fn reencode_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // `+` and `%` are not unreserved: a plain run holds neither.
+        let run = plain_run(&bytes[i..], false);
+        if run > 0 {
+            out.extend_from_slice(&bytes[i..i + run]);
+            i += run;
+            continue;
+        }
         match bytes[i] {
             b'+' => push_encoded(out, b' '),
             b'%' => {
@@ -149,14 +221,6 @@ fn reencode_into(out: &mut Vec<u8>, text: &str) {
             b => push_encoded(out, b),
         }
         i += 1;
-    }
-}
-
-/// `value` in `width` decimal digits (leading zeros).
-fn push_digits(out: &mut String, value: i64, width: u32) {
-    for place in (0..width).rev() {
-        let digit = value / 10_i64.pow(place) % 10;
-        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
     }
 }
 
@@ -189,7 +253,10 @@ pub fn presign(
         ("http", Some((host, "80"))) | ("https", Some((host, "443"))) => host,
         _ => authority,
     };
-    let (time, date) = amz_date(signed_at);
+    let stamp = amz_date(signed_at);
+    // Digits, `T` and `Z` only.
+    let time = std::str::from_utf8(&stamp).expect("ASCII");
+    let date = &time[..8];
     let headers = canonical_headers(host, headers);
     let mut signed_headers = String::with_capacity(16);
     for (i, (name, _)) in headers.iter().enumerate() {
@@ -215,7 +282,8 @@ pub fn presign(
         );
     }
     let own_from = params.len();
-    let expires = expires_secs.to_string();
+    let mut digits = [0u8; 20];
+    let expires = decimal(&mut digits, expires_secs);
     let access_key = credentials.access_key_id();
     let own: [(&str, &[&str]); 5] = [
         ("X-Amz-Algorithm", &["AWS4-HMAC-SHA256"]),
@@ -224,7 +292,7 @@ pub fn presign(
             &[
                 access_key,
                 "/",
-                &date,
+                date,
                 "/",
                 region,
                 "/",
@@ -232,8 +300,8 @@ pub fn presign(
                 "/aws4_request",
             ],
         ),
-        ("X-Amz-Date", &[&time]),
-        ("X-Amz-Expires", &[&expires]),
+        ("X-Amz-Date", &[time]),
+        ("X-Amz-Expires", &[expires]),
         ("X-Amz-SignedHeaders", &[&signed_headers]),
     ];
     for (name, parts) in own {
@@ -255,8 +323,12 @@ pub fn presign(
             &|out| encode_into(out, token.as_bytes()),
         );
     }
-    let own: Vec<Param> = params[own_from..].to_vec();
-    params.sort_by(|a, b| {
+    let mut own: [Param; 6] = Default::default();
+    for (slot, param) in own.iter_mut().zip(&params[own_from..]) {
+        slot.clone_from(param);
+    }
+    let own = &own[..params.len() - own_from];
+    params.sort_unstable_by(|a, b| {
         (&encoded[a.0.clone()], &encoded[a.1.clone()])
             .cmp(&(&encoded[b.0.clone()], &encoded[b.1.clone()]))
     });
@@ -279,7 +351,7 @@ pub fn presign(
     let mut last: Option<&str> = None;
     for (name, value) in &headers {
         // Repeated names are one line, their values joined by commas.
-        if last == Some(name.as_str()) {
+        if last == Some(name.as_ref()) {
             hash.update(b",");
             hash.update(value.as_bytes());
             continue;
@@ -299,7 +371,7 @@ pub fn presign(
     hex_into(&mut hashed, &hash.finalize());
 
     // The string to sign, fed to the HMAC keyed with the (cached) signing key.
-    let mut mac = signing_mac(credentials.secret_access_key(), &date, region, service);
+    let mut mac = signing_mac(credentials.secret_access_key(), date, region, service);
     for part in [
         b"AWS4-HMAC-SHA256\n".as_slice(),
         time.as_bytes(),
@@ -339,6 +411,21 @@ pub fn presign(
     Ok(String::from_utf8(signed).expect("a URL and ASCII"))
 }
 
+/// `value` in decimal, written into `buffer`.
+fn decimal(buffer: &mut [u8; 20], mut value: u64) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + u8::try_from(value % 10).unwrap_or(0);
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Digits only.
+    std::str::from_utf8(&buffer[start..]).expect("ASCII")
+}
+
 /// A query parameter's encoded name and value, as ranges of one buffer.
 type Param = (Range<usize>, Range<usize>);
 
@@ -358,20 +445,33 @@ fn add(
 
 /// The canonical headers: host and the given ones, by lower-case name, values trimmed and
 /// their runs of spaces made one.
-fn canonical_headers(host: &str, headers: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut canonical: Vec<(String, String)> = Vec::with_capacity(headers.len() + 1);
-    canonical.push(("host".to_owned(), host.to_owned()));
-    for (name, value) in headers {
+fn canonical_headers<'a>(
+    host: &'a str,
+    headers: &[(&'a str, &'a str)],
+) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    let mut canonical: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(headers.len() + 1);
+    canonical.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
+    for &(name, value) in headers {
         let value = value.trim_matches(' ');
-        let mut collapsed = String::with_capacity(value.len());
-        let mut space = false;
-        for c in value.chars() {
-            if c != ' ' || !space {
-                collapsed.push(c);
+        let value = if value.contains("  ") {
+            let mut collapsed = String::with_capacity(value.len());
+            let mut space = false;
+            for c in value.chars() {
+                if c != ' ' || !space {
+                    collapsed.push(c);
+                }
+                space = c == ' ';
             }
-            space = c == ' ';
-        }
-        canonical.push((name.to_lowercase(), collapsed));
+            Cow::Owned(collapsed)
+        } else {
+            Cow::Borrowed(value)
+        };
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
+            Cow::Owned(name.to_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        canonical.push((name, value));
     }
     canonical.sort_by(|a, b| a.0.cmp(&b.0));
     canonical
@@ -443,12 +543,45 @@ mod tests {
     #[test]
     fn dates_are_utc_civil_dates() {
         let at = |secs| UNIX_EPOCH + Duration::from_secs(secs);
-        assert_eq!(amz_date(at(0)).0, "19700101T000000Z");
-        assert_eq!(amz_date(at(1_369_353_600)).0, "20130524T000000Z");
-        assert_eq!(amz_date(at(951_782_400)).1, "20000229");
-        assert_eq!(amz_date(at(4_102_444_799)).0, "20991231T235959Z");
+        assert_eq!(&amz_date(at(0)), b"19700101T000000Z");
+        assert_eq!(&amz_date(at(1_369_353_600)), b"20130524T000000Z");
+        assert_eq!(&amz_date(at(951_782_400))[..8], b"20000229");
+        assert_eq!(&amz_date(at(4_102_444_799)), b"20991231T235959Z");
         // Python: datetime.fromtimestamp(1804000123, UTC).
-        assert_eq!(amz_date(at(1_804_000_123)).0, "20270302T150843Z");
+        assert_eq!(&amz_date(at(1_804_000_123)), b"20270302T150843Z");
+        // The same second again (remembered), then the next one.
+        assert_eq!(&amz_date(at(1_804_000_123)), b"20270302T150843Z");
+        assert_eq!(&amz_date(at(1_804_000_124)), b"20270302T150844Z");
+    }
+
+    #[test]
+    fn encoding_equals_percent_encodings_for_every_byte() {
+        const SLASH_KEPT: &AsciiSet = &UNRESERVED.remove(b'/');
+        let mut texts: Vec<String> = (0..=0x7f_u8).map(|b| char::from(b).to_string()).collect();
+        texts.extend(
+            [
+                "",
+                "folder/sub folder/IMG_0001 (1).jpg",
+                "été/日本語/😀+%20~._-",
+                "a//b/",
+                "attachment; filename=\"r\u{e9}sum\u{e9}.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+            ]
+            .map(str::to_owned),
+        );
+        for text in &texts {
+            for (keep_slash, set) in [(false, UNRESERVED), (true, SLASH_KEPT)] {
+                let mut ours = String::from("prefix/");
+                encode_str_into(&mut ours, text, keep_slash);
+                assert_eq!(
+                    ours,
+                    format!("prefix/{}", utf8_percent_encode(text, set)),
+                    "{text:?} keep_slash={keep_slash}"
+                );
+            }
+        }
+        assert_eq!(decimal(&mut [0; 20], 0), "0");
+        assert_eq!(decimal(&mut [0; 20], 604_800), "604800");
+        assert_eq!(decimal(&mut [0; 20], u64::MAX), u64::MAX.to_string());
     }
 
     #[test]

@@ -111,11 +111,14 @@ pub enum Command {
         name: String,
     },
     /// Links for every object below `prefix` (all levels); unless `confirmed`, more than
-    /// 100 objects come back as `FolderNeedsConfirmation` first.
+    /// 100 objects come back as `FolderNeedsConfirmation` first. Once confirmed, the links
+    /// are made and tried while the folder is listed again; `expected` is the count the
+    /// person confirmed (the progress's total until the listing finds more).
     ShareFolder {
         bucket: String,
         prefix: String,
         confirmed: bool,
+        expected: usize,
         options: ShareOptions,
     },
     /// Make (and try) a link for each of `keys`, one after another.

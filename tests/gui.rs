@@ -940,6 +940,65 @@ fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
     }
 }
 
+/// Above 100 files the sub-folders' links wait for a second click that names the count;
+/// once confirmed every file gets a working link (made while the folder is listed again),
+/// in the listing's order.
+#[test]
+fn a_big_folder_with_sub_folders_asks_then_gives_a_link_per_file() {
+    let mut w = server_window(
+        LocalS3Options {
+            buckets: vec!["bulk".into(), "other".into()],
+            ..LocalS3Options::default()
+        },
+        |root| {
+            let sub = root.join("bulk").join("sub");
+            std::fs::create_dir_all(&sub).unwrap();
+            for i in 0..70 {
+                std::fs::write(root.join("bulk").join(format!("top-{i:03}.txt")), "t").unwrap();
+            }
+            for i in 0..50 {
+                std::fs::write(sub.join(format!("deep-{i:03}.txt")), format!("d{i}")).unwrap();
+            }
+        },
+        &static_keys(),
+    );
+    w.click("bulk");
+    w.until_label("top-000.txt");
+    w.click("Copy links with sub-folders");
+    let confirm = "Copy 120 links, sub-folders included";
+    w.until("the question", |h| {
+        h.query_by_label_contains(confirm).is_some()
+    });
+    assert!(
+        w.copied.is_empty(),
+        "nothing copied before the second click"
+    );
+    w.harness.get_by_label_contains(confirm).click();
+    w.step();
+    w.until("all the links", |h| {
+        h.query_by_label_contains("Copied 120 of 120 links.")
+            .is_some()
+    });
+    let text = w.copied.last().expect("copied").clone();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 120);
+    let names: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let mut in_order = names.clone();
+    in_order.sort_unstable();
+    assert_eq!(names, in_order, "in the listing's order");
+    assert_eq!(names[119], "top-069.txt");
+    assert_eq!(names[0], "sub/deep-000.txt");
+    for line in [lines[0], lines[49], lines[50], lines[119]] {
+        let url = line.split('\t').nth(1).unwrap();
+        assert_eq!(plain_get(url).0, 200, "{line}");
+    }
+    let (_, _, body) = plain_get(lines[7].split('\t').nth(1).unwrap());
+    assert_eq!(body, b"d7", "each link opens its own file");
+}
+
 /// The listing by keyboard alone, as in a file manager: arrows, Enter, type-ahead, Ctrl+F,
 /// Esc.
 #[test]

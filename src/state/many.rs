@@ -38,13 +38,14 @@ impl State {
         if self.many.running.is_some() || !self.lifetime_ready() {
             return Vec::new();
         }
-        let confirmed = self.many.confirm_deep.take().is_some();
+        let confirmed = self.many.confirm_deep.take();
         self.many.summary = None;
-        self.many.running = Some((0, 0));
+        self.many.running = Some((0, confirmed.unwrap_or(0)));
         vec![Effect::Send(Command::ShareFolder {
             bucket: self.listing.bucket.clone(),
             prefix: self.listing.prefix.clone(),
-            confirmed,
+            confirmed: confirmed.is_some(),
+            expected: confirmed.unwrap_or(0),
             options: ShareOptions {
                 expiry: self.share.expiry,
                 download_filename: None,

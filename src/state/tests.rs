@@ -448,9 +448,11 @@ fn a_folder_with_sub_folders_is_counted_by_the_worker_and_confirmed_once() {
         &second[..],
         [Effect::Send(crate::command::Command::ShareFolder {
             confirmed: true,
+            expected: 2500,
             ..
         })]
     ));
+    assert_eq!(state.many.running, Some((0, 2500)));
 }
 
 #[test]

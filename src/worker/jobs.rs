@@ -33,6 +33,34 @@ pub(super) async fn share_many(
     out.send(Event::ManyShared(results));
 }
 
+/// A tried link for each key below `prefix`, made while the folder is listed (the person
+/// confirmed `expected` files), with progress; then all results, and the listing's error
+/// after them if it failed part way.
+pub(super) async fn share_listed(
+    session: Session,
+    bucket: String,
+    prefix: String,
+    options: ShareOptions,
+    expected: usize,
+    out: Outbox,
+) {
+    let mut results = Vec::with_capacity(expected);
+    let never = tokio_util::sync::CancellationToken::new();
+    let each = |done: usize, key: &str, result| {
+        results.push((key.to_owned(), result));
+        out.send(Event::ManyProgress {
+            done: done + 1,
+            total: expected.max(done + 1),
+        });
+        Ok(())
+    };
+    let shared = crate::ops::share_folder(&session, &bucket, &prefix, &options, &never, each);
+    if let Err(error) = shared.await {
+        results.push((prefix, Err(error)));
+    }
+    out.send(Event::ManyShared(results));
+}
+
 /// One upload the window asked for.
 pub(super) struct UploadJob {
     pub(super) id: u64,

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::jobs::{UploadJob, run_upload, share_many};
+use super::jobs::{UploadJob, run_upload, share_listed, share_many};
 use super::{Waker, WorkerConfig};
 use crate::command::{Command, Event};
 use crate::s3::upload::UploadRequest;
@@ -322,16 +322,23 @@ impl Worker {
                 bucket,
                 prefix,
                 confirmed,
+                expected,
                 options,
             } => {
                 let Some(session) = self.session.clone() else {
                     return;
                 };
                 let out = self.out.clone();
+                if confirmed {
+                    // Counted once already: the links come while the folder is listed.
+                    let job = share_listed(session, bucket, prefix, options, expected, out);
+                    tokio::spawn(job);
+                    return;
+                }
                 tokio::spawn(async move {
                     match crate::ops::keys_to_share(&session, &bucket, &prefix).await {
                         Err(error) => out.send(Event::ManyShared(vec![(prefix, Err(error))])),
-                        Ok(keys) if !confirmed && keys.len() > crate::command::CONFIRM_ABOVE => {
+                        Ok(keys) if keys.len() > crate::command::CONFIRM_ABOVE => {
                             out.send(Event::FolderNeedsConfirmation { files: keys.len() });
                         }
                         Ok(keys) => share_many(session, bucket, keys, options, out).await,

@@ -249,6 +249,48 @@ async fn an_upload_can_be_shared_revocably_and_own_copies_stay_out_of_folder_lin
     );
 }
 
+/// A run of revocable links (a folder): a copy each, each link opening its own file, in
+/// the folder's order; revoking one stops that one only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_of_revocable_links_gives_each_file_its_own_copy() {
+    let bed = bed().await;
+    let bucket = bed.bucket("revoke-many").await;
+    for i in 0..20 {
+        bed.put(
+            &bucket,
+            &format!("d/f{i:02}.txt"),
+            format!("file {i}").as_bytes(),
+        )
+        .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &bed);
+    let folder = format!("s3://{bucket}/d/");
+    let out = link(dir.path(), &["link", &folder, "--recursive", "--revocable"]).await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 20, "{out}");
+    let mut urls = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let (name, url) = line.split_once('\t').unwrap();
+        assert_eq!(name, format!("d/f{i:02}.txt"));
+        assert!(url.contains("/.s3share/links/"), "{url}");
+        assert_eq!(http_get(url).await.body, format!("file {i}").as_bytes());
+        urls.push(url.to_owned());
+    }
+    let copies = stored_copies(&bed, &bucket).await;
+    assert_eq!(
+        copies.iter().filter(|k| !k.ends_with("/.probe")).count(),
+        20,
+        "{copies:?}"
+    );
+    let id = id_of(dir.path(), &urls[3]).await;
+    let out = s3share(dir.path(), &["revoke", &id]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let revoked = http_get(&urls[3]).await.status;
+    assert!(matches!(revoked, 403 | 404), "{revoked}");
+    assert_eq!(http_get(&urls[4]).await.status, 200);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_copy_in_parts_is_byte_exact_or_refused_with_nothing_left() {
     let bed = bed().await;
@@ -339,6 +381,24 @@ async fn a_refused_copy_leaves_nothing_and_a_denied_delete_is_not_called_revoked
     assert!(
         probe_only.iter().all(|k| k.ends_with("/.probe")),
         "nothing but the empty test object is left: {probe_only:?}"
+    );
+
+    // The same for a run of revocable links (the permissions asked once for the run):
+    // every file refused with the permission named, no copy made.
+    bed.put(&bucket, "notes.txt", b"the notes").await;
+    let folder = format!("s3://{bucket}/");
+    let out = s3share(dir.path(), &["link", &folder, "--recursive", "--revocable"]).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("s3:DeleteObject"), "{stderr}");
+    for name in ["plan.txt", "notes.txt"] {
+        assert!(stderr.contains(name), "{name} named: {stderr}");
+    }
+    let probe_only = stored_copies(&bed, &bucket).await;
+    assert!(
+        probe_only.iter().all(|k| k.ends_with("/.probe")),
+        "no copy made: {probe_only:?}"
     );
 
     // A link made while deletes were allowed, then a revoke the server refuses.

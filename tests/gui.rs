@@ -159,6 +159,17 @@ fn server_window_with(
     credentials: &str,
     profile_lines: impl FnOnce(&Path, &tokio::runtime::Runtime) -> String,
 ) -> Window {
+    server_window_timed(options, prepare, credentials, profile_lines, 0.25)
+}
+
+/// `server_window_with` whose frames take `step_dt` seconds of egui's time each.
+fn server_window_timed(
+    options: LocalS3Options,
+    prepare: impl FnOnce(&Path),
+    credentials: &str,
+    profile_lines: impl FnOnce(&Path, &tokio::runtime::Runtime) -> String,
+    step_dt: f32,
+) -> Window {
     let runtime = runtime();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("s3");
@@ -196,7 +207,14 @@ fn server_window_with(
         history_path: None,
         ..AppOptions::default()
     };
-    window(runtime, dir, Some(server), options)
+    timed_window(
+        runtime,
+        dir,
+        Some(server),
+        options,
+        [1200.0, 800.0],
+        step_dt,
+    )
 }
 
 fn static_keys() -> String {
@@ -997,6 +1015,74 @@ fn a_big_folder_with_sub_folders_asks_then_gives_a_link_per_file() {
     }
     let (_, _, body) = plain_get(lines[7].split('\t').nth(1).unwrap());
     assert_eq!(body, b"d7", "each link opens its own file");
+}
+
+/// A double-click on a folder's links button in a folder of more than 100 files asks and
+/// waits: its second click is not the confirmation. Cancel and Esc take the question back;
+/// a deliberate second click confirms.
+#[test]
+fn a_double_click_never_confirms_a_folders_links() {
+    let mut w = server_window_timed(
+        LocalS3Options {
+            buckets: vec!["bulk".into(), "other".into()],
+            ..LocalS3Options::default()
+        },
+        |root| {
+            for i in 0..120 {
+                std::fs::write(root.join("bulk").join(format!("f-{i:03}.txt")), "f").unwrap();
+            }
+        },
+        &static_keys(),
+        |_, _| String::new(),
+        0.01,
+    );
+    w.click("bulk");
+    w.until_label("f-000.txt");
+    let at = w
+        .harness
+        .get_by_label("Copy links for this folder")
+        .rect()
+        .center();
+    let armed = "Copy 120 links, 1 h each (confirm)";
+    w.settle();
+    w.click_at(at);
+    w.click_at(at);
+    w.settle();
+    assert!(w.copied.is_empty(), "{} texts copied", w.copied.len());
+    assert!(w.harness.query_by_label(armed).is_some(), "still asking");
+
+    // Cancel, then Esc, take the question back.
+    w.click("Cancel");
+    w.until_label("Copy links for this folder");
+    w.click_at(at);
+    w.until_label(armed);
+    w.settle();
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.until_label("Copy links for this folder");
+    assert!(w.harness.query_by_label("Cancel").is_none());
+
+    // The same for the sub-folders' links: a double-click makes nothing.
+    let deep = w
+        .harness
+        .get_by_label("Copy links with sub-folders")
+        .rect()
+        .center();
+    w.click_at(deep);
+    w.click_at(deep);
+    w.settle();
+    assert!(w.copied.is_empty(), "{} texts copied", w.copied.len());
+
+    // Two separate clicks: asked, then confirmed.
+    w.press(egui::Modifiers::NONE, egui::Key::Escape);
+    w.click_at(at);
+    w.until_label(armed);
+    w.settle();
+    w.click_at(at);
+    w.until("all the links", |h| {
+        h.query_by_label_contains("Copied 120 of 120 links.")
+            .is_some()
+    });
+    assert_eq!(w.copied.last().unwrap().lines().count(), 120);
 }
 
 /// The listing by keyboard alone, as in a file manager: arrows, Enter, type-ahead, Ctrl+F,

@@ -58,6 +58,10 @@ pub(super) fn effects_of(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::CopySelectedLinks => state.copy_selected_links(),
         Intent::CopyFolderLinks { all_levels: false } => state.copy_folder_links(),
         Intent::CopyFolderLinks { all_levels: true } => state.copy_deep_folder_links(),
+        Intent::CancelFolderLinks => {
+            state.cancel_folder_links();
+            Vec::new()
+        }
         Intent::SetListFormat(format) => {
             state.many.format = format;
             Vec::new()

@@ -115,6 +115,7 @@ fn file_manager_keys(ctx: &egui::Context, filter: egui::Id, intents: &mut Vec<In
     }
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
         intents.push(Intent::ClearFilter);
+        intents.push(Intent::CancelFolderLinks);
     }
     let typed: String = ctx.input(|i| {
         i.events

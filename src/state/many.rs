@@ -54,6 +54,12 @@ impl State {
         })]
     }
 
+    /// The folder links' pending question taken back: the next click asks again.
+    pub fn cancel_folder_links(&mut self) {
+        self.many.confirm_folder = None;
+        self.many.confirm_deep = None;
+    }
+
     /// The worker counted more files than can go without asking.
     pub(super) fn deep_folder_needs_confirmation(&mut self, files: usize) {
         self.many.running = None;

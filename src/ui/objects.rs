@@ -51,32 +51,54 @@ pub fn objects_ui(ui: &mut egui::Ui, state: &mut State, intents: &mut Vec<Intent
         }
         let files = state.listing.objects.len();
         let each = crate::share::format_duration(state.share.expiry.as_duration());
+        // "120 links" or "120 revocable links (a copy of each file)": what the click makes.
+        let links = |n: usize| {
+            if state.share.revocable {
+                format!("{n} revocable links (a copy of each file)")
+            } else {
+                format!("{n} links")
+            }
+        };
         let folder_links = match state.many.confirm_folder {
-            Some(n) => format!("Copy {n} links, {each} each (confirm)"),
+            Some(n) => format!("Copy {}, {each} each (confirm)", links(n)),
             None => "Copy links for this folder".to_owned(),
         };
-        if ui
-            .add_enabled(
+        // The second (or third) click of a double-click is never a choice: it would confirm
+        // the question the first click just asked (or make every link again).
+        let chosen = |response: egui::Response| {
+            response.clicked() && !response.double_clicked() && !response.triple_clicked()
+        };
+        if chosen(
+            ui.add_enabled(
                 files > 0 && state.many.running.is_none(),
                 egui::Button::new(folder_links),
             )
             .on_hover_text(
                 "A link for every file in this folder (not in its sub-folders), one per line",
-            )
-            .clicked()
-        {
+            ),
+        ) {
             intents.push(Intent::CopyFolderLinks { all_levels: false });
         }
         let deep_links = match state.many.confirm_deep {
-            Some(n) => format!("Copy {n} links, sub-folders included, {each} each (confirm)"),
+            Some(n) => format!(
+                "Copy {}, sub-folders included, {each} each (confirm)",
+                links(n)
+            ),
             None => "Copy links with sub-folders".to_owned(),
         };
-        if ui
-            .add_enabled(state.many.running.is_none(), egui::Button::new(deep_links))
-            .on_hover_text("A link for every file in this folder and all its sub-folders")
-            .clicked()
-        {
+        if chosen(
+            ui.add_enabled(state.many.running.is_none(), egui::Button::new(deep_links))
+                .on_hover_text("A link for every file in this folder and all its sub-folders"),
+        ) {
             intents.push(Intent::CopyFolderLinks { all_levels: true });
+        }
+        if (state.many.confirm_folder.is_some() || state.many.confirm_deep.is_some())
+            && ui
+                .button("Cancel")
+                .on_hover_text("No links: take the question back (Esc)")
+                .clicked()
+        {
+            intents.push(Intent::CancelFolderLinks);
         }
         ui.separator();
         if ui.link(&bucket).clicked() {

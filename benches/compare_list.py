@@ -107,7 +107,7 @@ def window(binary, env, bucket, count, display):
         wait_for(lambda f: f[3] > 0, 60)
         first_rows = next((f[0] for f in frames if f[2] > 0), float("nan"))
         # Scroll while pages stream in: 100 wheel steps over the list.
-        streaming = phase(lambda: xdo("mousemove", "600", "400", "click", "--repeat", "100",
+        streaming = phase(lambda: xdo("mousemove", *LIST_AT, "click", "--repeat", "100",
                                       "--delay", "30", "5"), lambda f: not f[4])
         whole = next((f[0] for f in frames if not f[4] and f[3] > 0), float("nan"))
         rss_listed = rss_mb(app.pid)
@@ -118,7 +118,7 @@ def window(binary, env, bucket, count, display):
                              capture_output=True, text=True).stdout.split()
         if wid:
             xdo("windowfocus", "--sync", wid[0])
-        xdo("mousemove", "600", "400", "click", "1")
+        xdo("mousemove", *LIST_AT, "click", "1")
         filtering = phase(lambda: (xdo("key", "ctrl+f"), xdo("type", "--delay", "80", "123")),
                           lambda f: not f[5])
         filtered = frames[-1][2] if frames else 0
@@ -126,8 +126,10 @@ def window(binary, env, bucket, count, display):
         time.sleep(0.5)
         sorting = phase(lambda: xdo("mousemove", str(SIZE_HEADER[0]), str(SIZE_HEADER[1]), "click", "1"),
                         lambda f: not f[5])
-        scrolled = phase(lambda: xdo("mousemove", "600", "400", "click", "--repeat", "50",
+        scrolled = phase(lambda: xdo("mousemove", *LIST_AT, "click", "--repeat", "50",
                                      "--delay", "30", "5"), lambda f: True)
+        subprocess.run(["import", "-window", "root", f"/tmp/compare_list-{bucket}-{count}-end.png"],
+                       env=env, check=False)
         rss_end = rss_mb(app.pid)
     finally:
         app.terminate()
@@ -138,7 +140,10 @@ def window(binary, env, bucket, count, display):
 
 
 # Where the "Size" header is in a 1100x680 window (measured on a screenshot).
-SIZE_HEADER = (570, 107)
+SIZE_HEADER = (462, 130)
+# A point in the middle of the list of files (left of the share panel), for the wheel and
+# the click that gives the list the keyboard.
+LIST_AT = ("360", "400")
 
 
 def main():
@@ -181,6 +186,7 @@ def main():
         endpoints = {"bench": f"http://127.0.0.1:{port}", "synthetic": testbed_endpoint}
         env = dict(profile_env(tmp, endpoints, ACCESS, SECRET, "s3 =\n  addressing_style = path\n"),
                    S3SHARE_DATA_DIR=os.path.join(tmp, "app"), XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
+                   XDG_DATA_HOME=os.path.join(tmp, "share"),
                    S3SHARE_HISTORY_FILE=os.path.join(tmp, "history.json"))
         env.pop("AWS_CA_BUNDLE", None)
         remotes = {

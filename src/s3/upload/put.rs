@@ -211,6 +211,8 @@ impl Put<'_> {
         let mut completed: Vec<CompletedPart> = Vec::with_capacity(parts as usize);
         let mut next_part = 0u64;
         let concurrency = request.concurrency.max(1);
+        // Phases, for where an upload's time goes (RUST_LOG=s3share=debug; compare_upload.py).
+        tracing::debug!(parts, part_size, concurrency, "upload phase: parts start");
         loop {
             while in_flight.len() < concurrency && next_part < parts {
                 let offset = next_part * part_size;
@@ -285,6 +287,7 @@ impl Put<'_> {
                 None => break,
             }
         }
+        tracing::debug!("upload phase: parts sent");
         // Nothing is kept unless it is the file as it was when the upload began.
         self.stamp.check_unchanged(&request.path).await?;
         // Some servers ignore If-None-Match (rclone serve s3): look once more right before
@@ -317,6 +320,7 @@ impl Put<'_> {
         } else {
             complete.send().await
         };
+        tracing::debug!("upload phase: completed");
         match sent {
             Ok(_) => Ok(UploadOutcome::Uploaded {
                 key: key.to_owned(),

@@ -1085,6 +1085,45 @@ fn a_double_click_never_confirms_a_folders_links() {
     assert_eq!(w.copied.last().unwrap().lines().count(), 120);
 }
 
+/// While one row's "Revoke this link?" is open (it pushes the rows down), the other rows'
+/// Revoke buttons wait: a click meant for the question's row cannot land on another.
+#[test]
+fn while_a_revoke_is_asked_the_other_rows_wait() {
+    use egui_kittest::kittest::NodeT;
+    let (mut w, _history) = demo_window_with_history();
+    w.click("README.txt");
+    w.click("Revocable");
+    for made in 1..=2 {
+        let before = w.copied.len();
+        w.click("Copy link");
+        let start = Instant::now();
+        while w.copied.len() == before {
+            assert!(start.elapsed() < Duration::from_secs(30), "no link {made}");
+            std::thread::sleep(Duration::from_millis(10));
+            w.step();
+        }
+    }
+    w.click("Shared links (2)");
+    w.until("two Revoke buttons", |h| {
+        h.get_all_by_label("Revoke").count() == 2
+    });
+    let disabled = |w: &Window| -> Vec<bool> {
+        w.harness
+            .get_all_by_label("Revoke")
+            .map(|n| n.accesskit_node().is_disabled())
+            .collect()
+    };
+    assert_eq!(disabled(&w), [false, false]);
+    w.harness.get_all_by_label("Revoke").next().unwrap().click();
+    w.step();
+    w.until_label("Revoke now");
+    assert_eq!(disabled(&w), [false, true], "only the asked row's Revoke");
+    w.click("Keep it");
+    w.step();
+    assert!(w.harness.query_by_label("Revoke now").is_none());
+    assert_eq!(disabled(&w), [false, false]);
+}
+
 /// The listing by keyboard alone, as in a file manager: arrows, Enter, type-ahead, Ctrl+F,
 /// Esc.
 #[test]

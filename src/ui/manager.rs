@@ -75,6 +75,7 @@ pub fn manager_ui(
                     "No links match the filter."
                 });
             }
+            let asking = state.manager.revoking.confirm.as_deref();
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let forgotten = state.manager.forgotten.as_ref();
                 let mut placed = false;
@@ -167,8 +168,14 @@ pub fn manager_ui(
                                     "Revoking…"
                                 });
                             } else if ui
-                                .small_button(button)
+                                // While another row's question is open (it pushes the rows
+                                // down), a click here would change what is about to be revoked.
+                                .add_enabled(
+                                    asking.is_none_or(|id| id == entry.id),
+                                    egui::Button::new(button).small(),
+                                )
                                 .on_hover_text(hover)
+                                .on_disabled_hover_text("Answer the question above first: Revoke now or Keep it")
                                 .clicked()
                             {
                                 intents.push(Intent::AskRevoke(entry.id.clone()));

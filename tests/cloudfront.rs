@@ -39,14 +39,13 @@ async fn get_from(url: &str, client: Option<&str>) -> u16 {
     .unwrap()
 }
 
-/// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY
-/// [--origin-path ORIGIN]`.
-async fn set(
+/// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY MORE…`.
+async fn set_with(
     home: &Path,
     bucket: &str,
     domain: &str,
     key: &str,
-    origin: Option<&str>,
+    more: &[&str],
 ) -> std::process::Output {
     let mut args = vec![
         "cloudfront",
@@ -59,10 +58,21 @@ async fn set(
         "--private-key",
         key,
     ];
-    if let Some(origin) = origin {
-        args.extend(["--origin-path", origin]);
-    }
+    args.extend(more);
     s3share(home, &args).await
+}
+
+/// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY
+/// [--origin-path ORIGIN]`.
+async fn set(
+    home: &Path,
+    bucket: &str,
+    domain: &str,
+    key: &str,
+    origin: Option<&str>,
+) -> std::process::Output {
+    let more = origin.map_or(Vec::new(), |origin| vec!["--origin-path", origin]);
+    set_with(home, bucket, domain, key, &more).await
 }
 
 /// `s3share cloudfront set BUCKET --domain D --key-id KEY_ID --private-key KEY
@@ -74,20 +84,8 @@ async fn set_with_id(
     key: &Path,
     id: &str,
 ) -> std::process::Output {
-    let args = [
-        "cloudfront",
-        "set",
-        bucket,
-        "--domain",
-        domain,
-        "--key-id",
-        KEY_ID,
-        "--private-key",
-        key.to_str().unwrap(),
-        "--distribution-id",
-        id,
-    ];
-    s3share(home, &args).await
+    let key = key.to_str().unwrap();
+    set_with(home, bucket, domain, key, &["--distribution-id", id]).await
 }
 
 fn query_value<'a>(url: &'a str, name: &str) -> &'a str {

@@ -217,6 +217,21 @@ fn server_window_timed(
     )
 }
 
+/// A window on buckets "bulk" (its files written by `files`, given its folder) and "other",
+/// whose frames take `step_dt` seconds of egui's time each.
+fn bulk_window(files: impl FnOnce(&Path), step_dt: f32) -> Window {
+    server_window_timed(
+        LocalS3Options {
+            buckets: vec!["bulk".into(), "other".into()],
+            ..LocalS3Options::default()
+        },
+        |root| files(&root.join("bulk")),
+        &static_keys(),
+        |_, _| String::new(),
+        step_dt,
+    )
+}
+
 fn static_keys() -> String {
     format!("aws_access_key_id = {ACCESS}\naws_secret_access_key = {SECRET}\n")
 }
@@ -963,22 +978,18 @@ fn a_folder_with_its_sub_folders_gives_a_link_per_file() {
 /// in the listing's order.
 #[test]
 fn a_big_folder_with_sub_folders_asks_then_gives_a_link_per_file() {
-    let mut w = server_window(
-        LocalS3Options {
-            buckets: vec!["bulk".into(), "other".into()],
-            ..LocalS3Options::default()
-        },
-        |root| {
-            let sub = root.join("bulk").join("sub");
+    let mut w = bulk_window(
+        |bulk| {
+            let sub = bulk.join("sub");
             std::fs::create_dir_all(&sub).unwrap();
             for i in 0..70 {
-                std::fs::write(root.join("bulk").join(format!("top-{i:03}.txt")), "t").unwrap();
+                std::fs::write(bulk.join(format!("top-{i:03}.txt")), "t").unwrap();
             }
             for i in 0..50 {
                 std::fs::write(sub.join(format!("deep-{i:03}.txt")), format!("d{i}")).unwrap();
             }
         },
-        &static_keys(),
+        0.25,
     );
     w.click("bulk");
     w.until_label("top-000.txt");
@@ -1022,18 +1033,12 @@ fn a_big_folder_with_sub_folders_asks_then_gives_a_link_per_file() {
 /// a deliberate second click confirms.
 #[test]
 fn a_double_click_never_confirms_a_folders_links() {
-    let mut w = server_window_timed(
-        LocalS3Options {
-            buckets: vec!["bulk".into(), "other".into()],
-            ..LocalS3Options::default()
-        },
-        |root| {
+    let mut w = bulk_window(
+        |bulk| {
             for i in 0..120 {
-                std::fs::write(root.join("bulk").join(format!("f-{i:03}.txt")), "f").unwrap();
+                std::fs::write(bulk.join(format!("f-{i:03}.txt")), "f").unwrap();
             }
         },
-        &static_keys(),
-        |_, _| String::new(),
         0.01,
     );
     w.click("bulk");

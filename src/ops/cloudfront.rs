@@ -349,7 +349,7 @@ pub async fn link_via_cloudfront(
     .await?;
     let folder = crate::s3::CLOUDFRONT_LINKS_FOLDER;
     let (source, dest) =
-        super::revocable::before_copy(session, (bucket, key), folder, end, cancel).await?;
+        super::revocable::before_copy(session, (bucket, key), folder, end, cancel, None).await?;
     // The copy's URL is checked before the copy exists (nothing is left behind on a refusal).
     let copy_resource = setting.resource(bucket, &dest, request.download_filename.as_ref())?;
     let mut copy = session

@@ -68,7 +68,7 @@ pub async fn share(
 
 /// Whether S3 Share may write and delete copies, asked once for a run of many links (the
 /// first link asks; the others wait for its answer) instead of once per copy.
-type AskedOnce = tokio::sync::OnceCell<Result<(), S3Error>>;
+pub(super) type AskedOnce = tokio::sync::OnceCell<Result<(), S3Error>>;
 
 /// A revocable link to `key`: its copy made, then the link to the copy. `asked`: the
 /// permissions were (or are being) asked once for many links, not for this copy alone.
@@ -83,19 +83,8 @@ async fn share_copied(
 ) -> Result<ShareLink, S3Error> {
     crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
     let ends = session.now() + options.expiry.as_duration();
-    let (source, dest) = match asked {
-        None => before_copy(session, (bucket, key), LINKS_FOLDER, ends, cancel).await?,
-        Some(asked) => {
-            let stopped = "Cancelled: no link was made.";
-            let ask = || session.check_copy_permissions(bucket, LINKS_FOLDER);
-            or_stop(cancel, stopped, async {
-                asked.get_or_init(ask).await.clone()
-            })
-            .await?;
-            let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
-            (source, new_copy_key(LINKS_FOLDER, ends, key))
-        }
-    };
+    let (source, dest) =
+        before_copy(session, (bucket, key), LINKS_FOLDER, ends, cancel, asked).await?;
     let copy = session
         .copy_for_link(bucket, &source, &dest, cancel, on_copy)
         .await?;
@@ -130,33 +119,39 @@ async fn share_copied(
     }
 }
 
-/// Everything checked before a link's copy is made: the object (there, not archived), then
-/// that S3 Share may write and delete its copies in the copy's folder. Returns the source and
-/// the copy's key, in `folder`, named with a new link id and `ends`.
+/// Everything checked before a link's copy is made: the object (there, not archived), and
+/// that S3 Share may write and delete its copies: in `folder` once for a run (`asked`, before
+/// the object), else in this copy's own folder. Returns the source and the copy's key, in
+/// `folder`, named with a new link id and `ends`.
 pub(super) async fn before_copy(
     session: &Session,
     (bucket, key): (&str, &str),
     folder: &str,
     ends: SystemTime,
     cancel: &CancellationToken,
+    asked: Option<&AskedOnce>,
 ) -> Result<(CopySource, String), S3Error> {
     let stopped = "Cancelled: no link was made.";
+    if let Some(asked) = asked {
+        let ask = || session.check_copy_permissions(bucket, folder);
+        or_stop(cancel, stopped, async {
+            asked.get_or_init(ask).await.clone()
+        })
+        .await?;
+    }
     let source = or_stop(cancel, stopped, session.copy_source(bucket, key)).await?;
-    let dest = new_copy_key(folder, ends, key);
-    let copy_folder = &dest[..=dest.rfind('/').unwrap_or(0)];
-    or_stop(
-        cancel,
-        stopped,
-        session.check_copy_permissions(bucket, copy_folder),
-    )
-    .await?;
-    Ok((source, dest))
-}
-
-/// The key of a new link's copy of `key` in `folder`, named with a new link id and `ends`.
-fn new_copy_key(folder: &str, ends: SystemTime, key: &str) -> String {
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    copy_key_in(folder, &id, ends, key)
+    let dest = copy_key_in(folder, &id, ends, key);
+    if asked.is_none() {
+        let copy_folder = &dest[..=dest.rfind('/').unwrap_or(0)];
+        or_stop(
+            cancel,
+            stopped,
+            session.check_copy_permissions(bucket, copy_folder),
+        )
+        .await?;
+    }
+    Ok((source, dest))
 }
 
 /// How many links `share_all` makes and tries at once: enough to hide each round trip,
@@ -195,7 +190,8 @@ pub(super) async fn share_stream(
     let asked = &asked;
     let links = keys
         .map(|key| async move {
-            let link = share_listed(session, bucket, &key, options, cancel, asked).await;
+            let link = share_stored(session, (bucket, &key), options, true, cancel, Some(asked));
+            let link = link.await;
             (key, link)
         })
         .buffered(MANY_AT_ONCE);
@@ -216,15 +212,16 @@ pub(super) async fn share_stream(
     }
 }
 
-/// A tried link to `key`, just listed: revocable (a copy; the permissions for copies asked
-/// once for the run), or signed without a HEAD first.
-async fn share_listed(
+/// A link to `key`, known to be stored (just listed or just uploaded): revocable (a copy;
+/// with `asked`, the permissions for copies asked once for a run), or signed without a HEAD
+/// first; tried as a colleague would open it when `check`.
+pub(super) async fn share_stored(
     session: &Session,
-    bucket: &str,
-    key: &str,
+    (bucket, key): (&str, &str),
     options: &ShareOptions,
+    check: bool,
     cancel: &CancellationToken,
-    asked: &AskedOnce,
+    asked: Option<&AskedOnce>,
 ) -> Result<ShareLink, S3Error> {
     if options.revocable {
         let no_progress = &|_, _| {};
@@ -232,15 +229,15 @@ async fn share_listed(
             session,
             (bucket, key),
             options,
-            true,
+            check,
             cancel,
             no_progress,
-            Some(asked),
+            asked,
         )
         .await
     } else {
         crate::share::key::check_file_key(key).map_err(|e| S3Error::bad_input(e.to_string()))?;
-        session.link_to_stored(bucket, key, options, true).await
+        session.link_to_stored(bucket, key, options, check).await
     }
 }
 

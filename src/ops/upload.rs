@@ -43,28 +43,18 @@ pub async fn upload_and_share(
         UploadOutcome::Skipped { key } => return Ok(Uploaded::Skipped { key }),
         UploadOutcome::Cancelled => return Ok(Uploaded::Cancelled),
     };
-    let link = async {
-        if share.revocable {
-            super::share(
-                session,
-                &request.bucket,
-                &key,
-                share,
-                check,
-                cancel,
-                &|_, _| {},
-            )
-            .await
-        } else {
-            // Just stored (CompleteMultipartUpload or PutObject said so): no HEAD before
-            // signing (a round trip saved); the try still opens the link as a colleague
-            // would, so a server still finishing the object is waited for (rclone serve s3:
-            // about 1.6 s for a fresh 1 GiB object, compare_upload.py --phases).
-            session
-                .link_to_stored(&request.bucket, &key, share, check)
-                .await
-        }
-    };
+    // Just stored (CompleteMultipartUpload or PutObject said so): no HEAD before signing (a
+    // round trip saved); the try still opens the link as a colleague would, so a server still
+    // finishing the object is waited for (rclone serve s3: about 1.6 s for a fresh 1 GiB
+    // object, compare_upload.py --phases).
+    let link = super::revocable::share_stored(
+        session,
+        (&request.bucket, &key),
+        share,
+        check,
+        cancel,
+        None,
+    );
     // The file is stored from here on: stopping now stops the link, not the upload.
     let linked = tokio::select! {
         linked = link => linked,

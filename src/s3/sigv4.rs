@@ -129,55 +129,46 @@ fn plain_run(bytes: &[u8], keep_slash: bool) -> usize {
         .unwrap_or(bytes.len())
 }
 
-/// `bytes` encoded as SigV4 encodes: every byte but the unreserved ones (and `/` when
-/// `keep_slash`, as in a key's path) as `%XX`; runs of plain bytes are copied whole.
-pub(super) fn encode_bytes_into(out: &mut Vec<u8>, mut bytes: &[u8], keep_slash: bool) {
+/// `bytes` as SigV4 encodes them, handed to `put` piece by piece: runs of unreserved bytes
+/// (and `/` when `keep_slash`, as in a key's path) whole, every other byte as `%XX`.
+fn encode_with(mut bytes: &[u8], keep_slash: bool, mut put: impl FnMut(&[u8])) {
     loop {
         let run = plain_run(bytes, keep_slash);
-        out.extend_from_slice(&bytes[..run]);
+        put(&bytes[..run]);
         let Some((&b, rest)) = bytes[run..].split_first() else {
             return;
         };
-        push_escaped(out, b);
+        put(&escaped(b));
         bytes = rest;
     }
 }
 
-/// `text` percent-encoded onto `out` as [`encode_bytes_into`] encodes.
+/// `text` percent-encoded onto `out` as SigV4 encodes (see [`encode_with`]).
 pub(super) fn encode_str_into(out: &mut String, text: &str, keep_slash: bool) {
-    let mut bytes = text.as_bytes();
-    loop {
-        let run = plain_run(bytes, keep_slash);
-        let (plain, rest) = bytes.split_at(run);
-        // A plain run is ASCII (only the run is checked, not what `out` holds).
-        out.push_str(std::str::from_utf8(plain).expect("ASCII"));
-        let Some((&b, rest)) = rest.split_first() else {
-            return;
-        };
-        out.push('%');
-        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
-        bytes = rest;
-    }
+    // Every piece is ASCII (only the piece is checked, not what `out` holds).
+    encode_with(text.as_bytes(), keep_slash, |piece| {
+        out.push_str(std::str::from_utf8(piece).expect("ASCII"));
+    });
 }
 
 fn encode_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    encode_bytes_into(out, bytes, false);
+    encode_with(bytes, false, |piece| out.extend_from_slice(piece));
 }
 
-fn push_escaped(out: &mut Vec<u8>, b: u8) {
-    out.extend_from_slice(&[
+/// `%XX` for `b`.
+fn escaped(b: u8) -> [u8; 3] {
+    [
         b'%',
         HEX_UPPER[usize::from(b >> 4)],
         HEX_UPPER[usize::from(b & 15)],
-    ]);
+    ]
 }
 
 fn push_encoded(out: &mut Vec<u8>, b: u8) {
     if UNRESERVED[usize::from(b)] {
         out.push(b);
     } else {
-        push_escaped(out, b);
+        out.extend_from_slice(&escaped(b));
     }
 }
 

@@ -65,20 +65,6 @@ impl State {
         self.pages.error = None;
     }
 
-    /// The lifetime changed (slider, 7 days, custom field, a longer choice): what was refused
-    /// for the lifetime before no longer applies, and goes.
-    pub fn lifetime_changed(&mut self) {
-        self.forget_refusal();
-        if self
-            .many
-            .summary
-            .as_deref()
-            .is_some_and(|s| s.starts_with(super::many::LIFETIME_REFUSED))
-        {
-            self.many.summary = None;
-        }
-    }
-
     /// When a link through CloudFront made now would end (its policy's end: no session
     /// cuts it short).
     pub fn cloudfront_end(&self, now: SystemTime) -> SystemTime {

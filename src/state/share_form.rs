@@ -144,6 +144,40 @@ impl ShareSettings {
 }
 
 impl super::State {
+    /// A preset picked (the slider, 7 days): the panel's lifetime from now on.
+    pub fn pick_preset(&mut self, index: usize) {
+        self.share.set_preset(index);
+        self.lifetime_changed();
+    }
+
+    /// A lifetime only CloudFront links can have picked (30 days, 90 days, 1 year).
+    pub fn pick_long_lifetime(&mut self, lifetime: std::time::Duration) {
+        self.share.set_long_lifetime(lifetime);
+        self.lifetime_changed();
+    }
+
+    /// The custom field is done (Enter, focus elsewhere): applied when it reads.
+    pub fn custom_lifetime_done(&mut self) {
+        self.share.apply_custom();
+        if self.share.custom_error.is_none() {
+            self.lifetime_changed();
+        }
+    }
+
+    /// The lifetime changed (slider, 7 days, custom field, a longer choice): what was refused
+    /// for the lifetime before no longer applies, and goes.
+    pub fn lifetime_changed(&mut self) {
+        self.forget_refusal();
+        if self
+            .many
+            .summary
+            .as_deref()
+            .is_some_and(|s| s.starts_with(super::many::LIFETIME_REFUSED))
+        {
+            self.many.summary = None;
+        }
+    }
+
     /// Makes a fresh link for the selected object with the panel's lifetime; it goes to the
     /// clipboard on arrival.
     pub fn copy_link(&mut self) -> Vec<Effect> {

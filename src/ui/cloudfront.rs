@@ -116,8 +116,7 @@ pub fn cloudfront_choice_ui(ui: &mut egui::Ui, state: &mut State) {
                 )
                 .clicked()
             {
-                state.share.set_long_lifetime(*lifetime);
-                state.lifetime_changed();
+                state.pick_long_lifetime(*lifetime);
             }
         }
     });

@@ -297,8 +297,7 @@ fn lifetime_ui(
     ui.horizontal(|ui| {
         let slider = egui::Slider::new(&mut index, 0..=EXPIRY_PRESETS.len() - 1).show_value(false);
         if ui.add(slider).labelled_by(label.id).changed() {
-            state.share.set_preset(index);
-            state.lifetime_changed();
+            state.pick_preset(index);
         }
         match state
             .share
@@ -317,8 +316,7 @@ fn lifetime_ui(
             )
             .clicked()
         {
-            state.share.set_preset(EXPIRY_PRESETS.len() - 1);
-            state.lifetime_changed();
+            state.pick_preset(EXPIRY_PRESETS.len() - 1);
         }
         let label = ui.label("Custom");
         let response = ui
@@ -332,10 +330,7 @@ fn lifetime_ui(
         // "8" on the way to "8d" must not arm an 8-second link. A value that cannot be read
         // keeps the keyboard, so what is typed next does not land in the file list.
         if response.lost_focus() {
-            state.share.apply_custom();
-            if state.share.custom_error.is_none() {
-                state.lifetime_changed();
-            }
+            state.custom_lifetime_done();
             if state.share.custom_error.is_some() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 response.request_focus();
             }

@@ -8,7 +8,27 @@ use super::tasks::Outbox;
 use crate::command::{Event, UploadEnd};
 use crate::ops::Uploaded;
 use crate::s3::upload::{UploadProgress, UploadRequest};
-use crate::s3::{S3Error, Session, ShareOptions};
+use crate::s3::{S3Error, Session, ShareLink, ShareOptions};
+
+/// What a run of links has made so far: each key with its link or why it failed.
+type Made = Vec<(String, Result<ShareLink, S3Error>)>;
+
+/// The per-link callback of a run of `total` links (more, should a listing find more): each
+/// result kept in `made`, and the window told how far the run has got.
+fn each_into<'a>(
+    made: &'a mut Made,
+    out: &'a Outbox,
+    total: usize,
+) -> impl FnMut(usize, &str, Result<ShareLink, S3Error>) -> Result<(), S3Error> + 'a {
+    move |done, key, result| {
+        made.push((key.to_owned(), result));
+        out.send(Event::ManyProgress {
+            done: done + 1,
+            total: total.max(done + 1),
+        });
+        Ok(())
+    }
+}
 
 /// A tried link for each key, one after another, with progress; then all results.
 pub(super) async fn share_many(
@@ -19,18 +39,11 @@ pub(super) async fn share_many(
     out: Outbox,
 ) {
     let total = keys.len();
-    let mut results = Vec::with_capacity(total);
-    let never = tokio_util::sync::CancellationToken::new();
-    let each = |done: usize, key: &str, result| {
-        results.push((key.to_owned(), result));
-        out.send(Event::ManyProgress {
-            done: done + 1,
-            total,
-        });
-        Ok(())
-    };
+    let mut made = Vec::with_capacity(total);
+    let never = CancellationToken::new();
+    let each = each_into(&mut made, &out, total);
     let _ = crate::ops::share_all(&session, &bucket, &keys, &options, &never, each).await;
-    out.send(Event::ManyShared(results));
+    out.send(Event::ManyShared(made));
 }
 
 /// A tried link for each key below `prefix`, made while the folder is listed (the person
@@ -44,21 +57,14 @@ pub(super) async fn share_listed(
     expected: usize,
     out: Outbox,
 ) {
-    let mut results = Vec::with_capacity(expected);
-    let never = tokio_util::sync::CancellationToken::new();
-    let each = |done: usize, key: &str, result| {
-        results.push((key.to_owned(), result));
-        out.send(Event::ManyProgress {
-            done: done + 1,
-            total: expected.max(done + 1),
-        });
-        Ok(())
-    };
+    let mut made = Vec::with_capacity(expected);
+    let never = CancellationToken::new();
+    let each = each_into(&mut made, &out, expected);
     let shared = crate::ops::share_folder(&session, &bucket, &prefix, &options, &never, each);
     if let Err(error) = shared.await {
-        results.push((prefix, Err(error)));
+        made.push((prefix, Err(error)));
     }
-    out.send(Event::ManyShared(results));
+    out.send(Event::ManyShared(made));
 }
 
 /// One upload the window asked for.
